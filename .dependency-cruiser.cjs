@@ -1,0 +1,54 @@
+// The layers of docs/architecture.md, enforced: core imports nothing with I/O; services import core only; adapters
+// import core; entry points may import anything. No cycles anywhere.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-pure',
+      comment: 'core holds the model, rules and maths: no I/O, no Node built-ins that do I/O, no adapters, no packages but zod.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: {
+        pathNot: ['^src/core/', '^node_modules/zod/', '^node_modules/fast-check/', '^node_modules/vitest/', '^node_modules/@vitest/'],
+      },
+    },
+    {
+      name: 'services-use-ports',
+      comment: 'use cases reach the world only through the ports in core.',
+      severity: 'error',
+      from: { path: '^src/services/' },
+      to: { pathNot: ['^src/services/', '^src/core/', '^node_modules/zod/', '^node_modules/vitest/', '^node_modules/@vitest/'] },
+    },
+    {
+      name: 'adapters-depend-on-core',
+      comment: 'adapters implement ports; they do not call use cases, entry points or each other.',
+      severity: 'error',
+      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/' },
+      to: { path: '^src/(services|server|cli|jobs)/' },
+    },
+    {
+      name: 'adapters-stay-apart',
+      severity: 'error',
+      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/([^/]+)/?' },
+      to: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/', pathNot: ['^src/$1/'] },
+    },
+    {
+      name: 'config-stands-alone',
+      severity: 'error',
+      from: { path: '^src/config/' },
+      to: { path: '^src/', pathNot: '^src/config/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

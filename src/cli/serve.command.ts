@@ -1,0 +1,41 @@
+/** `writ serve`: the HTTP API and the background jobs, in one process or split by role. */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { buildApp } from '../server/app.ts';
+import { createContext, startJobs } from '../server/context.ts';
+import { announceLogins, seedDemo } from './demo.command.ts';
+
+export async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { demo: { type: 'boolean' }, 'no-demo': { type: 'boolean' }, roles: { type: 'string' } },
+    strict: true,
+  });
+  const config = loadConfig(values.roles ? { ...process.env, WRIT_ROLES: values.roles } : process.env);
+  const started = performance.now();
+  const context = await createContext(config);
+  const isEmbedded = context.database.kind === 'pglite';
+  // The demo seeds itself on an empty embedded database unless refused; on PostgreSQL only when asked.
+  const wantsDemo = values['no-demo'] ? false : (values.demo ?? isEmbedded);
+  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${config.PORT}`;
+  const logins = wantsDemo ? await seedDemo(context) : undefined;
+  await startJobs(context);
+
+  const app = config.WRIT_ROLES.includes('api') || isEmbedded ? await buildApp(context) : undefined;
+  if (app) await app.listen({ port: config.PORT, host: config.HOST });
+  context.log.info(
+    { ms: Math.round(performance.now() - started), database: context.database.kind, roles: config.WRIT_ROLES },
+    'writ ready',
+  );
+  if (app) console.log(`Writ is running on ${url} (${isEmbedded ? `embedded database in ${config.WRIT_DATA_DIR}` : 'PostgreSQL'}).`);
+  if (logins) await announceLogins(context, logins, url);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app?.close();
+  await context.close();
+  return 0;
+}

@@ -1,0 +1,85 @@
+/**
+ * Writ's configuration: one zod schema over the environment, parsed once at start. Every variable is described here;
+ * docs/configuration.md is generated from this file (`npm run docs:config`).
+ */
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080).describe('TCP port the HTTP server listens on.'),
+  HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Address the HTTP server binds to. The default keeps Writ on this machine; use 0.0.0.0 behind a reverse proxy.'),
+  WRIT_DATA_DIR: z
+    .string()
+    .default('./data')
+    .describe('Where Writ keeps its embedded database (when DATABASE_URL is unset), stored files and keys.'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL 15+ connection URL. Unset: the embedded PGlite database under WRIT_DATA_DIR.'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process to PostgreSQL.'),
+  WRIT_ROLES: z
+    .string()
+    .default('api,worker')
+    .transform((value) => value.split(',').map((role) => role.trim()))
+    .pipe(z.array(z.enum(['api', 'worker'])).min(1))
+    .describe('What this process runs: `api` (HTTP), `worker` (background jobs), or both. On PGlite both always run in one process.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level (pino).'),
+  WRIT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest JSON request body accepted, in bytes.'),
+  WRIT_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(26_214_400)
+    .describe('Largest legal process document accepted, in bytes (default 25 MiB).'),
+  WRIT_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12)
+    .describe('How long a login session lasts, in hours.'),
+  WRIT_COOKIE_SECURE: bool.default(false).describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
+  WRIT_OUTBOX_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(250)
+    .describe('How often the outbox is moved into the job queue, in ms.'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment; throws an Error naming each bad variable (never its value, which may be a secret). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** docs/configuration.md, from the schema. */
+export function configurationMarkdown(): string {
+  const lines = [
+    '# Configuration',
+    '',
+    'Writ reads its configuration from environment variables, once, at start. This page is generated from',
+    '`src/config/config.ts` by `npm run docs:config`; CI fails when it is stale.',
+    '',
+    '| variable | default | description |',
+    '| --- | --- | --- |',
+  ];
+  for (const [name, schema] of Object.entries(configSchema.shape)) {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { default?: unknown };
+    const fallback = json.default === undefined ? '(unset)' : `\`${String(json.default)}\``;
+    lines.push(`| \`${name}\` | ${fallback} | ${(schema.description ?? '').replaceAll('|', '\\|')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}

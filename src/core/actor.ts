@@ -1,0 +1,67 @@
+/** Who is acting: Writ's own type, built from a session or token, never from a web framework's request. */
+import type { Side } from './transitions.ts';
+
+export const ROLES = ['officer', 'agency_admin', 'reviewer', 'counsel', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const AGENCY_ROLES: ReadonlySet<Role> = new Set(['officer', 'agency_admin']);
+export const DESK_ROLES: ReadonlySet<Role> = new Set(['reviewer', 'counsel', 'admin', 'auditor']);
+
+export type OrganisationKind = 'platform' | 'agency';
+
+export interface Actor {
+  readonly userId: string;
+  readonly organisationId: string;
+  readonly organisationKind: OrganisationKind;
+  readonly roles: readonly Role[];
+  /** How the actor authenticated; audit events record it. */
+  readonly via: 'session' | 'token' | 'cli' | 'system';
+  /** Request metadata for the audit log (never logged elsewhere). */
+  readonly ip?: string;
+}
+
+/** Writ itself, for jobs and start-up work. */
+export const SYSTEM_ACTOR: Actor = {
+  userId: '00000000-0000-0000-0000-000000000000',
+  organisationId: '00000000-0000-0000-0000-000000000000',
+  organisationKind: 'platform',
+  roles: [],
+  via: 'system',
+};
+
+export const isSystem = (actor: Actor): boolean => actor.via === 'system';
+
+export function sideOf(actor: Actor): Side {
+  if (isSystem(actor)) return 'system';
+  return actor.organisationKind === 'agency' ? 'agency' : 'desk';
+}
+
+/** One table of what each role may do; every route and use case names the permission it needs. */
+export const PERMISSIONS = {
+  'request.submit': ['officer'],
+  'request.read': ['officer', 'agency_admin', 'reviewer', 'counsel', 'admin', 'auditor'],
+  'request.message': ['officer', 'reviewer', 'counsel'],
+  'request.answer': ['officer'],
+  'request.withdraw': ['officer'],
+  'request.note': ['reviewer', 'counsel'],
+  'request.read_notes': ['reviewer', 'counsel', 'admin', 'auditor'],
+  'request.ask_info': ['reviewer', 'counsel'],
+  'request.decide': ['reviewer', 'counsel'],
+  'request.close': ['reviewer', 'counsel'],
+  'document.upload': ['officer'],
+  'document.read': ['officer', 'agency_admin', 'reviewer', 'counsel', 'admin', 'auditor'],
+  'token.create': ['officer', 'agency_admin', 'admin'],
+  'user.manage': ['admin'],
+  'agency.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(actor: Actor, permission: Permission): boolean {
+  if (isSystem(actor)) return true;
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return actor.roles.some((role) => allowed.includes(role));
+}
+
+/** The operator at the server's shell (`writ user add`, ...): acts as an admin of the platform. */
+export const CLI_ACTOR: Actor = { ...SYSTEM_ACTOR, via: 'cli', roles: ['admin'] };

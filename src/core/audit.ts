@@ -1,0 +1,44 @@
+/**
+ * The audit event union, typed and versioned. Every event is written in the same transaction as the change it records.
+ * `data` never holds passwords, tokens or message bodies; it holds identifiers and hashes.
+ */
+import type { RequestEvent } from './transitions.ts';
+import type { RequestState } from './request.ts';
+
+export const AUDIT_EVENT_VERSION = 1;
+
+export type AuditEvent =
+  /** An agency's request was accepted and a receipt issued. */
+  | { type: 'request.submitted'; requestId: string; data: { trackingNumber: string; payloadSha256: string; kind: string } }
+  /** A request moved from one state to another. */
+  | { type: 'request.transitioned'; requestId: string; data: { event: RequestEvent; from: RequestState; to: RequestState } }
+  /** Someone read a request in full. */
+  | { type: 'request.viewed'; requestId: string; data: Record<string, never> }
+  /** A message was posted on a request's thread (the body is in the messages table, not here). */
+  | { type: 'request.message_posted'; requestId: string; data: { messageId: string; side: 'agency' | 'desk' } }
+  /** A desk-internal note was added. */
+  | { type: 'request.note_added'; requestId: string; data: { noteId: string } }
+  /** A decision was recorded (approve, partial approval or rejection). */
+  | {
+      type: 'request.decided';
+      requestId: string;
+      data: { decisionId: string; outcome: string; approvedItems: number; refusedItems: number };
+    }
+  /** A legal process document was stored. */
+  | { type: 'document.uploaded'; requestId?: undefined; data: { documentId: string; sha256: string; size: number; mediaType: string } }
+  /** A stored document was downloaded. */
+  | { type: 'document.downloaded'; requestId?: string; data: { documentId: string } }
+  /** A person logged in. */
+  | { type: 'auth.login_succeeded'; requestId?: undefined; data: Record<string, never> }
+  /** A login failed; the subject is the account if one matched, or none. */
+  | { type: 'auth.login_failed'; requestId?: undefined; data: { reason: 'unknown_account' | 'wrong_password' | 'disabled' } }
+  /** A session ended by logout. */
+  | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
+  /** An API token was issued (its hash prefix is recorded, never the token). */
+  | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }
+  /** An account was created. */
+  | { type: 'user.created'; requestId?: undefined; data: { userId: string; roles: readonly string[] } }
+  /** The demo platform and accounts were seeded. */
+  | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
+
+export type AuditEventType = AuditEvent['type'];

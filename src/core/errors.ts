@@ -1,0 +1,46 @@
+/**
+ * Every error Writ reports is one of these codes. The server maps each to an HTTP status in one exhaustive table, so a
+ * new code that is not mapped fails compilation. Messages are safe to show: they never carry personal data, tokens or
+ * query parameters.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'REQUEST_NOT_FOUND',
+  'DOCUMENT_NOT_FOUND',
+  'DOCUMENT_TYPE_NOT_ALLOWED',
+  'DOCUMENT_REQUIRED',
+  'UNKNOWN_TRANSITION',
+  'INVALID_TRANSITION',
+  'STALE_UPDATE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_INVALID',
+  'INVALID_CURSOR',
+  'DECISION_SCOPE_INVALID',
+  'USER_EXISTS',
+  'ORGANISATION_NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A failure a caller can act on. `detail` must be safe to show to the caller. */
+export class WritError extends Error {
+  override readonly name = 'WritError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(`${code}: ${detail}`);
+  }
+}
+
+export const isWritError = (value: unknown): value is WritError => value instanceof WritError;

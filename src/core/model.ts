@@ -1,0 +1,131 @@
+/** Records as the use cases see them, independent of how they are stored. */
+import type { Actor, Role } from './actor.ts';
+import type { DataCategory, IdentifierKind, InstrumentType, RequestKind, RequestState } from './request.ts';
+
+export interface DateRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface RequestRecord {
+  readonly id: string;
+  readonly trackingNumber: string;
+  readonly agencyId: string;
+  readonly agencyName: string;
+  readonly officerId: string;
+  readonly kind: RequestKind;
+  readonly state: RequestState;
+  readonly version: number;
+  readonly jurisdiction: string;
+  readonly caseReference: string | null;
+  readonly summary: string | null;
+  readonly legalProcess: {
+    readonly instrumentType: InstrumentType;
+    readonly issuingAuthority: string | null;
+    readonly reference: string | null;
+    readonly issuedOn: string | null;
+  };
+  readonly categories: readonly DataCategory[];
+  readonly dateRange: DateRange | null;
+  readonly offence: { readonly description: string; readonly maximumPenaltyYears?: number } | null;
+  readonly nonDisclosure: { readonly ordered: boolean; readonly until: string | null };
+  readonly deadline: string | null;
+  readonly emergency: { readonly dangerDescription: string; readonly attestation: true } | null;
+  readonly payloadSha256: string;
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+}
+
+export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'receivedAt' | 'updatedAt'>;
+
+export interface TargetRecord {
+  readonly id: string;
+  readonly position: number;
+  readonly kind: IdentifierKind;
+  readonly value: string;
+  readonly note: string | null;
+}
+export type NewTarget = Omit<TargetRecord, 'id'>;
+
+export interface DocumentRecord {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly uploadedBy: string;
+  readonly requestId: string | null;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly createdAt: string;
+}
+
+export interface MessageRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly authorName: string;
+  readonly side: 'agency' | 'desk';
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+export interface NoteRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly authorName: string;
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+export interface DecisionItem {
+  readonly targetId: string;
+  readonly category: DataCategory;
+  readonly approved: boolean;
+  readonly reason?: string | undefined;
+  readonly dateRange?: DateRange | undefined;
+}
+
+export interface DecisionRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly outcome: 'approved' | 'partially_approved' | 'rejected';
+  readonly reason: string | null;
+  readonly items: readonly DecisionItem[];
+  readonly decidedByName: string;
+  readonly createdAt: string;
+}
+
+export interface TimelineEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly side: 'agency' | 'desk' | 'system';
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface OrganisationRecord {
+  readonly id: string;
+  readonly kind: 'platform' | 'agency';
+  readonly name: string;
+  readonly jurisdiction: string | null;
+  readonly emailDomains: readonly string[];
+  readonly verificationStatus: string;
+}
+
+export interface UserRecord {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly organisationKind: 'platform' | 'agency';
+  readonly organisationName: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly roles: readonly Role[];
+  readonly status: 'active' | 'disabled';
+  readonly passwordHash: string | null;
+}
+
+/** Which requests an actor can see. Another agency's request is invisible: it answers as if it did not exist. */
+export type RequestScope = { readonly kind: 'agency'; readonly agencyId: string } | { readonly kind: 'desk' };
+
+export function scopeOf(actor: Actor): RequestScope {
+  return actor.organisationKind === 'agency' ? { kind: 'agency', agencyId: actor.organisationId } : { kind: 'desk' };
+}

@@ -1,0 +1,162 @@
+/** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
+import type { Actor } from './actor.ts';
+import type { AuditEvent } from './audit.ts';
+import type {
+  DecisionItem,
+  DecisionRecord,
+  DocumentRecord,
+  MessageRecord,
+  NewRequest,
+  NewTarget,
+  NoteRecord,
+  OrganisationRecord,
+  RequestRecord,
+  RequestScope,
+  TargetRecord,
+  TimelineEntry,
+  UserRecord,
+} from './model.ts';
+import type { Page } from './pagination.ts';
+import type { RequestKind, RequestState } from './request.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface RequestRepository {
+  nextTrackingSequence(): Promise<number>;
+  insert(request: NewRequest, targets: readonly NewTarget[]): Promise<RequestRecord>;
+  /** By tracking number or id, within the scope; undefined when absent or outside it. */
+  find(scope: RequestScope, reference: string): Promise<RequestRecord | undefined>;
+  list(
+    scope: RequestScope,
+    query: { state?: RequestState | undefined; kind?: RequestKind | undefined; limit: number; cursor?: string | undefined },
+  ): Promise<Page<RequestRecord>>;
+  /** Guarded update: changes state only if it is still `from` at `version`. False when someone else got there first. */
+  transition(id: string, change: { from: RequestState; to: RequestState; version: number }): Promise<boolean>;
+  targets(requestId: string): Promise<TargetRecord[]>;
+}
+
+export interface DocumentRepository {
+  insert(document: Omit<DocumentRecord, 'id' | 'createdAt' | 'requestId'>): Promise<DocumentRecord>;
+  /** A document the organisation owns (agency side) or any document (desk side). */
+  find(scope: RequestScope, id: string): Promise<DocumentRecord | undefined>;
+  /** Attaches unattached documents owned by the organisation; returns how many were attached. */
+  attach(organisationId: string, ids: readonly string[], requestId: string): Promise<number>;
+  listForRequest(requestId: string): Promise<DocumentRecord[]>;
+}
+
+export interface MessageRepository {
+  insert(message: { requestId: string; authorId: string; side: 'agency' | 'desk'; body: string }): Promise<MessageRecord>;
+  list(requestId: string): Promise<MessageRecord[]>;
+}
+
+export interface NoteRepository {
+  insert(note: { requestId: string; authorId: string; body: string }): Promise<NoteRecord>;
+  list(requestId: string): Promise<NoteRecord[]>;
+}
+
+export interface DecisionRepository {
+  insert(decision: {
+    requestId: string;
+    decidedBy: string;
+    outcome: DecisionRecord['outcome'];
+    reason: string | null;
+    items: readonly DecisionItem[];
+  }): Promise<DecisionRecord>;
+  list(requestId: string): Promise<DecisionRecord[]>;
+}
+
+export interface AuditLog {
+  append(actor: Actor, event: AuditEvent): Promise<void>;
+  timeline(requestId: string): Promise<TimelineEntry[]>;
+}
+
+export interface Outbox {
+  add(topic: string, payload: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
+export interface IdempotencyStore {
+  find(userId: string, scope: string, key: string): Promise<{ inputSha256: string; result: unknown } | undefined>;
+  /** Takes the key for this input; false when it was taken already (a concurrent retry waits, then sees it taken). */
+  claim(entry: { userId: string; scope: string; key: string; inputSha256: string }): Promise<boolean>;
+  /** Stores the result a retry with the same key will get. */
+  complete(entry: { userId: string; scope: string; key: string; result: unknown }): Promise<void>;
+}
+
+export interface OrganisationRepository {
+  insert(organisation: Omit<OrganisationRecord, 'id'>): Promise<OrganisationRecord>;
+  find(id: string): Promise<OrganisationRecord | undefined>;
+  findByName(name: string): Promise<OrganisationRecord | undefined>;
+  platform(): Promise<OrganisationRecord | undefined>;
+}
+
+export interface UserRepository {
+  insert(user: {
+    organisationId: string;
+    email: string;
+    displayName: string;
+    roles: readonly string[];
+    passwordHash: string | null;
+  }): Promise<{
+    id: string;
+  }>;
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  findActive(id: string): Promise<UserRecord | undefined>;
+  recordLogin(id: string, at: Date): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface CredentialRepository {
+  insertSession(session: { userId: string; tokenSha256: string; expiresAt: Date }): Promise<void>;
+  revokeSession(tokenSha256: string, at: Date): Promise<void>;
+  insertToken(token: { userId: string; name: string; tokenSha256: string; expiresAt: Date }): Promise<{ id: string }>;
+  /** The user behind a live session or token, by the token's hash. */
+  findUserBySecret(kind: 'session' | 'token', tokenSha256: string, at: Date): Promise<UserRecord | undefined>;
+}
+
+export interface Repositories {
+  readonly requests: RequestRepository;
+  readonly documents: DocumentRepository;
+  readonly messages: MessageRepository;
+  readonly notes: NoteRepository;
+  readonly decisions: DecisionRepository;
+  readonly audit: AuditLog;
+  readonly outbox: Outbox;
+  readonly idempotency: IdempotencyStore;
+  readonly organisations: OrganisationRepository;
+  readonly users: UserRepository;
+  readonly credentials: CredentialRepository;
+}
+
+/** Runs work in one database transaction: everything in it commits together or not at all. */
+export interface Transactor<R = Repositories> {
+  transaction<T>(work: (repositories: R) => Promise<T>): Promise<T>;
+  /** The same repositories outside a transaction, for reads. */
+  readonly read: R;
+}
+
+export interface StoredFile {
+  readonly sha256: string;
+  readonly size: number;
+  /** The first bytes, for type sniffing. */
+  readonly head: Uint8Array;
+}
+
+export interface FileStore {
+  /** Streams bytes into the store, hashing as it goes; rejects with PAYLOAD_TOO_LARGE past `maxBytes` and keeps nothing. */
+  put(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StoredFile & { commit(): Promise<void>; discard(): Promise<void> }>;
+  open(sha256: string): AsyncIterable<Uint8Array>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** With no hash, still spends the time of a verification (so an unknown account is not told apart) and answers false. */
+  verify(hash: string | null, password: string): Promise<boolean>;
+}
+
+export interface Secrets {
+  /** A new random bearer secret (session or API token). */
+  newToken(prefix: string): string;
+  sha256Hex(data: string | Uint8Array): string;
+}

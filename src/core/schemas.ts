@@ -1,0 +1,100 @@
+/**
+ * The shapes of what users send, as zod schemas. Use cases validate with them, routes reuse them for validation and
+ * for the OpenAPI document, and unknown fields are refused everywhere (`strictObject`).
+ */
+import { z } from 'zod';
+import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const instant = z.iso.datetime({ offset: true });
+const day = z.iso.date();
+
+export const jurisdictionSchema = z
+  .string()
+  .regex(/^(?:[A-Z]{2}|EU|COE)$/, 'an ISO 3166-1 alpha-2 code, EU or COE')
+  .describe('Where the legal process comes from: ISO 3166-1 alpha-2 (KR, US, GB, ...), or EU / COE for those instruments.');
+
+export const targetInputSchema = z.strictObject({
+  kind: z.enum(IDENTIFIER_KINDS).describe('What the identifier is, as the agency wrote it.'),
+  value: text(512).describe('The identifier as written by the agency.'),
+  note: text(1000).optional(),
+});
+
+export const dateRangeSchema = z
+  .strictObject({ from: instant, to: instant })
+  .refine((range) => Date.parse(range.from) <= Date.parse(range.to), { message: 'from must not be after to', path: ['to'] });
+
+export const submitRequestSchema = z
+  .strictObject({
+    kind: z.enum(REQUEST_KINDS),
+    jurisdiction: jurisdictionSchema,
+    caseReference: text(200).optional().describe("The agency's own case number."),
+    summary: text(10_000).optional().describe('What the investigation is about and why this data is needed.'),
+    legalProcess: z.strictObject({
+      instrumentType: z.enum(INSTRUMENT_TYPES),
+      issuingAuthority: text(300).optional(),
+      reference: text(200).optional(),
+      issuedOn: day.optional(),
+      documentIds: z.array(z.uuid()).max(20).default([]).describe('Documents uploaded beforehand with POST /api/v1/documents.'),
+    }),
+    targets: z.array(targetInputSchema).min(1).max(10_000),
+    categories: z.array(z.enum(DATA_CATEGORIES)).min(1).max(DATA_CATEGORIES.length),
+    dateRange: dateRangeSchema.optional(),
+    offence: z.strictObject({ description: text(2000), maximumPenaltyYears: z.number().min(0).max(100).optional() }).optional(),
+    nonDisclosure: z.strictObject({ ordered: z.boolean(), until: day.optional() }).optional(),
+    deadline: instant.optional(),
+    emergency: z
+      .strictObject({
+        dangerDescription: text(5000).describe('The facts showing danger of death or serious physical injury.'),
+        attestation: z.literal(true).describe('The officer attests the facts are true and the danger is imminent.'),
+      })
+      .optional(),
+  })
+  .superRefine((input, context) => {
+    if (new Set(input.categories).size !== input.categories.length) {
+      context.addIssue({ code: 'custom', path: ['categories'], message: 'categories must not repeat' });
+    }
+    if (input.kind === 'emergency' && !input.emergency) {
+      context.addIssue({ code: 'custom', path: ['emergency'], message: 'an emergency request needs the emergency facts and attestation' });
+    }
+    if (input.kind !== 'emergency' && input.emergency) {
+      context.addIssue({ code: 'custom', path: ['emergency'], message: 'only an emergency request carries emergency facts' });
+    }
+  });
+export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
+
+export const messageInputSchema = z.strictObject({ body: text(20_000) });
+export const noteInputSchema = z.strictObject({ body: text(20_000) });
+export const askInfoInputSchema = z.strictObject({ question: text(20_000) });
+export const answerInputSchema = z.strictObject({ body: text(20_000) });
+export const rejectInputSchema = z.strictObject({ reasons: text(20_000) });
+export const closeInputSchema = z.strictObject({ reason: text(5000).optional() });
+export const withdrawInputSchema = z.strictObject({ reason: text(5000).optional() });
+
+export const decisionItemSchema = z.strictObject({
+  targetId: z.uuid(),
+  category: z.enum(DATA_CATEGORIES),
+  approved: z.boolean(),
+  reason: text(5000).optional(),
+  dateRange: dateRangeSchema.optional().describe('A narrower range than requested; never wider.'),
+});
+export const approveInputSchema = z.strictObject({
+  reason: text(20_000).optional(),
+  items: z
+    .array(decisionItemSchema)
+    .max(60_000)
+    .optional()
+    .describe('Per target and category; omitted means the whole request as asked. Pairs not listed are not approved.'),
+});
+export type ApproveInput = z.infer<typeof approveInputSchema>;
+
+export const listRequestsQuerySchema = z.strictObject({
+  state: z.enum(REQUEST_STATES).optional(),
+  kind: z.enum(REQUEST_KINDS).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+export type ListRequestsQuery = z.infer<typeof listRequestsQuerySchema>;
+
+export const loginInputSchema = z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
+export const createTokenInputSchema = z.strictObject({ name: text(100), expiresInDays: z.number().int().min(1).max(365).default(90) });

@@ -1,0 +1,58 @@
+/** Legal process documents' records (the bytes are in the file store). */
+import type { Kysely, Selectable } from 'kysely';
+import type { DocumentRecord } from '../core/model.ts';
+import type { DocumentRepository } from '../core/ports.ts';
+import type { Database, DocumentsTable } from './schema.ts';
+
+const toRecord = (row: Selectable<DocumentsTable>): DocumentRecord => ({
+  id: row.id,
+  organisationId: row.organisation_id,
+  uploadedBy: row.uploaded_by,
+  requestId: row.request_id,
+  fileName: row.file_name,
+  mediaType: row.media_type,
+  size: Number(row.size),
+  sha256: row.sha256,
+  createdAt: row.created_at.toISOString(),
+});
+
+export function documentRepository(db: Kysely<Database>): DocumentRepository {
+  return {
+    async insert(document) {
+      const row = await db
+        .insertInto('documents')
+        .values({
+          organisation_id: document.organisationId,
+          uploaded_by: document.uploadedBy,
+          file_name: document.fileName,
+          media_type: document.mediaType,
+          size: document.size,
+          sha256: document.sha256,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toRecord(row);
+    },
+    async find(scope, id) {
+      let query = db.selectFrom('documents').selectAll('documents').where('documents.id', '=', id);
+      if (scope.kind === 'agency') query = query.where('documents.organisation_id', '=', scope.agencyId);
+      const row = await query.executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async attach(organisationId, ids, requestId) {
+      if (ids.length === 0) return 0;
+      const result = await db
+        .updateTable('documents')
+        .set({ request_id: requestId })
+        .where('id', 'in', [...ids])
+        .where('organisation_id', '=', organisationId)
+        .where('request_id', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async listForRequest(requestId) {
+      const rows = await db.selectFrom('documents').selectAll().where('request_id', '=', requestId).orderBy('created_at').execute();
+      return rows.map(toRecord);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+/** Requests and their targets. Every read takes a scope; an agency's scope adds `agency_id = :agency` to the query. */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { RequestRecord, RequestScope, TargetRecord } from '../core/model.ts';
+import { decodeCursor, encodeCursor } from '../core/pagination.ts';
+import type { RequestRepository } from '../core/ports.ts';
+import { isTrackingNumber } from '../core/request.ts';
+import type { Database, RequestsTable } from './schema.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
+
+type Row = Selectable<RequestsTable> & { agency_name: string };
+
+function toRecord(row: Row): RequestRecord {
+  return {
+    id: row.id,
+    trackingNumber: row.tracking_number,
+    agencyId: row.agency_id,
+    agencyName: row.agency_name,
+    officerId: row.officer_id,
+    kind: row.kind as RequestRecord['kind'],
+    state: row.state as RequestRecord['state'],
+    version: row.version,
+    jurisdiction: row.jurisdiction,
+    caseReference: row.case_reference,
+    summary: row.summary,
+    legalProcess: {
+      instrumentType: row.instrument_type as RequestRecord['legalProcess']['instrumentType'],
+      issuingAuthority: row.issuing_authority,
+      reference: row.process_reference,
+      issuedOn: row.issued_on,
+    },
+    categories: row.categories as RequestRecord['categories'],
+    dateRange: row.date_from && row.date_to ? { from: iso(row.date_from), to: iso(row.date_to) } : null,
+    offence: row.offence as RequestRecord['offence'],
+    nonDisclosure: { ordered: row.non_disclosure, until: row.non_disclosure_until },
+    deadline: row.deadline ? iso(row.deadline) : null,
+    emergency: row.emergency as RequestRecord['emergency'],
+    payloadSha256: row.payload_sha256,
+    receivedAt: iso(row.received_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function requestRepository(db: Kysely<Database>): RequestRepository {
+  const scoped = (scope: RequestScope) => {
+    const query = db
+      .selectFrom('requests')
+      .innerJoin('organisations', 'organisations.id', 'requests.agency_id')
+      .selectAll('requests')
+      .select('organisations.name as agency_name');
+    return scope.kind === 'agency' ? query.where('requests.agency_id', '=', scope.agencyId) : query;
+  };
+  return {
+    async nextTrackingSequence() {
+      const { rows } = await sql<{ n: string }>`SELECT nextval('request_tracking_seq')::text AS n`.execute(db);
+      return Number(rows[0]?.n);
+    },
+    async insert(request, targets) {
+      const row = await db
+        .insertInto('requests')
+        .values({
+          tracking_number: request.trackingNumber,
+          agency_id: request.agencyId,
+          officer_id: request.officerId,
+          kind: request.kind,
+          state: 'received',
+          jurisdiction: request.jurisdiction,
+          case_reference: request.caseReference,
+          summary: request.summary,
+          instrument_type: request.legalProcess.instrumentType,
+          issuing_authority: request.legalProcess.issuingAuthority,
+          process_reference: request.legalProcess.reference,
+          issued_on: request.legalProcess.issuedOn,
+          categories: [...request.categories],
+          date_from: request.dateRange?.from ? new Date(request.dateRange.from) : null,
+          date_to: request.dateRange?.to ? new Date(request.dateRange.to) : null,
+          offence: request.offence ? JSON.stringify(request.offence) : null,
+          non_disclosure: request.nonDisclosure.ordered,
+          non_disclosure_until: request.nonDisclosure.until,
+          deadline: request.deadline ? new Date(request.deadline) : null,
+          emergency: request.emergency ? JSON.stringify(request.emergency) : null,
+          payload_sha256: request.payloadSha256,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      // Large target lists go in slices: a statement has at most 65,535 parameters.
+      for (let start = 0; start < targets.length; start += 5000) {
+        await db
+          .insertInto('targets')
+          .values(
+            targets.slice(start, start + 5000).map((target) => ({
+              request_id: row.id,
+              position: target.position,
+              kind: target.kind,
+              value: target.value,
+              note: target.note,
+            })),
+          )
+          .execute();
+      }
+      const agency = await db.selectFrom('organisations').select('name').where('id', '=', row.agency_id).executeTakeFirstOrThrow();
+      return toRecord({ ...row, agency_name: agency.name });
+    },
+    async find(scope, reference) {
+      if (isTrackingNumber(reference))
+        return mapOptional(await scoped(scope).where('requests.tracking_number', '=', reference).executeTakeFirst());
+      if (UUID.test(reference)) return mapOptional(await scoped(scope).where('requests.id', '=', reference).executeTakeFirst());
+      return undefined;
+    },
+    async list(scope, query) {
+      let select = scoped(scope);
+      if (query.state) select = select.where('requests.state', '=', query.state);
+      if (query.kind) select = select.where('requests.kind', '=', query.kind);
+      if (query.cursor) {
+        const cursor = decodeCursor(query.cursor);
+        select = select.where((eb) =>
+          eb.or([
+            eb('requests.received_at', '<', new Date(cursor.at)),
+            eb.and([eb('requests.received_at', '=', new Date(cursor.at)), eb('requests.id', '<', cursor.id)]),
+          ]),
+        );
+      }
+      const rows = await select
+        .orderBy('requests.received_at', 'desc')
+        .orderBy('requests.id', 'desc')
+        .limit(query.limit + 1)
+        .execute();
+      const items = rows.slice(0, query.limit).map(toRecord);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null };
+    },
+    async transition(id, change) {
+      const result = await db
+        .updateTable('requests')
+        .set({ state: change.to, version: change.version + 1, updated_at: new Date() })
+        .where('id', '=', id)
+        .where('state', '=', change.from)
+        .where('version', '=', change.version)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+    async targets(requestId) {
+      const rows = await db.selectFrom('targets').selectAll().where('request_id', '=', requestId).orderBy('position').execute();
+      return rows.map((row): TargetRecord => ({
+        id: row.id,
+        position: row.position,
+        kind: row.kind as TargetRecord['kind'],
+        value: row.value,
+        note: row.note,
+      }));
+    },
+  };
+}
+
+const mapOptional = (row: Row | undefined): RequestRecord | undefined => (row ? toRecord(row) : undefined);

@@ -1,0 +1,173 @@
+/** Kysely's view of Writ's tables (see migrations/). */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  kind: 'platform' | 'agency';
+  name: string;
+  jurisdiction: string | null;
+  email_domains: ColumnType<string[], string[] | undefined, string[]>;
+  verification_status: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  roles: string[];
+  status: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  last_login_at: Date | null;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_sha256: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_sha256: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+export interface RequestsTable {
+  id: Generated<string>;
+  tracking_number: string;
+  agency_id: string;
+  officer_id: string;
+  kind: string;
+  state: string;
+  version: Generated<number>;
+  jurisdiction: string;
+  case_reference: string | null;
+  summary: string | null;
+  instrument_type: string;
+  issuing_authority: string | null;
+  process_reference: string | null;
+  issued_on: ColumnType<string | null, string | null | undefined, string | null>;
+  categories: string[];
+  date_from: Date | null;
+  date_to: Date | null;
+  offence: Json | null;
+  non_disclosure: boolean;
+  non_disclosure_until: ColumnType<string | null, string | null | undefined, string | null>;
+  deadline: Date | null;
+  emergency: Json | null;
+  payload_sha256: string;
+  received_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TargetsTable {
+  id: Generated<string>;
+  request_id: string;
+  position: number;
+  kind: string;
+  value: string;
+  note: string | null;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  uploaded_by: string;
+  request_id: string | null;
+  file_name: string;
+  media_type: string;
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  created_at: Timestamp;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  request_id: string;
+  author_id: string;
+  side: 'agency' | 'desk';
+  body: string;
+  created_at: Timestamp;
+}
+
+export interface NotesTable {
+  id: Generated<string>;
+  request_id: string;
+  author_id: string;
+  body: string;
+  created_at: Timestamp;
+}
+
+export interface DecisionsTable {
+  id: Generated<string>;
+  request_id: string;
+  decided_by: string;
+  outcome: 'approved' | 'partially_approved' | 'rejected';
+  reason: string | null;
+  items: Json;
+  created_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  version: number;
+  type: string;
+  occurred_at: Timestamp;
+  actor_user_id: string | null;
+  actor_organisation_id: string | null;
+  via: string;
+  request_id: string | null;
+  data: Json;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  topic: string;
+  payload: Json;
+  created_at: Timestamp;
+  dispatched_at: Date | null;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  scope: string;
+  input_sha256: string;
+  result: Json;
+  created_at: Timestamp;
+}
+
+export interface RequestStateEdgesTable {
+  from_state: string;
+  to_state: string;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  requests: RequestsTable;
+  targets: TargetsTable;
+  documents: DocumentsTable;
+  messages: MessagesTable;
+  notes: NotesTable;
+  decisions: DecisionsTable;
+  audit_events: AuditEventsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  request_state_edges: RequestStateEdgesTable;
+}

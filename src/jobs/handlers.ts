@@ -1,0 +1,13 @@
+/** Job handlers by topic. Each is safe to run twice: it checks the request's state before acting. */
+import type { Repositories, Transactor } from '../core/ports.ts';
+import { verifyRequest } from '../services/verify-request.ts';
+import type { JobHandler } from './job-runner.ts';
+
+export function jobHandlers(deps: { store: Transactor<Repositories> }): Record<string, JobHandler> {
+  return {
+    'request.verify': async (payload) => {
+      if (typeof payload.requestId !== 'string') return;
+      await verifyRequest(deps, { requestId: payload.requestId });
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/** The Fastify application: auth, problem+json errors, OpenAPI, and the routes. Routes are thin: parse, call, present. */
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Actor } from '../core/actor.ts';
+import { isWritError, type ErrorCode } from '../core/errors.ts';
+import { authenticate } from '../services/authenticate.ts';
+import type { AppContext } from './context.ts';
+import { problem } from './problem.ts';
+import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
+import { documentRoutes } from './routes/documents.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { requestRoutes } from './routes/requests.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | undefined;
+  }
+  interface FastifyContextConfig {
+    /** Routes anyone may call without logging in. */
+    public?: boolean;
+  }
+}
+
+export type App = FastifyInstance;
+
+export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: context.config.WRIT_MAX_BODY_BYTES,
+    trustProxy: false,
+    // Request ids only; the pino logger below never sees bodies, headers or query strings.
+    genReqId: () => context.secrets.newToken('req').slice(4, 20),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Writ',
+        version: '1',
+        description: 'Receive, verify, review and answer government requests about a platform’s users.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { files: 1, fields: 5, fileSize: context.config.WRIT_MAX_UPLOAD_BYTES + 1, parts: 6 } });
+
+  app.decorateRequest('actor', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers.authorization;
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const session = request.cookies[SESSION_COOKIE];
+    const ip = request.ip;
+    if (bearer) request.actor = await authenticate(context, { kind: 'token', secret: bearer, ip });
+    else if (session) request.actor = await authenticate(context, { kind: 'session', secret: session, ip });
+    if (!request.actor && !request.routeOptions.config.public && request.routeOptions.url !== undefined) {
+      return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
+    }
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+  });
+
+  app.setNotFoundHandler((_request, reply) => {
+    void reply.code(404).type('application/problem+json').send(problem('NOT_FOUND', 'No such resource.'));
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const send = (code: ErrorCode, detail: string, extra?: Record<string, unknown>) => {
+      const body = problem(code, detail, extra);
+      return reply.code(body.status).type('application/problem+json').send(body);
+    };
+    if (isWritError(error)) return send(error.code, error.detail, error.extra);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const errors = error.validation.map((issue) => ({
+        path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,
+        message: issue.message ?? 'invalid',
+      }));
+      return send('VALIDATION_FAILED', 'The input is not valid.', { errors });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413 || error.code === 'FST_REQ_FILE_TOO_LARGE') return send('PAYLOAD_TOO_LARGE', 'The body is too large.');
+    if (status === 415) return send('UNSUPPORTED_MEDIA_TYPE', 'This content type is not accepted here.');
+    if (status === 400 && (error instanceof SyntaxError || error.code?.startsWith('FST_ERR_CTP'))) {
+      return send('MALFORMED_JSON', 'The body could not be parsed.');
+    }
+    if (status >= 400 && status < 500) return send('VALIDATION_FAILED', 'The request is not valid.');
+    if (process.env.WRIT_DEBUG_ERRORS) console.error(error);
+    // Only the error's class and code: its message may quote bound parameters, which can be personal data.
+    context.log.error({ reqId: request.id, route: request.routeOptions.url, error: error.name, code: error.code }, 'unhandled error');
+    return send('INTERNAL', 'Something went wrong; the request changed nothing. Try again later.');
+  });
+
+  await app.register(healthRoutes(context));
+  await app.register(authRoutes(context), { prefix: '/api/v1' });
+  await app.register(requestRoutes(context), { prefix: '/api/v1' });
+  await app.register(documentRoutes(context), { prefix: '/api/v1' });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

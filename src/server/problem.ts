@@ -1,0 +1,59 @@
+/** Errors as application/problem+json (RFC 9457) with a stable `code`. One exhaustive map from code to HTTP status. */
+import type { ErrorCode } from '../core/errors.ts';
+
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  REQUEST_NOT_FOUND: 404,
+  DOCUMENT_NOT_FOUND: 404,
+  DOCUMENT_TYPE_NOT_ALLOWED: 415,
+  DOCUMENT_REQUIRED: 422,
+  UNKNOWN_TRANSITION: 404,
+  INVALID_TRANSITION: 409,
+  STALE_UPDATE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_INVALID: 400,
+  INVALID_CURSOR: 400,
+  DECISION_SCOPE_INVALID: 422,
+  USER_EXISTS: 409,
+  ORGANISATION_NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+const TITLES: Readonly<Partial<Record<ErrorCode, string>>> = {
+  VALIDATION_FAILED: 'The input is not valid',
+  MALFORMED_JSON: 'The body is not valid JSON',
+  UNAUTHENTICATED: 'Log in or send a bearer token',
+  INVALID_CREDENTIALS: 'Login failed',
+  FORBIDDEN: 'Not allowed',
+  INVALID_TRANSITION: 'Not possible in this state',
+  STALE_UPDATE: 'Changed meanwhile',
+  INTERNAL: 'Something went wrong on our side',
+};
+
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly [extension: string]: unknown;
+}
+
+export function problem(code: ErrorCode, detail: string, extra: Readonly<Record<string, unknown>> = {}): Problem {
+  return {
+    type: `https://writ.invalid/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[code] ?? code.toLowerCase().replaceAll('_', ' '),
+    status: HTTP_STATUS[code],
+    code,
+    detail,
+    ...extra,
+  };
+}

@@ -1,0 +1,131 @@
+/** Response shapes, for the OpenAPI document and the serializer. They mirror the records in core/model.ts. */
+import { z } from 'zod';
+import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, REQUEST_KINDS, REQUEST_STATES } from '../core/request.ts';
+import { REQUEST_EVENTS } from '../core/transitions.ts';
+
+const range = z.object({ from: z.string(), to: z.string() });
+
+export const requestSchema = z.object({
+  id: z.uuid(),
+  trackingNumber: z.string(),
+  agencyId: z.uuid(),
+  agencyName: z.string(),
+  officerId: z.uuid(),
+  kind: z.enum(REQUEST_KINDS),
+  state: z.enum(REQUEST_STATES),
+  version: z.number().int(),
+  jurisdiction: z.string(),
+  caseReference: z.string().nullable(),
+  summary: z.string().nullable(),
+  legalProcess: z.object({
+    instrumentType: z.enum(INSTRUMENT_TYPES),
+    issuingAuthority: z.string().nullable(),
+    reference: z.string().nullable(),
+    issuedOn: z.string().nullable(),
+  }),
+  categories: z.array(z.enum(DATA_CATEGORIES)).readonly(),
+  dateRange: range.nullable(),
+  offence: z.object({ description: z.string(), maximumPenaltyYears: z.number().optional() }).nullable(),
+  nonDisclosure: z.object({ ordered: z.boolean(), until: z.string().nullable() }),
+  deadline: z.string().nullable(),
+  emergency: z.object({ dangerDescription: z.string(), attestation: z.literal(true) }).nullable(),
+  payloadSha256: z.string(),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const receiptSchema = z.object({
+  trackingNumber: z.string().describe('Quote it in every later message: WR-YYYY-NNNNNN.'),
+  state: z.enum(REQUEST_STATES),
+  payloadSha256: z.string().describe('SHA-256 of the submitted JSON in canonical form (RFC 8785 style).'),
+  receivedAt: z.string(),
+  documents: z.array(z.object({ id: z.uuid(), sha256: z.string() })).readonly(),
+});
+
+export const documentSchema = z.object({
+  id: z.uuid(),
+  requestId: z.uuid().nullable(),
+  fileName: z.string(),
+  mediaType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+
+export const messageSchema = z.object({
+  id: z.uuid(),
+  authorName: z.string(),
+  side: z.enum(['agency', 'desk']),
+  body: z.string(),
+  createdAt: z.string(),
+});
+export const noteSchema = z.object({ id: z.uuid(), authorName: z.string(), body: z.string(), createdAt: z.string() });
+
+export const requestViewSchema = z.object({
+  request: requestSchema,
+  targets: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        position: z.number().int(),
+        kind: z.enum(IDENTIFIER_KINDS),
+        value: z.string(),
+        note: z.string().nullable(),
+      }),
+    )
+    .readonly(),
+  documents: z.array(documentSchema).readonly(),
+  messages: z.array(messageSchema).readonly(),
+  decisions: z
+    .array(
+      z.object({
+        id: z.uuid(),
+        outcome: z.enum(['approved', 'partially_approved', 'rejected']),
+        reason: z.string().nullable(),
+        items: z
+          .array(
+            z.object({
+              targetId: z.uuid(),
+              category: z.enum(DATA_CATEGORIES),
+              approved: z.boolean(),
+              reason: z.string().optional(),
+              dateRange: range.optional(),
+            }),
+          )
+          .readonly(),
+        decidedByName: z.string(),
+        createdAt: z.string(),
+      }),
+    )
+    .readonly(),
+  notes: z.array(noteSchema).readonly().optional().describe('Desk only.'),
+  timeline: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        occurredAt: z.string(),
+        side: z.enum(['agency', 'desk', 'system']),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .readonly(),
+  allowedEvents: z.array(z.enum(REQUEST_EVENTS)).readonly(),
+});
+
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item).readonly(), nextCursor: z.string().nullable() });
+
+export const problemSchema = z
+  .object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string() })
+  .loose()
+  .describe('application/problem+json (RFC 9457)');
+
+export const statusSchema = z.object({
+  trackingNumber: z.string(),
+  kind: z.enum(REQUEST_KINDS),
+  state: z.enum(REQUEST_STATES),
+  version: z.number().int(),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+});

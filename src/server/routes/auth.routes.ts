@@ -1,0 +1,91 @@
+/** Login, logout, who am I, and API tokens for agency systems. */
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { createTokenInputSchema, loginInputSchema } from '../../core/schemas.ts';
+import { createApiToken } from '../../services/create-api-token.ts';
+import { login, logout } from '../../services/login.ts';
+import type { AppContext } from '../context.ts';
+import { actor } from '../http.ts';
+
+export const SESSION_COOKIE = 'writ_session';
+
+const userSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  organisation: z.object({ id: z.uuid(), kind: z.enum(['platform', 'agency']), name: z.string() }),
+});
+
+export const authRoutes =
+  (context: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const deps = { ...context, sessionHours: context.config.WRIT_SESSION_HOURS };
+
+    app.post(
+      '/auth/login',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Log in with email and password; sets the session cookie.',
+          body: loginInputSchema,
+          response: { 200: z.object({ user: userSchema, expiresAt: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const session = await login(deps, { body: request.body, ip: request.ip });
+        reply.setCookie(SESSION_COOKIE, session.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: context.config.WRIT_COOKIE_SECURE,
+          expires: new Date(session.expiresAt),
+        });
+        const user = session.user;
+        return {
+          user: {
+            id: user.id,
+            email: user.email,
+            displayName: user.displayName,
+            roles: [...user.roles],
+            organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
+          },
+          expiresAt: session.expiresAt,
+        };
+      },
+    );
+
+    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session.' } }, async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await logout(deps, actor(request), { token });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    });
+
+    app.get('/me', { schema: { tags: ['auth'], summary: 'Who is logged in.', response: { 200: userSchema } } }, async (request) => {
+      const current = actor(request);
+      const user = await context.store.read.users.findActive(current.userId);
+      if (!user) throw new Error('authenticated user vanished');
+      return {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        roles: [...user.roles],
+        organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
+      };
+    });
+
+    app.post(
+      '/tokens',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Issue a bearer token for an agency system; the token is shown once.',
+          body: createTokenInputSchema,
+          response: { 201: z.object({ id: z.uuid(), name: z.string(), token: z.string(), expiresAt: z.string() }) },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await createApiToken(context, actor(request), request.body)),
+    );
+  };

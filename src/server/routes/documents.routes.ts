@@ -1,0 +1,46 @@
+/** Legal process documents: upload (multipart, one file) and download. */
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { WritError } from '../../core/errors.ts';
+import { readDocument } from '../../services/read-document.ts';
+import { uploadDocument } from '../../services/upload-document.ts';
+import type { AppContext } from '../context.ts';
+import { actor } from '../http.ts';
+import { documentSchema, problemSchema } from '../responses.ts';
+
+export const documentRoutes =
+  (context: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const deps = { ...context, maxBytes: context.config.WRIT_MAX_UPLOAD_BYTES };
+    app.post(
+      '/documents',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Upload a legal process document (PDF or image) as multipart/form-data field `file`. Returns its id and SHA-256.',
+          consumes: ['multipart/form-data'],
+          response: { 201: documentSchema, 400: problemSchema, 413: problemSchema, 415: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        if (!request.isMultipart()) throw new WritError('UNSUPPORTED_MEDIA_TYPE', 'Send the document as multipart/form-data.');
+        const file = await request.file();
+        if (!file) throw new WritError('VALIDATION_FAILED', 'The form has no file.');
+        const document = await uploadDocument(deps, actor(request), { fileName: file.filename, content: file.file });
+        const { organisationId: _organisation, uploadedBy: _uploader, ...shown } = document;
+        return reply.code(201).send(shown);
+      },
+    );
+
+    app.get(
+      '/documents/:id',
+      { schema: { tags: ['documents'], summary: 'Download a document.', params: z.object({ id: z.string().max(64) }) } },
+      async (request, reply) => {
+        const { document, content } = await readDocument(context, actor(request), { id: request.params.id });
+        reply.type(document.mediaType);
+        reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(document.fileName)}`);
+        reply.header('digest', `sha-256=${Buffer.from(document.sha256, 'hex').toString('base64')}`);
+        return reply.send(content);
+      },
+    );
+  };

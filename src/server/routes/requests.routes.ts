@@ -1,0 +1,202 @@
+/** Requests: submit, list, read, talk, and move through the lifecycle. */
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { WritError } from '../../core/errors.ts';
+import {
+  answerInputSchema,
+  approveInputSchema,
+  askInfoInputSchema,
+  closeInputSchema,
+  listRequestsQuerySchema,
+  messageInputSchema,
+  noteInputSchema,
+  rejectInputSchema,
+  submitRequestSchema,
+  withdrawInputSchema,
+} from '../../core/schemas.ts';
+import { addNote } from '../../services/add-note.ts';
+import { answerRequest } from '../../services/answer-request.ts';
+import { approveRequest } from '../../services/approve-request.ts';
+import { askForInformation } from '../../services/ask-for-information.ts';
+import { closeRequest } from '../../services/close-request.ts';
+import { getRequest, getRequestStatus } from '../../services/get-request.ts';
+import { listRequests } from '../../services/list-requests.ts';
+import { postMessage } from '../../services/post-message.ts';
+import { rejectRequest } from '../../services/reject-request.ts';
+import { submitRequest } from '../../services/submit-request.ts';
+import { confirmRequester } from '../../services/verify-request.ts';
+import { withdrawRequest } from '../../services/withdraw-request.ts';
+import type { AppContext } from '../context.ts';
+import { actor, expectedVersion, idempotencyKey } from '../http.ts';
+import { messageSchema, noteSchema, pageSchema, problemSchema, receiptSchema, requestSchema, requestViewSchema, statusSchema } from '../responses.ts';
+
+const params = z.object({ reference: z.string().max(64).describe('Tracking number (WR-YYYY-NNNNNN) or id.') });
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sentPayload?: unknown;
+  }
+}
+
+export const requestRoutes =
+  (context: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/requests',
+      {
+        schema: {
+          tags: ['requests'],
+          summary:
+            'Submit a request. Answers 201 with a receipt only after it is stored; a retry with the same Idempotency-Key returns the same receipt.',
+          headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+          body: submitRequestSchema,
+          response: { 200: receiptSchema, 201: receiptSchema, ...errors },
+        },
+        // The receipt's hash is over what the agency sent, before defaults are filled in.
+        preValidation: async (request) => {
+          request.sentPayload = request.body;
+        },
+      },
+      async (request, reply) => {
+        const { replayed, ...receipt } = await submitRequest(context, actor(request), {
+          payload: request.sentPayload,
+          idempotencyKey: idempotencyKey(request),
+        });
+        reply.header('location', `/api/v1/requests/${receipt.trackingNumber}`);
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(replayed ? 200 : 201).send(receipt);
+      },
+    );
+
+    app.get(
+      '/requests',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: 'List requests, newest first: an agency sees its own, the desk sees the queue.',
+          querystring: listRequestsQuerySchema,
+          response: { 200: pageSchema(requestSchema), ...errors },
+        },
+      },
+      async (request) => listRequests(context, actor(request), request.query),
+    );
+
+    app.get(
+      '/requests/:reference',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: 'Read a request with its targets, documents, thread, decisions and timeline.',
+          params,
+          response: { 200: requestViewSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const view = await getRequest(context, actor(request), { reference: request.params.reference });
+        reply.header('etag', `"${view.request.version}"`);
+        return view;
+      },
+    );
+
+    app.get(
+      '/requests/:reference/status',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: 'Where a request stands: its state and version, without the rest (for polling).',
+          params,
+          response: { 200: statusSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const status = await getRequestStatus(context, actor(request), { reference: request.params.reference });
+        reply.header('etag', `"${status.version}"`);
+        return status;
+      },
+    );
+
+    app.post(
+      '/requests/:reference/messages',
+      {
+        schema: {
+          tags: ['requests'],
+          summary: 'Post a message on the request’s thread.',
+          params,
+          body: messageInputSchema,
+          response: { 201: messageSchema, ...errors },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await postMessage(context, actor(request), { reference: request.params.reference, body: request.body })),
+    );
+
+    app.post(
+      '/requests/:reference/notes',
+      {
+        schema: {
+          tags: ['desk'],
+          summary: 'Add a desk-internal note (never shown to the agency).',
+          params,
+          body: noteInputSchema,
+          response: { 201: noteSchema, ...errors },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await addNote(context, actor(request), { reference: request.params.reference, body: request.body })),
+    );
+
+    // Lifecycle actions. Each answers the request as it now is; If-Match with its version guards against a stale read.
+    const actions = [
+      {
+        path: 'confirm-requester',
+        summary: 'Desk: confirm the requester of a request held in verification.',
+        body: z.strictObject({}).optional(),
+        run: confirmRequester,
+      },
+      { path: 'ask-info', summary: 'Desk: ask the agency for more information.', body: askInfoInputSchema, run: askForInformation },
+      {
+        path: 'answer',
+        summary: 'Officer: answer the desk’s question; the request returns to review.',
+        body: answerInputSchema,
+        run: answerRequest,
+      },
+      {
+        path: 'approve',
+        summary: 'Desk: approve, whole or per target and category.',
+        body: approveInputSchema.optional(),
+        run: approveRequest,
+      },
+      { path: 'reject', summary: 'Desk: reject, with reasons.', body: rejectInputSchema, run: rejectRequest },
+      { path: 'close', summary: 'Desk: close a finished request.', body: closeInputSchema.optional(), run: closeRequest },
+      { path: 'withdraw', summary: 'Officer: withdraw an open request.', body: withdrawInputSchema.optional(), run: withdrawRequest },
+    ] as const;
+    for (const action of actions) {
+      app.post(
+        `/requests/:reference/${action.path}`,
+        {
+          schema: {
+            tags: ['requests'],
+            summary: action.summary,
+            params,
+            headers: z.object({ 'if-match': z.string().max(20).optional() }),
+            body: action.body,
+            response: { 200: requestSchema, ...errors },
+          },
+        },
+        async (request, reply) => {
+          const changed = await action.run(context, actor(request), {
+            reference: request.params.reference,
+            body: request.body,
+            expectedVersion: expectedVersion(request),
+          });
+          reply.header('etag', `"${changed.version}"`);
+          return changed;
+        },
+      );
+    }
+    // Any other action names a transition that does not exist.
+    app.post('/requests/:reference/:action', { schema: { hide: true } }, async () => {
+      throw new WritError('UNKNOWN_TRANSITION', 'No such action on a request.');
+    });
+  };

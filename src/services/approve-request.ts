@@ -1,0 +1,74 @@
+/** The desk approves a request, whole or per target and category, with an optional narrower date range per pair. */
+import type { Actor } from '../core/actor.ts';
+import { WritError } from '../core/errors.ts';
+import type { DecisionItem, RequestRecord, TargetRecord } from '../core/model.ts';
+import type { Repositories, Transactor } from '../core/ports.ts';
+import { approveInputSchema, type ApproveInput } from '../core/schemas.ts';
+import { applyTransition, loadRequest, parseInput, requirePermission } from './common.ts';
+
+export interface DecideDeps {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'audit' | 'outbox'>>;
+}
+
+/** Every target × category pair, each approved or not, checked against what was asked. */
+export function decisionItems(request: RequestRecord, targets: readonly TargetRecord[], input: ApproveInput): DecisionItem[] {
+  const asked = new Set(request.categories);
+  if (!input.items) {
+    return targets.flatMap((target) => request.categories.map((category) => ({ targetId: target.id, category, approved: true })));
+  }
+  const targetIds = new Set(targets.map((target) => target.id));
+  const seen = new Set<string>();
+  const decided = new Map<string, DecisionItem>();
+  for (const item of input.items) {
+    const pair = `${item.targetId}/${item.category}`;
+    if (!targetIds.has(item.targetId))
+      throw new WritError('DECISION_SCOPE_INVALID', 'A decision names a target this request does not have.');
+    if (!asked.has(item.category)) throw new WritError('DECISION_SCOPE_INVALID', `The request does not ask for ${item.category} data.`);
+    if (seen.has(pair)) throw new WritError('DECISION_SCOPE_INVALID', 'A target and category pair is decided twice.');
+    seen.add(pair);
+    if (item.dateRange) {
+      const within =
+        request.dateRange !== null &&
+        Date.parse(item.dateRange.from) >= Date.parse(request.dateRange.from) &&
+        Date.parse(item.dateRange.to) <= Date.parse(request.dateRange.to);
+      if (!within) throw new WritError('DECISION_SCOPE_INVALID', 'An approved date range must lie within the range asked for.');
+    }
+    decided.set(pair, item);
+  }
+  // Pairs not listed are not approved: the desk approves what it names and nothing by default.
+  return targets.flatMap((target) =>
+    request.categories.map(
+      (category) => decided.get(`${target.id}/${category}`) ?? { targetId: target.id, category, approved: false, reason: 'Not approved.' },
+    ),
+  );
+}
+
+export async function approveRequest(
+  deps: DecideDeps,
+  actor: Actor,
+  input: { reference: string; body: unknown; expectedVersion?: number | undefined },
+): Promise<RequestRecord> {
+  requirePermission(actor, 'request.decide');
+  const decision = parseInput(approveInputSchema, input.body ?? {});
+  return deps.store.transaction(async (repositories) => {
+    const request = await loadRequest(repositories.requests, actor, input.reference);
+    const items = decisionItems(request, await repositories.requests.targets(request.id), decision);
+    const approved = items.filter((item) => item.approved).length;
+    if (approved === 0) throw new WritError('DECISION_SCOPE_INVALID', 'Nothing is approved; reject the request instead.');
+    const isWhole = approved === items.length && items.every((item) => !item.dateRange);
+    const changed = await applyTransition(repositories, actor, request, isWhole ? 'approve' : 'approve_partially', input.expectedVersion);
+    const recorded = await repositories.decisions.insert({
+      requestId: request.id,
+      decidedBy: actor.userId,
+      outcome: isWhole ? 'approved' : 'partially_approved',
+      reason: decision.reason ?? null,
+      items,
+    });
+    await repositories.audit.append(actor, {
+      type: 'request.decided',
+      requestId: request.id,
+      data: { decisionId: recorded.id, outcome: recorded.outcome, approvedItems: approved, refusedItems: items.length - approved },
+    });
+    return changed;
+  });
+}

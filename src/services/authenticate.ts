@@ -1,0 +1,31 @@
+/** Turns a session cookie or a bearer token into an Actor, or nothing. */
+import type { Actor } from '../core/actor.ts';
+import type { UserRecord } from '../core/model.ts';
+import type { Clock, Repositories, Secrets, Transactor } from '../core/ports.ts';
+
+export interface AuthenticateDeps {
+  readonly store: Transactor<Pick<Repositories, 'credentials'>>;
+  readonly secrets: Pick<Secrets, 'sha256Hex'>;
+  readonly clock: Clock;
+}
+
+export function actorOf(user: UserRecord, via: Actor['via'], ip?: string): Actor {
+  return {
+    userId: user.id,
+    organisationId: user.organisationId,
+    organisationKind: user.organisationKind,
+    roles: user.roles,
+    via,
+    ...(ip ? { ip } : {}),
+  };
+}
+
+export async function authenticate(
+  deps: AuthenticateDeps,
+  input: { readonly kind: 'session' | 'token'; readonly secret: string; readonly ip?: string | undefined },
+): Promise<Actor | undefined> {
+  if (input.secret.length < 20 || input.secret.length > 200) return undefined;
+  const user = await deps.store.read.credentials.findUserBySecret(input.kind, deps.secrets.sha256Hex(input.secret), deps.clock.now());
+  if (!user || user.status !== 'active') return undefined;
+  return actorOf(user, input.kind, input.ip);
+}

@@ -1,0 +1,80 @@
+/** Reads one request with everything the actor may see of it; desk-internal notes only for the desk. */
+import { can, sideOf, type Actor } from '../core/actor.ts';
+import type {
+  DecisionRecord,
+  DocumentRecord,
+  MessageRecord,
+  NoteRecord,
+  RequestRecord,
+  TargetRecord,
+  TimelineEntry,
+} from '../core/model.ts';
+import type { Repositories, Transactor } from '../core/ports.ts';
+import { allowedEvents, type RequestEvent } from '../core/transitions.ts';
+import { loadRequest, requirePermission } from './common.ts';
+
+export interface RequestView {
+  readonly request: RequestRecord;
+  readonly targets: readonly TargetRecord[];
+  readonly documents: readonly DocumentRecord[];
+  readonly messages: readonly MessageRecord[];
+  readonly decisions: readonly DecisionRecord[];
+  /** Desk only; absent for agencies. */
+  readonly notes?: readonly NoteRecord[];
+  readonly timeline: readonly TimelineEntry[];
+  /** What this actor can do next. */
+  readonly allowedEvents: readonly RequestEvent[];
+}
+
+export interface GetRequestDeps {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'messages' | 'notes' | 'decisions' | 'audit'>>;
+}
+
+export async function getRequest(deps: GetRequestDeps, actor: Actor, input: { readonly reference: string }): Promise<RequestView> {
+  requirePermission(actor, 'request.read');
+  return deps.store.transaction(async (repositories) => {
+    const request = await loadRequest(repositories.requests, actor, input.reference);
+    const [targets, documents, messages, decisions, timeline] = await Promise.all([
+      repositories.requests.targets(request.id),
+      repositories.documents.listForRequest(request.id),
+      repositories.messages.list(request.id),
+      repositories.decisions.list(request.id),
+      repositories.audit.timeline(request.id),
+    ]);
+    const isDesk = sideOf(actor) !== 'agency';
+    const notes = isDesk && can(actor, 'request.read_notes') ? await repositories.notes.list(request.id) : undefined;
+    await repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: {} });
+    return {
+      request,
+      targets,
+      documents,
+      messages,
+      decisions,
+      ...(notes ? { notes } : {}),
+      // Agencies see their request's progress, not who at the desk looked at it.
+      timeline: isDesk ? timeline : timeline.filter((entry) => entry.type !== 'request.viewed'),
+      allowedEvents: allowedEvents(request.kind, request.state, sideOf(actor)),
+    };
+  });
+}
+
+export interface RequestStatus {
+  readonly trackingNumber: string;
+  readonly kind: RequestRecord['kind'];
+  readonly state: RequestRecord['state'];
+  readonly version: number;
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+}
+
+/** Where a request stands, for polling. It shows no user data, so it is not an audited view. */
+export async function getRequestStatus(
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests'>> },
+  actor: Actor,
+  input: { readonly reference: string },
+): Promise<RequestStatus> {
+  requirePermission(actor, 'request.read');
+  const request = await loadRequest(deps.store.read.requests, actor, input.reference);
+  const { trackingNumber, kind, state, version, receivedAt, updatedAt } = request;
+  return { trackingNumber, kind, state, version, receivedAt, updatedAt };
+}

@@ -1,0 +1,66 @@
+/** A person logs in with email and password and gets a session. Failures say nothing about which part was wrong. */
+import type { Actor } from '../core/actor.ts';
+import { WritError } from '../core/errors.ts';
+import type { UserRecord } from '../core/model.ts';
+import type { Clock, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import { loginInputSchema } from '../core/schemas.ts';
+import { parseInput } from './common.ts';
+
+export interface LoginDeps {
+  readonly store: Transactor<Pick<Repositories, 'users' | 'credentials' | 'audit'>>;
+  readonly hasher: PasswordHasher;
+  readonly secrets: Secrets;
+  readonly clock: Clock;
+  readonly sessionHours: number;
+}
+
+export interface Session {
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly user: UserRecord;
+}
+
+const actorFor = (user: UserRecord | undefined, ip: string | undefined): Actor => ({
+  userId: user?.id ?? '00000000-0000-0000-0000-000000000000',
+  organisationId: user?.organisationId ?? '00000000-0000-0000-0000-000000000000',
+  organisationKind: user?.organisationKind ?? 'agency',
+  roles: user?.roles ?? [],
+  via: 'session',
+  ...(ip ? { ip } : {}),
+});
+
+export async function login(deps: LoginDeps, input: { body: unknown; ip?: string | undefined }): Promise<Session> {
+  const { email, password } = parseInput(loginInputSchema, input.body);
+  const user = await deps.store.read.users.findByEmail(email);
+  const matches = await deps.hasher.verify(user?.passwordHash ?? null, password);
+  const failure = !user
+    ? 'unknown_account'
+    : user.status !== 'active'
+      ? 'disabled'
+      : !matches || !user.passwordHash
+        ? 'wrong_password'
+        : undefined;
+  if (failure || !user) {
+    await deps.store.read.audit.append(actorFor(user, input.ip), {
+      type: 'auth.login_failed',
+      data: { reason: failure ?? 'unknown_account' },
+    });
+    throw new WritError('INVALID_CREDENTIALS', 'The email or password is not right.');
+  }
+  const token = deps.secrets.newToken('writ_s');
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + deps.sessionHours * 3_600_000);
+  await deps.store.transaction(async (repositories) => {
+    await repositories.credentials.insertSession({ userId: user.id, tokenSha256: deps.secrets.sha256Hex(token), expiresAt });
+    await repositories.users.recordLogin(user.id, now);
+    await repositories.audit.append(actorFor(user, input.ip), { type: 'auth.login_succeeded', data: {} });
+  });
+  return { token, expiresAt: expiresAt.toISOString(), user };
+}
+
+export async function logout(deps: Pick<LoginDeps, 'store' | 'secrets' | 'clock'>, actor: Actor, input: { token: string }): Promise<void> {
+  await deps.store.transaction(async (repositories) => {
+    await repositories.credentials.revokeSession(deps.secrets.sha256Hex(input.token), deps.clock.now());
+    await repositories.audit.append(actor, { type: 'auth.logout', data: {} });
+  });
+}

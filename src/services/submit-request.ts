@@ -1,0 +1,133 @@
+/** An officer submits a request; the receipt is issued only after the commit. */
+import type { Actor } from '../core/actor.ts';
+import { canonicalJson } from '../core/canonical.ts';
+import { WritError } from '../core/errors.ts';
+import type { Clock, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import { formatTrackingNumber, type RequestState } from '../core/request.ts';
+import { submitRequestSchema, type SubmitRequestInput } from '../core/schemas.ts';
+import { parseInput, requirePermission } from './common.ts';
+
+export interface Receipt {
+  readonly trackingNumber: string;
+  readonly state: RequestState;
+  readonly payloadSha256: string;
+  readonly receivedAt: string;
+  readonly documents: ReadonlyArray<{ readonly id: string; readonly sha256: string }>;
+}
+
+export interface SubmitRequestDeps {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'audit' | 'outbox' | 'idempotency'>>;
+  readonly secrets: Pick<Secrets, 'sha256Hex'>;
+  readonly clock: Clock;
+}
+
+const IDEMPOTENCY_SCOPE = 'submit-request';
+// Kinds that stand on a legal instrument the desk must read; emergency and assistance requests may come without one.
+const NEEDS_DOCUMENT = new Set(['disclosure', 'preservation', 'removal', 'prospective']);
+
+class KeyTaken extends Error {}
+
+/**
+ * Validates and stores a request in state `received`, with its targets, attached documents, audit event and the outbox
+ * row that starts verification, in one transaction. With an idempotency key, a retry returns the first receipt.
+ */
+export async function submitRequest(
+  deps: SubmitRequestDeps,
+  actor: Actor,
+  input: { readonly payload: unknown; readonly idempotencyKey?: string | undefined },
+): Promise<Receipt & { readonly replayed: boolean }> {
+  requirePermission(actor, 'request.submit');
+  const request: SubmitRequestInput = parseInput(submitRequestSchema, input.payload);
+  const payloadSha256 = deps.secrets.sha256Hex(canonicalJson(input.payload));
+  const key = input.idempotencyKey;
+  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new WritError('IDEMPOTENCY_KEY_INVALID', 'An Idempotency-Key is 1 to 200 visible ASCII characters.');
+  }
+
+  const replay = async (): Promise<(Receipt & { replayed: boolean }) | undefined> => {
+    if (key === undefined) return undefined;
+    const previous = await deps.store.read.idempotency.find(actor.userId, IDEMPOTENCY_SCOPE, key);
+    if (!previous) return undefined;
+    if (previous.inputSha256 !== payloadSha256) {
+      throw new WritError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
+    }
+    return { ...(previous.result as Receipt), replayed: true };
+  };
+
+  const earlier = await replay();
+  if (earlier) return earlier;
+  if (NEEDS_DOCUMENT.has(request.kind) && request.legalProcess.documentIds.length === 0) {
+    throw new WritError('DOCUMENT_REQUIRED', `A ${request.kind} request needs its legal process document; upload it first.`);
+  }
+
+  try {
+    const receipt = await deps.store.transaction(async (repositories) => {
+      // Taking the key first makes a concurrent retry wait here, then find the key taken and replay our receipt.
+      if (key !== undefined) {
+        const taken = await repositories.idempotency.claim({
+          userId: actor.userId,
+          scope: IDEMPOTENCY_SCOPE,
+          key,
+          inputSha256: payloadSha256,
+        });
+        if (!taken) throw new KeyTaken();
+      }
+      const sequence = await repositories.requests.nextTrackingSequence();
+      const trackingNumber = formatTrackingNumber(deps.clock.now().getUTCFullYear(), sequence);
+      const stored = await repositories.requests.insert(
+        {
+          trackingNumber,
+          agencyId: actor.organisationId,
+          officerId: actor.userId,
+          kind: request.kind,
+          jurisdiction: request.jurisdiction,
+          caseReference: request.caseReference ?? null,
+          summary: request.summary ?? null,
+          legalProcess: {
+            instrumentType: request.legalProcess.instrumentType,
+            issuingAuthority: request.legalProcess.issuingAuthority ?? null,
+            reference: request.legalProcess.reference ?? null,
+            issuedOn: request.legalProcess.issuedOn ?? null,
+          },
+          categories: request.categories,
+          dateRange: request.dateRange ?? null,
+          offence: request.offence ?? null,
+          nonDisclosure: { ordered: request.nonDisclosure?.ordered ?? false, until: request.nonDisclosure?.until ?? null },
+          deadline: request.deadline ?? null,
+          emergency: request.emergency ?? null,
+          payloadSha256,
+        },
+        request.targets.map((target, position) => ({ position, kind: target.kind, value: target.value, note: target.note ?? null })),
+      );
+      const documentIds = [...new Set(request.legalProcess.documentIds)];
+      if (documentIds.length > 0) {
+        const attached = await repositories.documents.attach(actor.organisationId, documentIds, stored.id);
+        if (attached !== documentIds.length) {
+          throw new WritError('DOCUMENT_NOT_FOUND', 'A document is unknown or already attached to another request.');
+        }
+      }
+      const documents = (await repositories.documents.listForRequest(stored.id)).map((document) => ({
+        id: document.id,
+        sha256: document.sha256,
+      }));
+      await repositories.audit.append(actor, {
+        type: 'request.submitted',
+        requestId: stored.id,
+        data: { trackingNumber, payloadSha256, kind: request.kind },
+      });
+      await repositories.outbox.add('request.verify', { requestId: stored.id });
+      const result: Receipt = { trackingNumber, state: stored.state, payloadSha256, receivedAt: stored.receivedAt, documents };
+      if (key !== undefined) {
+        await repositories.idempotency.complete({ userId: actor.userId, scope: IDEMPOTENCY_SCOPE, key, result });
+      }
+      return result;
+    });
+    return { ...receipt, replayed: false };
+  } catch (error) {
+    if (error instanceof KeyTaken) {
+      const previous = await replay();
+      if (previous) return previous;
+    }
+    throw error;
+  }
+}

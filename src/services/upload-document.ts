@@ -1,0 +1,47 @@
+/** An officer uploads a legal process document; its type is judged by content and its SHA-256 is returned. */
+import type { Actor } from '../core/actor.ts';
+import { safeFileName, sniffDocumentType } from '../core/documents.ts';
+import { WritError } from '../core/errors.ts';
+import type { DocumentRecord } from '../core/model.ts';
+import type { FileStore, Repositories, Transactor } from '../core/ports.ts';
+import { requirePermission } from './common.ts';
+
+export interface UploadDocumentDeps {
+  readonly store: Transactor<Pick<Repositories, 'documents' | 'audit'>>;
+  readonly files: FileStore;
+  readonly maxBytes: number;
+}
+
+export async function uploadDocument(
+  deps: UploadDocumentDeps,
+  actor: Actor,
+  input: { readonly fileName: string | undefined; readonly content: AsyncIterable<Uint8Array> },
+): Promise<DocumentRecord> {
+  requirePermission(actor, 'document.upload');
+  const stored = await deps.files.put(input.content, deps.maxBytes);
+  const mediaType = sniffDocumentType(stored.head);
+  if (!mediaType) {
+    await stored.discard();
+    throw new WritError('DOCUMENT_TYPE_NOT_ALLOWED', 'Legal process must be a PDF or an image (PNG, JPEG, TIFF, WebP, GIF).');
+  }
+  if (stored.size === 0) {
+    await stored.discard();
+    throw new WritError('VALIDATION_FAILED', 'The document is empty.');
+  }
+  await stored.commit();
+  return deps.store.transaction(async (repositories) => {
+    const document = await repositories.documents.insert({
+      organisationId: actor.organisationId,
+      uploadedBy: actor.userId,
+      fileName: safeFileName(input.fileName),
+      mediaType,
+      size: stored.size,
+      sha256: stored.sha256,
+    });
+    await repositories.audit.append(actor, {
+      type: 'document.uploaded',
+      data: { documentId: document.id, sha256: document.sha256, size: document.size, mediaType },
+    });
+    return document;
+  });
+}

@@ -1,0 +1,25 @@
+/** Committed generated files must match what the code generates: CI fails when they are stale. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { configurationMarkdown } from '../../src/config/config.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { openTestContext } from '../support/databases.ts';
+
+describe('generated files', () => {
+  it('openapi.json is the document the server serves (regenerate: npm run openapi)', async () => {
+    const { context, dispose } = await openTestContext('pglite');
+    try {
+      const app = await buildApp(context);
+      await app.ready();
+      const served = `${JSON.stringify(app.swagger(), null, 2)}\n`;
+      await app.close();
+      expect(readFileSync('openapi.json', 'utf8')).toBe(served);
+    } finally {
+      await dispose();
+    }
+  });
+
+  it('docs/configuration.md is generated from the config schema (regenerate: npm run docs:config)', () => {
+    expect(readFileSync('docs/configuration.md', 'utf8')).toBe(configurationMarkdown());
+  });
+});
