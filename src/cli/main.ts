@@ -1,10 +1,5 @@
 /** The `writ` command: one entry point over the same services the HTTP API uses. */
-import { parseArgs } from 'node:util';
 import { isWritError } from '../core/errors.ts';
-import { demoCommand } from './demo.command.ts';
-import { agencyCommand, userCommand } from './accounts.command.ts';
-import { configDocsCommand, migrateCommand, openapiCommand } from './admin.command.ts';
-import { serveCommand } from './serve.command.ts';
 
 const USAGE = `Usage: writ <command> [options]
 
@@ -25,14 +20,15 @@ Configuration is read from the environment; see docs/configuration.md.`;
 
 export type Command = (args: string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  demo: demoCommand,
-  user: userCommand,
-  agency: agencyCommand,
-  openapi: openapiCommand,
-  'config-docs': configDocsCommand,
+// Loaded on demand: `writ user add` need not load the HTTP server.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.command.ts')).serveCommand,
+  migrate: async () => (await import('./admin.command.ts')).migrateCommand,
+  demo: async () => (await import('./demo.command.ts')).demoCommand,
+  user: async () => (await import('./accounts.command.ts')).userCommand,
+  agency: async () => (await import('./accounts.command.ts')).agencyCommand,
+  openapi: async () => (await import('./admin.command.ts')).openapiCommand,
+  'config-docs': async () => (await import('./admin.command.ts')).configDocsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,12 +37,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     console.error(`writ: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
   try {
+    const command = await load();
     return await command(rest);
   } catch (error) {
     if (isWritError(error)) {
@@ -68,4 +65,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { parseArgs };

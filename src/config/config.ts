@@ -4,8 +4,6 @@
  */
 import { z } from 'zod';
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
-
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080).describe('TCP port the HTTP server listens on.'),
   HOST: z
@@ -43,7 +41,7 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe('How long a login session lasts, in hours.'),
-  WRIT_COOKIE_SECURE: bool.default(false).describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
+  WRIT_COOKIE_SECURE: z.stringbool().default(false).describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()
@@ -78,7 +76,8 @@ export function configurationMarkdown(): string {
   ];
   for (const [name, schema] of Object.entries(configSchema.shape)) {
     const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { default?: unknown };
-    const fallback = json.default === undefined ? '(unset)' : `\`${String(json.default)}\``;
+    const value = json.default ?? (schema.def.type === 'default' ? schema.def.defaultValue : undefined);
+    const fallback = value === undefined ? '(unset)' : `\`${String(value)}\``;
     lines.push(`| \`${name}\` | ${fallback} | ${(schema.description ?? '').replaceAll('|', '\\|')} |`);
   }
   return `${lines.join('\n')}\n`;

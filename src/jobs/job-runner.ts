@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 
+const BATCH_SIZE = 20;
+
 export type JobHandler = (payload: Readonly<Record<string, unknown>>) => Promise<void>;
 
 export interface JobRunner {
@@ -48,19 +50,22 @@ export async function startJobRunner(options: {
     if (!options.work) continue;
     const handler = handlers[topic];
     if (!handler) continue;
-    workers.push(
-      await boss.work<Record<string, unknown>>(topic, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-        for (const job of jobs) {
-          try {
-            await handler(job.data);
-          } catch (error) {
-            // The job's payload holds identifiers only, but it is not logged: the id is enough to find it.
-            log.warn({ topic, job: job.id, err: { message: (error as Error).message } }, 'job failed; it will be retried');
-            throw error;
-          }
+    let workerId = '';
+    workerId = await boss.work<Record<string, unknown>>(topic, { pollingIntervalSeconds: 0.5, batchSize: BATCH_SIZE }, async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await handler(job.data);
+        } catch (error) {
+          // The payload holds identifiers only, but it is not logged: the job id is enough to find it.
+          log.warn({ topic, job: job.id, err: { message: (error as Error).message } }, 'job failed; it will be retried');
+          // Fail this job alone; pg-boss completes the rest of the batch (it completes only jobs still active).
+          await boss.fail(topic, job.id, { message: (error as Error).message });
         }
-      }),
-    );
+      }
+      // A full batch means more may be waiting: look again at once instead of after the polling interval.
+      if (jobs.length === BATCH_SIZE) boss.notifyWorker(workerId);
+    });
+    workers.push(workerId);
   }
 
   let stopped = false;
