@@ -64,4 +64,3 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 }
-

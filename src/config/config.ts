@@ -41,7 +41,10 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe('How long a login session lasts, in hours.'),
-  WRIT_COOKIE_SECURE: z.stringbool().default(false).describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
+  WRIT_COOKIE_SECURE: z
+    .stringbool()
+    .default(false)
+    .describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()

@@ -83,6 +83,20 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
   });
 
+  // The access log names the route pattern, never the URL: paths and query strings can carry identifiers.
+  app.addHook('onResponse', async (request, reply) => {
+    context.log.info(
+      {
+        reqId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? '(none)',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
   app.setNotFoundHandler((_request, reply) => {
     void reply.code(404).type('application/problem+json').send(problem('NOT_FOUND', 'No such resource.'));
   });

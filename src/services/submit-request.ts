@@ -6,6 +6,7 @@ import type { Clock, Repositories, Secrets, Transactor } from '../core/ports.ts'
 import { formatTrackingNumber, type RequestState } from '../core/request.ts';
 import { submitRequestSchema, type SubmitRequestInput } from '../core/schemas.ts';
 import { parseInput, requirePermission } from './common.ts';
+import { once } from './idempotency.ts';
 
 export interface Receipt {
   readonly trackingNumber: string;
@@ -21,11 +22,8 @@ export interface SubmitRequestDeps {
   readonly clock: Clock;
 }
 
-const IDEMPOTENCY_SCOPE = 'submit-request';
 // Kinds that stand on a legal instrument the desk must read; emergency and assistance requests may come without one.
 const NEEDS_DOCUMENT = new Set(['disclosure', 'preservation', 'removal', 'prospective']);
-
-class KeyTaken extends Error {}
 
 /**
  * Validates and stores a request in state `received`, with its targets, attached documents, audit event and the outbox
@@ -39,39 +37,14 @@ export async function submitRequest(
   requirePermission(actor, 'request.submit');
   const request: SubmitRequestInput = parseInput(submitRequestSchema, input.payload);
   const payloadSha256 = deps.secrets.sha256Hex(canonicalJson(input.payload));
-  const key = input.idempotencyKey;
-  if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new WritError('IDEMPOTENCY_KEY_INVALID', 'An Idempotency-Key is 1 to 200 visible ASCII characters.');
-  }
-
-  const replay = async (): Promise<(Receipt & { replayed: boolean }) | undefined> => {
-    if (key === undefined) return undefined;
-    const previous = await deps.store.read.idempotency.find(actor.userId, IDEMPOTENCY_SCOPE, key);
-    if (!previous) return undefined;
-    if (previous.inputSha256 !== payloadSha256) {
-      throw new WritError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
-    }
-    return { ...(previous.result as Receipt), replayed: true };
-  };
-
-  const earlier = await replay();
-  if (earlier) return earlier;
   if (NEEDS_DOCUMENT.has(request.kind) && request.legalProcess.documentIds.length === 0) {
     throw new WritError('DOCUMENT_REQUIRED', `A ${request.kind} request needs its legal process document; upload it first.`);
   }
-
-  try {
-    const receipt = await deps.store.transaction(async (repositories) => {
-      // Taking the key first makes a concurrent retry wait here, then find the key taken and replay our receipt.
-      if (key !== undefined) {
-        const taken = await repositories.idempotency.claim({
-          userId: actor.userId,
-          scope: IDEMPOTENCY_SCOPE,
-          key,
-          inputSha256: payloadSha256,
-        });
-        if (!taken) throw new KeyTaken();
-      }
+  const { result, replayed } = await once(
+    deps,
+    actor,
+    { scope: 'submit-request', key: input.idempotencyKey, input: input.payload },
+    async (repositories) => {
       const sequence = await repositories.requests.nextTrackingSequence();
       const trackingNumber = formatTrackingNumber(deps.clock.now().getUTCFullYear(), sequence);
       const stored = await repositories.requests.insert(
@@ -116,18 +89,9 @@ export async function submitRequest(
         data: { trackingNumber, payloadSha256, kind: request.kind },
       });
       await repositories.outbox.add('request.verify', { requestId: stored.id });
-      const result: Receipt = { trackingNumber, state: stored.state, payloadSha256, receivedAt: stored.receivedAt, documents };
-      if (key !== undefined) {
-        await repositories.idempotency.complete({ userId: actor.userId, scope: IDEMPOTENCY_SCOPE, key, result });
-      }
-      return result;
-    });
-    return { ...receipt, replayed: false };
-  } catch (error) {
-    if (error instanceof KeyTaken) {
-      const previous = await replay();
-      if (previous) return previous;
-    }
-    throw error;
-  }
+      const receipt: Receipt = { trackingNumber, state: stored.state, payloadSha256, receivedAt: stored.receivedAt, documents };
+      return receipt;
+    },
+  );
+  return { ...result, replayed };
 }

@@ -144,6 +144,23 @@ describeOnEachDatabase(
       expect(other.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     });
 
+    it('posts a message once for a retried Idempotency-Key', async () => {
+      const { response } = await submit(officerA);
+      const tracking = response.json<{ trackingNumber: string }>().trackingNumber;
+      const send = () =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${tracking}/messages`,
+          headers: { ...officerA, 'idempotency-key': 'msg-1' },
+          payload: { body: 'Once only.' },
+        });
+      const [first, second] = [await send(), await send()];
+      expect(first.statusCode).toBe(201);
+      expect(second.json()).toEqual(first.json());
+      const view = await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}`, headers: officerA });
+      expect(view.json<{ messages: unknown[] }>().messages).toHaveLength(1);
+    });
+
     it('drives the lifecycle over HTTP with ETag / If-Match and messages between agency and desk', async () => {
       const { context } = db();
       const { response } = await submit(officerA);

@@ -28,9 +28,21 @@ import { confirmRequester } from '../../services/verify-request.ts';
 import { withdrawRequest } from '../../services/withdraw-request.ts';
 import type { AppContext } from '../context.ts';
 import { actor, expectedVersion, idempotencyKey } from '../http.ts';
-import { messageSchema, noteSchema, pageSchema, problemSchema, receiptSchema, requestSchema, requestViewSchema, statusSchema } from '../responses.ts';
+import {
+  messageSchema,
+  noteSchema,
+  pageSchema,
+  problemSchema,
+  receiptSchema,
+  requestSchema,
+  requestViewSchema,
+  statusSchema,
+} from '../responses.ts';
 
 const params = z.object({ reference: z.string().max(64).describe('Tracking number (WR-YYYY-NNNNNN) or id.') });
+const idempotencyHeader = z.object({
+  'idempotency-key': z.string().max(200).optional().describe('A retry with the same key returns the first result.'),
+});
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
 
 declare module 'fastify' {
@@ -49,7 +61,7 @@ export const requestRoutes =
           tags: ['requests'],
           summary:
             'Submit a request. Answers 201 with a receipt only after it is stored; a retry with the same Idempotency-Key returns the same receipt.',
-          headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+          headers: idempotencyHeader,
           body: submitRequestSchema,
           response: { 200: receiptSchema, 201: receiptSchema, ...errors },
         },
@@ -123,12 +135,21 @@ export const requestRoutes =
           tags: ['requests'],
           summary: 'Post a message on the request’s thread.',
           params,
+          headers: idempotencyHeader,
           body: messageInputSchema,
           response: { 201: messageSchema, ...errors },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await postMessage(context, actor(request), { reference: request.params.reference, body: request.body })),
+        reply
+          .code(201)
+          .send(
+            await postMessage(context, actor(request), {
+              reference: request.params.reference,
+              body: request.body,
+              idempotencyKey: idempotencyKey(request),
+            }),
+          ),
     );
 
     app.post(
@@ -138,12 +159,21 @@ export const requestRoutes =
           tags: ['desk'],
           summary: 'Add a desk-internal note (never shown to the agency).',
           params,
+          headers: idempotencyHeader,
           body: noteInputSchema,
           response: { 201: noteSchema, ...errors },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await addNote(context, actor(request), { reference: request.params.reference, body: request.body })),
+        reply
+          .code(201)
+          .send(
+            await addNote(context, actor(request), {
+              reference: request.params.reference,
+              body: request.body,
+              idempotencyKey: idempotencyKey(request),
+            }),
+          ),
     );
 
     // Lifecycle actions. Each answers the request as it now is; If-Match with its version guards against a stale read.
