@@ -23,7 +23,14 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'writ-bench-'));
-const env = { ...process.env, WRIT_DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: DATABASE_URL ?? '' };
+const env = {
+  ...process.env,
+  WRIT_DATA_DIR: dataDir,
+  PORT: String(PORT),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: DATABASE_URL ?? '',
+};
 if (!DATABASE_URL) delete (env as Record<string, string | undefined>).DATABASE_URL;
 const writ = (args: string[], input?: string) => {
   const result = spawnSync(process.execPath, ['bin/writ.js', ...args], { env, input, encoding: 'utf8' });
@@ -34,7 +41,9 @@ const writ = (args: string[], input?: string) => {
 async function resetPostgres(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query('DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA IF EXISTS demo CASCADE; CREATE SCHEMA public;');
+  await client.query(
+    'DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS pgboss CASCADE; DROP SCHEMA IF EXISTS demo CASCADE; CREATE SCHEMA public;',
+  );
   await client.end();
 }
 
@@ -83,7 +92,10 @@ async function main() {
   if (DATABASE_URL) await resetPostgres(DATABASE_URL);
   writ(['migrate']);
   writ(['agency', 'add', '--name', 'Bench Agency', '--jurisdiction', 'KR', '--domain', 'bench.example.kr', '--verified']);
-  writ(['user', 'add', '--org', 'Bench Agency', '--email', 'officer@bench.example.kr', '--name', 'Bench Officer', '--roles', 'officer'], 'bench password 1234\n');
+  writ(
+    ['user', 'add', '--org', 'Bench Agency', '--email', 'officer@bench.example.kr', '--name', 'Bench Officer', '--roles', 'officer'],
+    'bench password 1234\n',
+  );
 
   // Cold start on an existing database: process start to /readyz answering.
   let server = startServer();

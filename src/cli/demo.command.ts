@@ -2,7 +2,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/config.ts';
-import { createDemoSchema, DEMO_DATASET_DEFAULTS, generateDemoDataset } from '../connectors/demo/demo-dataset.ts';
+import { createDemoSchema, DEMO_DATASET_DEFAULTS, generateDemoDataset } from '../connectors/demo/demo-messenger.dataset.ts';
 import { seedDemoAccounts, type DemoLogin } from '../services/seed-demo.ts';
 import { createContext, type AppContext } from '../server/context.ts';
 

@@ -1,9 +1,7 @@
 /** `writ serve`: the HTTP API and the background jobs, in one process or split by role. */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
-import { buildApp } from '../server/app.ts';
 import { createContext, startJobs } from '../server/context.ts';
-import { announceLogins, seedDemo } from './demo.command.ts';
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -13,14 +11,18 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   const config = loadConfig(values.roles ? { ...process.env, WRIT_ROLES: values.roles } : process.env);
   const started = performance.now();
+  // Load the HTTP app's modules while the database opens: start-up time is mostly these two.
+  const appModule = import('../server/app.ts');
   const context = await createContext(config);
   const isEmbedded = context.database.kind === 'pglite';
   // The demo seeds itself on an empty embedded database unless refused; on PostgreSQL only when asked.
   const wantsDemo = values['no-demo'] ? false : (values.demo ?? isEmbedded);
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${config.PORT}`;
-  const logins = wantsDemo ? await seedDemo(context) : undefined;
+  const demo = wantsDemo ? await import('./demo.command.ts') : undefined;
+  const logins = demo ? await demo.seedDemo(context) : undefined;
   await startJobs(context);
 
+  const { buildApp } = await appModule;
   const app = config.WRIT_ROLES.includes('api') || isEmbedded ? await buildApp(context) : undefined;
   if (app) await app.listen({ port: config.PORT, host: config.HOST });
   context.log.info(
@@ -28,7 +30,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     'writ ready',
   );
   if (app) console.log(`Writ is running on ${url} (${isEmbedded ? `embedded database in ${config.WRIT_DATA_DIR}` : 'PostgreSQL'}).`);
-  if (logins) await announceLogins(context, logins, url);
+  if (demo && logins) await demo.announceLogins(context, logins, url);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -45,6 +45,15 @@ export const configSchema = z.object({
     .stringbool()
     .default(false)
     .describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
+  WRIT_AUTH_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(2000)
+    .describe(
+      'How long a process remembers who a session or token belongs to, in ms (0: look up every call). A credential revoked by another process stops working within this time.',
+    ),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()

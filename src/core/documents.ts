@@ -24,8 +24,8 @@ export function sniffDocumentType(head: Uint8Array): LegalDocumentType | undefin
 /** A file name safe to store and show: no path, no control characters, bounded length. */
 export function safeFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
     .slice(0, 200);

@@ -28,6 +28,11 @@ export interface RequestRepository {
   insert(request: NewRequest, targets: readonly NewTarget[]): Promise<RequestRecord>;
   /** By tracking number or id, within the scope; undefined when absent or outside it. */
   find(scope: RequestScope, reference: string): Promise<RequestRecord | undefined>;
+  /** Just where a request stands (for polling): one narrow indexed read. */
+  status(
+    scope: RequestScope,
+    reference: string,
+  ): Promise<Pick<RequestRecord, 'trackingNumber' | 'kind' | 'state' | 'version' | 'receivedAt' | 'updatedAt'> | undefined>;
   list(
     scope: RequestScope,
     query: { state?: RequestState | undefined; kind?: RequestKind | undefined; limit: number; cursor?: string | undefined },
@@ -41,8 +46,8 @@ export interface DocumentRepository {
   insert(document: Omit<DocumentRecord, 'id' | 'createdAt' | 'requestId'>): Promise<DocumentRecord>;
   /** A document the organisation owns (agency side) or any document (desk side). */
   find(scope: RequestScope, id: string): Promise<DocumentRecord | undefined>;
-  /** Attaches unattached documents owned by the organisation; returns how many were attached. */
-  attach(organisationId: string, ids: readonly string[], requestId: string): Promise<number>;
+  /** Attaches unattached documents owned by the organisation; returns those attached. */
+  attach(organisationId: string, ids: readonly string[], requestId: string): Promise<Array<Pick<DocumentRecord, 'id' | 'sha256'>>>;
   listForRequest(requestId: string): Promise<DocumentRecord[]>;
 }
 

@@ -4,9 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -36,6 +34,8 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
+    // Each driver is loaded only when used: start-up on PGlite need not load pg, and the reverse.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
@@ -52,6 +52,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return { db, kind: 'postgres', url: options.url, close: () => db.destroy() };
   }
   if (options.pgliteDir) mkdirSync(path.resolve(options.pgliteDir), { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
   const client = await PGlite.create({
     ...(options.pgliteDir ? { dataDir: path.resolve(options.pgliteDir) } : {}),
     parsers: { [INT8]: identity, [NUMERIC]: identity, [DATE]: identity },

@@ -40,15 +40,15 @@ export function documentRepository(db: Kysely<Database>): DocumentRepository {
       return row ? toRecord(row) : undefined;
     },
     async attach(organisationId, ids, requestId) {
-      if (ids.length === 0) return 0;
-      const result = await db
+      if (ids.length === 0) return [];
+      return db
         .updateTable('documents')
         .set({ request_id: requestId })
         .where('id', 'in', [...ids])
         .where('organisation_id', '=', organisationId)
         .where('request_id', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+        .returning(['id', 'sha256'])
+        .execute();
     },
     async listForRequest(requestId) {
       const rows = await db.selectFrom('documents').selectAll().where('request_id', '=', requestId).orderBy('created_at').execute();

@@ -83,6 +83,9 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           payload_sha256: request.payloadSha256,
         })
         .returningAll()
+        .returning((eb) =>
+          eb.selectFrom('organisations').select('name').whereRef('organisations.id', '=', 'requests.agency_id').as('agency_name'),
+        )
         .executeTakeFirstOrThrow();
       // Large target lists go in slices: a statement has at most 65,535 parameters.
       for (let start = 0; start < targets.length; start += 5000) {
@@ -99,14 +102,31 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           )
           .execute();
       }
-      const agency = await db.selectFrom('organisations').select('name').where('id', '=', row.agency_id).executeTakeFirstOrThrow();
-      return toRecord({ ...row, agency_name: agency.name });
+      return toRecord({ ...row, agency_name: row.agency_name ?? '' });
     },
     async find(scope, reference) {
       if (isTrackingNumber(reference))
         return mapOptional(await scoped(scope).where('requests.tracking_number', '=', reference).executeTakeFirst());
       if (UUID.test(reference)) return mapOptional(await scoped(scope).where('requests.id', '=', reference).executeTakeFirst());
       return undefined;
+    },
+    async status(scope, reference) {
+      let query = db.selectFrom('requests').select(['tracking_number', 'kind', 'state', 'version', 'received_at', 'updated_at']);
+      if (isTrackingNumber(reference)) query = query.where('tracking_number', '=', reference);
+      else if (UUID.test(reference)) query = query.where('id', '=', reference);
+      else return undefined;
+      if (scope.kind === 'agency') query = query.where('agency_id', '=', scope.agencyId);
+      const row = await query.executeTakeFirst();
+      return row
+        ? {
+            trackingNumber: row.tracking_number,
+            kind: row.kind as RequestRecord['kind'],
+            state: row.state as RequestRecord['state'],
+            version: row.version,
+            receivedAt: iso(row.received_at),
+            updatedAt: iso(row.updated_at),
+          }
+        : undefined;
     },
     async list(scope, query) {
       let select = scoped(scope);

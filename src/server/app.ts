@@ -14,6 +14,7 @@ import type { Actor } from '../core/actor.ts';
 import { isWritError, type ErrorCode } from '../core/errors.ts';
 import { authenticate } from '../services/authenticate.ts';
 import type { AppContext } from './context.ts';
+import { actorCache, type ActorCache } from './actor-cache.ts';
 import { problem } from './problem.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
@@ -21,6 +22,10 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Who credentials belong to, cached briefly; logout drops its entry. */
+    actors: ActorCache;
+  }
   interface FastifyRequest {
     actor: Actor | undefined;
   }
@@ -64,14 +69,23 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(multipart, { limits: { files: 1, fields: 5, fileSize: context.config.WRIT_MAX_UPLOAD_BYTES + 1, parts: 6 } });
 
+  const actors = actorCache(context.config.WRIT_AUTH_CACHE_MS);
+  app.decorate('actors', actors);
   app.decorateRequest('actor', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const session = request.cookies[SESSION_COOKIE];
     const ip = request.ip;
-    if (bearer) request.actor = await authenticate(context, { kind: 'token', secret: bearer, ip });
-    else if (session) request.actor = await authenticate(context, { kind: 'session', secret: session, ip });
+    const credential = bearer
+      ? { kind: 'token' as const, secret: bearer }
+      : session
+        ? { kind: 'session' as const, secret: session }
+        : undefined;
+    if (credential) {
+      const cached = await actors.get(`${credential.kind}:${credential.secret}`, () => authenticate(context, credential));
+      request.actor = cached && { ...cached, ip };
+    }
     if (!request.actor && !request.routeOptions.config.public && request.routeOptions.url !== undefined) {
       return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
     }

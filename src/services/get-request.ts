@@ -1,5 +1,7 @@
 /** Reads one request with everything the actor may see of it; desk-internal notes only for the desk. */
 import { can, sideOf, type Actor } from '../core/actor.ts';
+import { WritError } from '../core/errors.ts';
+import { scopeOf } from '../core/model.ts';
 import type {
   DecisionRecord,
   DocumentRecord,
@@ -74,7 +76,7 @@ export async function getRequestStatus(
   input: { readonly reference: string },
 ): Promise<RequestStatus> {
   requirePermission(actor, 'request.read');
-  const request = await loadRequest(deps.store.read.requests, actor, input.reference);
-  const { trackingNumber, kind, state, version, receivedAt, updatedAt } = request;
-  return { trackingNumber, kind, state, version, receivedAt, updatedAt };
+  const status = await deps.store.read.requests.status(scopeOf(actor), input.reference);
+  if (!status) throw new WritError('REQUEST_NOT_FOUND', 'No such request.');
+  return status;
 }

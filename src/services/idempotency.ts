@@ -36,8 +36,7 @@ export async function once<R, T>(
     return { result: previous.result as T, replayed: true };
   };
 
-  const earlier = await replay();
-  if (earlier) return earlier;
+  // No read first: the claim inside the transaction finds a used key, and the common case (a new key) costs nothing more.
   try {
     const result = await deps.store.transaction(async (repositories) => {
       if (!(await repositories.idempotency.claim({ userId: actor.userId, scope, key, inputSha256 }))) throw new KeyTaken();

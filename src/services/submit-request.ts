@@ -73,16 +73,10 @@ export async function submitRequest(
         request.targets.map((target, position) => ({ position, kind: target.kind, value: target.value, note: target.note ?? null })),
       );
       const documentIds = [...new Set(request.legalProcess.documentIds)];
-      if (documentIds.length > 0) {
-        const attached = await repositories.documents.attach(actor.organisationId, documentIds, stored.id);
-        if (attached !== documentIds.length) {
-          throw new WritError('DOCUMENT_NOT_FOUND', 'A document is unknown or already attached to another request.');
-        }
+      const documents = await repositories.documents.attach(actor.organisationId, documentIds, stored.id);
+      if (documents.length !== documentIds.length) {
+        throw new WritError('DOCUMENT_NOT_FOUND', 'A document is unknown or already attached to another request.');
       }
-      const documents = (await repositories.documents.listForRequest(stored.id)).map((document) => ({
-        id: document.id,
-        sha256: document.sha256,
-      }));
       await repositories.audit.append(actor, {
         type: 'request.submitted',
         requestId: stored.id,

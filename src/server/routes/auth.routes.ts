@@ -58,7 +58,10 @@ export const authRoutes =
 
     app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session.' } }, async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) await logout(deps, actor(request), { token });
+      if (token) {
+        await logout(deps, actor(request), { token });
+        app.actors.drop(`session:${token}`);
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send();
     });

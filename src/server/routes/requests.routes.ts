@@ -141,15 +141,13 @@ export const requestRoutes =
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await postMessage(context, actor(request), {
-              reference: request.params.reference,
-              body: request.body,
-              idempotencyKey: idempotencyKey(request),
-            }),
-          ),
+        reply.code(201).send(
+          await postMessage(context, actor(request), {
+            reference: request.params.reference,
+            body: request.body,
+            idempotencyKey: idempotencyKey(request),
+          }),
+        ),
     );
 
     app.post(
@@ -165,15 +163,13 @@ export const requestRoutes =
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await addNote(context, actor(request), {
-              reference: request.params.reference,
-              body: request.body,
-              idempotencyKey: idempotencyKey(request),
-            }),
-          ),
+        reply.code(201).send(
+          await addNote(context, actor(request), {
+            reference: request.params.reference,
+            body: request.body,
+            idempotencyKey: idempotencyKey(request),
+          }),
+        ),
     );
 
     // Lifecycle actions. Each answers the request as it now is; If-Match with its version guards against a stale read.
