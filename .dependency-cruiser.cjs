@@ -35,7 +35,8 @@ module.exports = {
     {
       name: 'adapters-stay-apart',
       severity: 'error',
-      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/([^/]+)/?' },
+      // A test of an adapter may open a database to run it against; the adapter itself may not reach into another.
+      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/', pathNot: ['^src/$1/'] },
     },
     {
