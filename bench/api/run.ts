@@ -184,6 +184,8 @@ async function main() {
       },
     ],
   });
+  // The floor on this machine in this run: the same server and load on a route that touches neither auth nor database.
+  const floor = await autocannon({ url: `${BASE}/healthz`, connections: CONNECTIONS, duration: READ_SECONDS });
   await stop(server);
 
   // A second cold start, now on a database holding the submissions.
@@ -199,6 +201,8 @@ async function main() {
     submissions: figures(submissions),
     storedSubmissions: trackingNumbers.length,
     statusReads: figures(reads),
+    floorHealthz: figures(floor),
+    readsToFloor: Math.round((figures(reads).requestsPerSecond / figures(floor).requestsPerSecond) * 100) / 100,
     coldStartMs: Math.round(coldStartMs),
     coldStartWithDataMs: Math.round(coldStartLoadedMs),
   };

@@ -42,8 +42,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     logger: false,
     bodyLimit: context.config.WRIT_MAX_BODY_BYTES,
     trustProxy: false,
-    // Request ids only; the pino logger below never sees bodies, headers or query strings.
-    genReqId: () => context.secrets.newToken('req').slice(4, 20),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
