@@ -132,7 +132,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       return send('MALFORMED_JSON', 'The body could not be parsed.');
     }
     if (status >= 400 && status < 500) return send('VALIDATION_FAILED', 'The request is not valid.');
-    if (process.env.WRIT_DEBUG_ERRORS) console.error(error);
     // Only the error's class and code: its message may quote bound parameters, which can be personal data.
     context.log.error({ reqId: request.id, route: request.routeOptions.url, error: error.name, code: error.code }, 'unhandled error');
     return send('INTERNAL', 'Something went wrong; the request changed nothing. Try again later.');
