@@ -13,6 +13,8 @@ Commands:
                         Create an account; the password is read from standard input (at least 12 characters).
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--verified]
                         Add an agency to the directory.
+  verify <bag-folder> [--fingerprint sha256:<hex>]
+                        Check a production offline: every hash, the file set and the signature.
   openapi               Print the OpenAPI document.
   config-docs           Print docs/configuration.md.
 
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./demo.command.ts')).demoCommand,
   user: async () => (await import('./accounts.command.ts')).userCommand,
   agency: async () => (await import('./accounts.command.ts')).agencyCommand,
+  verify: async () => (await import('./verify.command.ts')).verifyCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,
   'config-docs': async () => (await import('./admin.command.ts')).configDocsCommand,
 };

@@ -1,6 +1,7 @@
 /** `writ serve`: the HTTP API and the background jobs, in one process or split by role. */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
+import { currentSigningKey } from '../evidence/signing-key.ts';
 import { createContext, startJobs } from '../server/context.ts';
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -20,6 +21,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${config.PORT}`;
   const demo = wantsDemo ? await import('./demo.command.ts') : undefined;
   const logins = demo ? await demo.seedDemo(context) : undefined;
+  // The platform's signing key is made on the first start, so its public half is published before any production.
+  await currentSigningKey(context.keysDir, context.clock.now());
   await startJobs(context);
 
   const { buildApp } = await appModule;

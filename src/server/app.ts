@@ -19,6 +19,7 @@ import { problem } from './problem.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { keyRoutes } from './routes/keys.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
 
 declare module 'fastify' {
@@ -138,6 +139,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(context));
+  await app.register(keyRoutes(context));
   await app.register(authRoutes(context), { prefix: '/api/v1' });
   await app.register(requestRoutes(context), { prefix: '/api/v1' });
   await app.register(documentRoutes(context), { prefix: '/api/v1' });

@@ -21,6 +21,8 @@ export interface AppContext {
   readonly secrets: Secrets;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Where the platform's signing keys live (`<data>/keys`). */
+  readonly keysDir: string;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     secrets: nodeSecrets,
     clock: systemClock,
     log,
+    keysDir: path.join(config.WRIT_DATA_DIR, 'keys'),
     async close() {
       await context.jobs?.stop();
       await database.close();

@@ -1,0 +1,72 @@
+/** `writ verify` as a user runs it, and the published signing keys it is checked against. */
+import { spawnSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeBag } from '../../src/evidence/bag-writer.ts';
+import { createSigningKey, currentSigningKey, fingerprintOf } from '../../src/evidence/signing-key.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { openTestContext } from '../support/databases.ts';
+
+const root = mkdtempSync(path.join(tmpdir(), 'writ-verify-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const writ = (...args: string[]) => spawnSync(process.execPath, ['bin/writ.js', ...args], { encoding: 'utf8' });
+
+describe('writ verify', () => {
+  it('says OK for a whole bag, and names the file after one byte changes', async () => {
+    const key = await createSigningKey(path.join(root, 'keys'), new Date());
+    const directory = path.join(root, 'bag');
+    await writeBag({
+      directory,
+      key,
+      now: new Date(),
+      info: [['External-Identifier', 'WR-2026-000007']],
+      sections: [
+        {
+          folder: 'target-1',
+          name: 'subscriber',
+          columns: ['username'],
+          records: (async function* () {
+            yield { username: 'alex.doe' };
+          })(),
+        },
+      ],
+    });
+    const ok = writ('verify', directory, '--fingerprint', key.fingerprint);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^OK:/);
+    writeFileSync(path.join(directory, 'data/target-1/subscriber.jsonl'), '{"username":"alex.doE"}\n');
+    const tampered = writ('verify', directory);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toContain('data/target-1/subscriber.jsonl: SHA-256 does not match manifest-sha256.txt');
+    expect(writ('verify').status).toBe(2);
+  });
+});
+
+describe('published signing keys', () => {
+  it('serves every key, newest first, at /.well-known/writ/signing-key.pem and with fingerprints in the API', async () => {
+    const { context, dispose } = await openTestContext('pglite');
+    try {
+      const old = await createSigningKey(context.keysDir, new Date('2026-01-01T00:00:00Z'));
+      const current = await currentSigningKey(context.keysDir, new Date());
+      const newer =
+        current.fingerprint === old.fingerprint ? await createSigningKey(context.keysDir, new Date('2026-06-01T00:00:00Z')) : current;
+      const app = await buildApp(context);
+      const pem = await app.inject({ method: 'GET', url: '/.well-known/writ/signing-key.pem' });
+      expect(pem.statusCode).toBe(200);
+      const blocks = pem.body.match(/-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----\n/g) ?? [];
+      expect(blocks.map((block) => fingerprintOf(createPublicKey(block)))).toEqual([newer.fingerprint, old.fingerprint]);
+      const listed = await app.inject({ method: 'GET', url: '/api/v1/signing-keys' });
+      expect(listed.json()).toEqual([
+        expect.objectContaining({ fingerprint: newer.fingerprint, current: true }),
+        expect.objectContaining({ fingerprint: old.fingerprint, current: false }),
+      ]);
+      await app.close();
+    } finally {
+      await dispose();
+    }
+  });
+});
