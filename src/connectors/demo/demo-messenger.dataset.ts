@@ -130,7 +130,7 @@ SELECT g.id,
             WHEN ${r("'p' || g.id")} < 0.2 THEN NULL
             WHEN ${r("'n' || g.id")} < 0.6 THEN '+8210' || lpad((floor(${r("'pn' || g.id")} * 100000000))::bigint::text, 8, '0')
             ELSE '+1202555' || lpad((floor(${r("'pn' || g.id")} * 10000))::bigint::text, 4, '0') END,
-       timestamptz '${reference}' - interval '900 days' * (0.3 + 0.7 * ${r("'c' || g.id")}),
+       date_trunc('second', timestamptz '${reference}' - interval '900 days' * (0.3 + 0.7 * ${r("'c' || g.id")})),
        ('203.0.113.' || (g.id % 250 + 1))::inet,
        CASE WHEN g.id > ${DEMO_KNOWN_ACCOUNTS.length} AND ${r("'s' || g.id")} < 0.02 THEN 'deactivated' ELSE 'active' END,
        CASE WHEN ${r("'n' || g.id")} < 0.6 THEN 'KR' ELSE 'US' END
@@ -144,7 +144,7 @@ SELECT a.id,
        CASE WHEN h.slot = 2 THEN ('2001:db8:' || to_hex(a.id % 65536) || '::' || to_hex(1 + (a.id * 7) % 65535))::inet
             ELSE ('198.51.' || (a.id * (h.slot + 3)) % 256 || '.' || (1 + (a.id * (h.slot + 11)) % 254))::inet END,
        1024 + floor(${r("'port' || a.id || ':' || l.n")} * 64000)::int,
-       timestamptz '${reference}' - interval '365 days' * ${r("'t' || a.id || ':' || l.n")},
+       date_trunc('second', timestamptz '${reference}' - interval '365 days' * ${r("'t' || a.id || ':' || l.n")}),
        (ARRAY['DemoMessenger/5.2 (Android 14)', 'DemoMessenger/5.2 (iOS 18.1)', 'DemoMessenger Desktop/3.0 (Windows 11)'])[1 + h.slot],
        CASE WHEN l.n % 4 = 0 THEN 'login' ELSE 'session' END
 FROM demo.accounts a
@@ -178,7 +178,7 @@ WITH phrases AS (
 INSERT INTO demo.messages (chat_id, sender_id, sent_at, body, ciphertext)
 SELECT chat.id,
        a.id,
-       timestamptz '${reference}' - interval '30 days' * ${r("'m' || a.id || ':' || n.n")},
+       date_trunc('second', timestamptz '${reference}' - interval '30 days' * ${r("'m' || a.id || ':' || n.n")}),
        CASE WHEN chat.is_e2ee THEN NULL ELSE phrases.p[1 + floor(${r("'b' || a.id || ':' || n.n")} * 10)::int] END,
        CASE WHEN chat.is_e2ee THEN decode(md5('${seed}:' || a.id || ':' || n.n) || md5('c' || a.id || ':' || n.n), 'hex') ELSE NULL END
 FROM demo.accounts a

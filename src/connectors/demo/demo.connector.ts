@@ -1,0 +1,152 @@
+/**
+ * The connector for the demo messenger (schema `demo`, see demo-messenger.dataset.ts). It reads in keyset-paged
+ * batches, so a production streams with flat memory on PGlite and PostgreSQL alike. The demo messenger keeps login
+ * records for a year and messages for 30 days before its reference instant, holds only ciphertext for end-to-end
+ * encrypted chats, and holds no location, device or payment data.
+ */
+import { sql, type QueryExecutorProvider } from 'kysely';
+import type { PlatformConnector, ProduceOutcome } from '../../core/connector.ts';
+import type { DateRange } from '../../core/model.ts';
+import { DEMO_REFERENCE_INSTANT } from './demo-messenger.dataset.ts';
+
+const BATCH = 5000;
+const DAY = 86_400_000;
+const LOGIN_RETENTION_DAYS = 365;
+const MESSAGE_RETENTION_DAYS = 30;
+
+type Row = Record<string, unknown>;
+
+/** Rows of `query(afterId)` batch after batch, until a short batch. Each row must carry `id`. */
+async function* batches(fetch: (afterId: string) => Promise<Row[]>): AsyncIterable<Row> {
+  let after = '0';
+  for (;;) {
+    const rows = await fetch(after);
+    for (const { id: _id, ...record } of rows) yield record;
+    const last = rows.at(-1);
+    if (rows.length < BATCH || !last) return;
+    after = String(last.id);
+  }
+}
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+const startsBefore = (range: DateRange, days: number) => Date.parse(range.from) < Date.parse(DEMO_REFERENCE_INSTANT) - days * DAY;
+const endsBefore = (range: DateRange, days: number) => Date.parse(range.to) < Date.parse(DEMO_REFERENCE_INSTANT) - days * DAY;
+
+export function demoConnector(db: QueryExecutorProvider): PlatformConnector {
+  const exists = async (query: ReturnType<typeof sql<{ found: boolean }>>) => Boolean((await query.execute(db)).rows[0]?.found);
+  return {
+    name: 'demo',
+    async resolve(identifier) {
+      const { kind, value } = identifier;
+      const where =
+        kind === 'username'
+          ? sql`username = ${value}`
+          : kind === 'email'
+            ? sql`lower(email) = ${value}`
+            : kind === 'phone'
+              ? sql`phone = ${value}`
+              : kind === 'user_id' && /^\d{1,18}$/.test(value)
+                ? sql`id = ${value}::bigint`
+                : kind === 'ip' && /^[0-9a-fA-F:.]{2,45}$/.test(value)
+                  ? sql`id IN (SELECT account_id FROM demo.logins WHERE host(ip) = ${value})`
+                  : undefined;
+      if (!where) return { status: 'not_found', tried: identifier };
+      const { rows } = await sql<{
+        id: string;
+        username: string;
+      }>`SELECT id::text, username FROM demo.accounts WHERE ${where} ORDER BY id LIMIT 50`.execute(db);
+      return rows.length > 0
+        ? { status: 'found', accounts: rows.map((row) => ({ id: row.id, label: row.username })) }
+        : { status: 'not_found', tried: identifier };
+    },
+
+    async produce(category, accountId, range): Promise<ProduceOutcome> {
+      const from = new Date(range.from);
+      const to = new Date(range.to);
+      switch (category) {
+        case 'subscriber': {
+          const columns = [
+            'account_id',
+            'username',
+            'display_name',
+            'email',
+            'phone',
+            'created_at',
+            'registration_ip',
+            'status',
+            'country',
+          ];
+          const { rows } = await sql<Row>`
+            SELECT id::text AS account_id, username, display_name, email, phone, created_at, host(registration_ip) AS registration_ip, status, country
+            FROM demo.accounts WHERE id = ${accountId}::bigint
+          `.execute(db);
+          const row = rows[0];
+          if (!row) return { status: 'no_records', detail: 'The account holds no subscriber record.' };
+          return {
+            status: 'records',
+            columns,
+            records: (async function* () {
+              yield { ...row, created_at: iso(row.created_at) };
+            })(),
+          };
+        }
+        case 'traffic': {
+          const any = await exists(sql<{ found: boolean }>`
+            SELECT EXISTS (SELECT 1 FROM demo.logins WHERE account_id = ${accountId}::bigint AND at BETWEEN ${from} AND ${to}) AS found
+          `);
+          if (!any) {
+            return startsBefore(range, LOGIN_RETENTION_DAYS) && endsBefore(range, LOGIN_RETENTION_DAYS)
+              ? { status: 'outside_retention', detail: `Login records are kept ${LOGIN_RETENTION_DAYS} days.` }
+              : { status: 'no_records', detail: 'No logins in the range.' };
+          }
+          return {
+            status: 'records',
+            columns: ['at', 'ip', 'port', 'kind', 'user_agent'],
+            records: batches(async (after) => {
+              const { rows } = await sql<Row>`
+                SELECT id, at, host(ip) AS ip, port, kind, user_agent FROM demo.logins
+                WHERE account_id = ${accountId}::bigint AND at BETWEEN ${from} AND ${to} AND id > ${after}::bigint
+                ORDER BY id LIMIT ${BATCH}
+              `.execute(db);
+              return rows.map((row) => ({ ...row, at: iso(row.at) }));
+            }),
+          };
+        }
+        case 'content': {
+          const { rows } = await sql<{ readable: boolean; encrypted: boolean }>`
+            SELECT EXISTS (SELECT 1 FROM demo.messages WHERE sender_id = ${accountId}::bigint AND sent_at BETWEEN ${from} AND ${to} AND body IS NOT NULL) AS readable,
+                   EXISTS (SELECT 1 FROM demo.messages WHERE sender_id = ${accountId}::bigint AND sent_at BETWEEN ${from} AND ${to} AND ciphertext IS NOT NULL) AS encrypted
+          `.execute(db);
+          const found = rows[0];
+          if (!found?.readable) {
+            if (found?.encrypted)
+              return {
+                status: 'end_to_end_encrypted',
+                detail: 'The messages in the range are end-to-end encrypted; the platform holds ciphertext only.',
+              };
+            return startsBefore(range, MESSAGE_RETENTION_DAYS)
+              ? { status: 'outside_retention', detail: `Messages are kept ${MESSAGE_RETENTION_DAYS} days.` }
+              : { status: 'no_records', detail: 'No messages in the range.' };
+          }
+          // Only what the platform can read: messages of end-to-end-encrypted chats are never exported.
+          return {
+            status: 'records',
+            columns: ['sent_at', 'chat_id', 'body'],
+            records: batches(async (after) => {
+              const { rows: messages } = await sql<Row>`
+                SELECT id, sent_at, chat_id::text AS chat_id, body FROM demo.messages
+                WHERE sender_id = ${accountId}::bigint AND sent_at BETWEEN ${from} AND ${to} AND body IS NOT NULL AND id > ${after}::bigint
+                ORDER BY id LIMIT ${BATCH}
+              `.execute(db);
+              return messages.map((row) => ({ ...row, sent_at: iso(row.sent_at) }));
+            }),
+          };
+        }
+        case 'location':
+        case 'device':
+        case 'payment':
+          return { status: 'not_held', detail: `The demo messenger does not hold ${category} data.` };
+      }
+    },
+  };
+}
