@@ -54,6 +54,17 @@ export const configSchema = z.object({
     .describe(
       'How long a process remembers who a session or token belongs to, in ms (0: look up every call). A credential revoked by another process stops working within this time.',
     ),
+  WRIT_CONNECTOR: z
+    .enum(['demo'])
+    .default('demo')
+    .describe('Which platform productions read from: `demo` (the demo messenger seeded with the demo).'),
+  WRIT_PRODUCTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe('How many days a finished package stays downloadable.'),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()

@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   'request.ask_info': ['reviewer', 'counsel'],
   'request.decide': ['reviewer', 'counsel'],
   'request.close': ['reviewer', 'counsel'],
+  'request.produce': ['counsel'],
+  'production.download': ['officer', 'agency_admin', 'counsel', 'admin', 'auditor'],
   'document.upload': ['officer'],
   'document.read': ['officer', 'agency_admin', 'reviewer', 'counsel', 'admin', 'auditor'],
   'token.create': ['officer', 'agency_admin', 'admin'],

@@ -24,6 +24,16 @@ export type AuditEvent =
       requestId: string;
       data: { decisionId: string; outcome: string; approvedItems: number; refusedItems: number };
     }
+  /** A production finished: its package is built and signed. */
+  | {
+      type: 'production.completed';
+      requestId: string;
+      data: { productionId: string; tagManifestSha256: string; keyFingerprint: string; records: number };
+    }
+  /** A production attempt failed; it is retried with the same production id. */
+  | { type: 'production.failed'; requestId: string; data: { productionId: string; reason: string } }
+  /** A package was downloaded. */
+  | { type: 'production.downloaded'; requestId: string; data: { productionId: string } }
   /** A legal process document was stored. */
   | { type: 'document.uploaded'; requestId?: undefined; data: { documentId: string; sha256: string; size: number; mediaType: string } }
   /** A stored document was downloaded. */

@@ -129,3 +129,30 @@ export type RequestScope = { readonly kind: 'agency'; readonly agencyId: string 
 export function scopeOf(actor: Actor): RequestScope {
   return actor.organisationKind === 'agency' ? { kind: 'agency', agencyId: actor.organisationId } : { kind: 'desk' };
 }
+
+/** What a production found for one target and category: records, or why there are none. */
+export interface ProductionOutcome {
+  readonly targetId: string;
+  readonly target: string;
+  readonly category: DataCategory;
+  readonly status: 'produced' | 'not_found' | 'not_held' | 'end_to_end_encrypted' | 'outside_retention' | 'no_records';
+  readonly accounts: readonly string[];
+  readonly records: number;
+  readonly detail: string;
+}
+
+export interface ProductionRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly decisionId: string;
+  readonly state: 'running' | 'completed' | 'failed';
+  readonly attempts: number;
+  readonly tagManifestSha256: string | null;
+  readonly keyFingerprint: string | null;
+  readonly payloadBytes: number | null;
+  readonly outcomes: readonly ProductionOutcome[];
+  readonly failure: string | null;
+  readonly availableUntil: string | null;
+  readonly createdAt: string;
+  readonly completedAt: string | null;
+}

@@ -10,6 +10,8 @@ import type {
   NewTarget,
   NoteRecord,
   OrganisationRecord,
+  ProductionOutcome,
+  ProductionRecord,
   RequestRecord,
   RequestScope,
   TargetRecord,
@@ -120,6 +122,25 @@ export interface CredentialRepository {
   findUserBySecret(kind: 'session' | 'token', tokenSha256: string, at: Date): Promise<UserRecord | undefined>;
 }
 
+export interface ProductionRepository {
+  /** Starts (or restarts) the production of a decision; there is only ever one per decision. */
+  claim(requestId: string, decisionId: string): Promise<ProductionRecord>;
+  complete(
+    id: string,
+    result: {
+      tagManifestSha256: string;
+      keyFingerprint: string;
+      payloadBytes: number;
+      outcomes: readonly ProductionOutcome[];
+      availableUntil: Date;
+      at: Date;
+    },
+  ): Promise<void>;
+  fail(id: string, failure: string): Promise<void>;
+  latestForRequest(requestId: string): Promise<ProductionRecord | undefined>;
+  recordDownload(productionId: string, userId: string): Promise<void>;
+}
+
 export interface Repositories {
   readonly requests: RequestRepository;
   readonly documents: DocumentRepository;
@@ -132,6 +153,7 @@ export interface Repositories {
   readonly organisations: OrganisationRepository;
   readonly users: UserRepository;
   readonly credentials: CredentialRepository;
+  readonly productions: ProductionRepository;
 }
 
 /** Runs work in one database transaction: everything in it commits together or not at all. */
@@ -164,4 +186,27 @@ export interface Secrets {
   /** A new random bearer secret (session or API token). */
   newToken(prefix: string): string;
   sha256Hex(data: string | Uint8Array): string;
+}
+
+export interface BagSectionInput {
+  readonly folder: string;
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly records: AsyncIterable<Readonly<Record<string, unknown>>>;
+}
+
+/** Where signed packages are built and kept, and how they leave. */
+export interface EvidenceStore {
+  /** Builds the signed bag for a production, replacing any left by an earlier attempt of the same production. */
+  write(
+    productionId: string,
+    bag: {
+      sections: readonly BagSectionInput[];
+      info: ReadonlyArray<readonly [string, string]>;
+      /** Called after the payload is written, so tag files can say what it held. */
+      tagFiles: () => ReadonlyArray<{ path: string; content: Buffer }>;
+    },
+  ): Promise<{ tagManifestSha256: string; keyFingerprint: string; payloadBytes: number }>;
+  /** The bag as a tar archive, streamed. */
+  archive(productionId: string): AsyncIterable<Uint8Array>;
 }

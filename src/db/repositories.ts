@@ -6,6 +6,7 @@ import { credentialRepository, organisationRepository, userRepository } from './
 import { auditLog, idempotencyStore, outbox } from './audit.repository.ts';
 import { decisionRepository } from './decision.repository.ts';
 import { documentRepository } from './document.repository.ts';
+import { productionRepository } from './production.repository.ts';
 import { requestRepository } from './request.repository.ts';
 import type { Database } from './schema.ts';
 import { messageRepository, noteRepository } from './thread.repository.ts';
@@ -23,6 +24,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     organisations: organisationRepository(db),
     users: userRepository(db),
     credentials: credentialRepository(db),
+    productions: productionRepository(db),
   };
 }
 

@@ -155,6 +155,29 @@ export interface RequestStateEdgesTable {
   to_state: string;
 }
 
+export interface ProductionsTable {
+  id: Generated<string>;
+  request_id: string;
+  decision_id: string;
+  state: 'running' | 'completed' | 'failed';
+  attempts: Generated<number>;
+  tag_manifest_sha256: string | null;
+  key_fingerprint: string | null;
+  payload_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  outcomes: Json;
+  failure: string | null;
+  available_until: Date | null;
+  created_at: Timestamp;
+  completed_at: Date | null;
+}
+
+export interface ProductionDownloadsTable {
+  id: Generated<string>;
+  production_id: string;
+  user_id: string;
+  downloaded_at: Timestamp;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -170,4 +193,6 @@ export interface Database {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   request_state_edges: RequestStateEdgesTable;
+  productions: ProductionsTable;
+  production_downloads: ProductionDownloadsTable;
 }

@@ -4,7 +4,10 @@ import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
 import { nodeSecrets } from '../auth/node.secrets.ts';
 import type { Config } from '../config/config.ts';
-import type { Clock, FileStore, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import type { PlatformConnector } from '../core/connector.ts';
+import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import { demoConnector } from '../connectors/demo/demo.connector.ts';
+import { directoryEvidenceStore } from '../evidence/directory.evidence-store.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { createTransactor } from '../db/repositories.ts';
@@ -23,6 +26,8 @@ export interface AppContext {
   readonly log: Logger;
   /** Where the platform's signing keys live (`<data>/keys`). */
   readonly keysDir: string;
+  readonly connector: PlatformConnector;
+  readonly evidence: EvidenceStore;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -42,6 +47,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     poolSize: config.DATABASE_POOL_SIZE,
   });
   await migrate(database.db);
+  const keysDir = path.join(config.WRIT_DATA_DIR, 'keys');
   const context: AppContext = {
     config,
     database,
@@ -51,7 +57,9 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     secrets: nodeSecrets,
     clock: systemClock,
     log,
-    keysDir: path.join(config.WRIT_DATA_DIR, 'keys'),
+    keysDir,
+    connector: demoConnector(database.db),
+    evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();
       await database.close();
@@ -65,7 +73,7 @@ export async function startJobs(context: AppContext): Promise<JobRunner> {
   const work = context.database.kind === 'pglite' || context.config.WRIT_ROLES.includes('worker');
   context.jobs = await startJobRunner({
     database: context.database,
-    handlers: jobHandlers({ store: context.store }),
+    handlers: jobHandlers({ ...context, availableDays: context.config.WRIT_PRODUCTION_DAYS }),
     log: context.log,
     pollMs: context.config.WRIT_OUTBOX_POLL_MS,
     work,

@@ -129,3 +129,31 @@ export const statusSchema = z.object({
   receivedAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const productionSchema = z.object({
+  id: z.uuid(),
+  requestId: z.uuid(),
+  decisionId: z.uuid(),
+  state: z.enum(['running', 'completed', 'failed']),
+  attempts: z.number().int(),
+  tagManifestSha256: z.string().nullable(),
+  keyFingerprint: z.string().nullable(),
+  payloadBytes: z.number().int().nullable(),
+  outcomes: z
+    .array(
+      z.object({
+        targetId: z.uuid(),
+        target: z.string(),
+        category: z.enum(DATA_CATEGORIES),
+        status: z.enum(['produced', 'not_found', 'not_held', 'end_to_end_encrypted', 'outside_retention', 'no_records']),
+        accounts: z.array(z.string()).readonly(),
+        records: z.number().int(),
+        detail: z.string(),
+      }),
+    )
+    .readonly(),
+  failure: z.string().nullable(),
+  availableUntil: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});

@@ -1,4 +1,5 @@
 /** Requests: submit, list, read, talk, and move through the lifecycle. */
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { WritError } from '../../core/errors.ts';
@@ -22,6 +23,7 @@ import { closeRequest } from '../../services/close-request.ts';
 import { getRequest, getRequestStatus } from '../../services/get-request.ts';
 import { listRequests } from '../../services/list-requests.ts';
 import { postMessage } from '../../services/post-message.ts';
+import { downloadProduction, getProduction, startProduction } from '../../services/production.ts';
 import { rejectRequest } from '../../services/reject-request.ts';
 import { submitRequest } from '../../services/submit-request.ts';
 import { confirmRequester } from '../../services/verify-request.ts';
@@ -33,6 +35,7 @@ import {
   noteSchema,
   pageSchema,
   problemSchema,
+  productionSchema,
   receiptSchema,
   requestSchema,
   requestViewSchema,
@@ -194,6 +197,12 @@ export const requestRoutes =
         run: approveRequest,
       },
       { path: 'reject', summary: 'Desk: reject, with reasons.', body: rejectInputSchema, run: rejectRequest },
+      {
+        path: 'produce',
+        summary: 'Counsel: start producing the approved data.',
+        body: z.strictObject({}).optional(),
+        run: startProduction,
+      },
       { path: 'close', summary: 'Desk: close a finished request.', body: closeInputSchema.optional(), run: closeRequest },
       { path: 'withdraw', summary: 'Officer: withdraw an open request.', body: withdrawInputSchema.optional(), run: withdrawRequest },
     ] as const;
@@ -221,6 +230,40 @@ export const requestRoutes =
         },
       );
     }
+    app.get(
+      '/requests/:reference/production',
+      {
+        schema: {
+          tags: ['productions'],
+          summary: 'The production of an approved request: its state, what was found per target and category, and the package hashes.',
+          params,
+          response: { 200: productionSchema, ...errors },
+        },
+      },
+      async (request) => getProduction(context, actor(request), { reference: request.params.reference }),
+    );
+
+    app.get(
+      '/requests/:reference/production/download',
+      {
+        schema: {
+          tags: ['productions'],
+          summary: 'Download the signed package (a tar of the BagIt folder). Each download is recorded; the link expires.',
+          params,
+          produces: ['application/x-tar'],
+        },
+      },
+      async (request, reply) => {
+        const { production, trackingNumber, content } = await downloadProduction(context, actor(request), {
+          reference: request.params.reference,
+        });
+        reply.type('application/x-tar');
+        reply.header('content-disposition', `attachment; filename="${trackingNumber}-${production.id.slice(0, 8)}.tar"`);
+        if (production.tagManifestSha256) reply.header('x-writ-tagmanifest-sha256', production.tagManifestSha256);
+        return reply.send(Readable.from(content));
+      },
+    );
+
     // Any other action names a transition that does not exist.
     app.post('/requests/:reference/:action', { schema: { hide: true } }, async () => {
       throw new WritError('UNKNOWN_TRANSITION', 'No such action on a request.');

@@ -1,0 +1,64 @@
+/** Signed bags kept under `<data>/productions/<production id>/`, handed out as tar archives streamed from disk. */
+import { createReadStream } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { pack } from 'tar-stream';
+import type { Clock, EvidenceStore } from '../core/ports.ts';
+import { writeBag } from './bag-writer.ts';
+import { currentSigningKey } from './signing-key.ts';
+
+async function listFiles(root: string, relative = ''): Promise<string[]> {
+  const entries = await readdir(path.join(root, relative), { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await listFiles(root, child)));
+    else files.push(child);
+  }
+  return files;
+}
+
+export function directoryEvidenceStore(options: { root: string; keysDir: string; clock: Clock }): EvidenceStore {
+  const folder = (productionId: string) => {
+    if (!/^[0-9a-f-]{36}$/.test(productionId)) throw new Error('not a production id');
+    return path.join(options.root, productionId);
+  };
+  return {
+    async write(productionId, bag) {
+      const directory = folder(productionId);
+      // An earlier attempt of this same production may have finished writing before its commit failed: start again.
+      await rm(directory, { recursive: true, force: true });
+      const key = await currentSigningKey(options.keysDir, options.clock.now());
+      const result = await writeBag({
+        directory,
+        key,
+        now: options.clock.now(),
+        sections: bag.sections,
+        info: bag.info,
+        tagFiles: bag.tagFiles,
+      });
+      return { tagManifestSha256: result.tagManifestSha256, keyFingerprint: result.fingerprint, payloadBytes: result.payloadBytes };
+    },
+    archive(productionId) {
+      const directory = folder(productionId);
+      const tar = pack();
+      const top = `writ-production-${productionId}`;
+      void (async () => {
+        try {
+          for (const file of await listFiles(directory)) {
+            const full = path.join(directory, file);
+            const { size, mtime } = await stat(full);
+            await pipeline(createReadStream(full), tar.entry({ name: `${top}/${file}`, size, mtime, mode: 0o644 }));
+          }
+          tar.finalize();
+        } catch (error) {
+          tar.destroy(error as Error);
+        }
+      })();
+      return (async function* () {
+        for await (const chunk of tar) yield chunk as Uint8Array;
+      })();
+    },
+  };
+}

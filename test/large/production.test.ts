@@ -1,0 +1,211 @@
+/** From approval to a downloaded package that stock tools and writ verify accept, and that fails them once tampered. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createDemoSchema, DEMO_REFERENCE_INSTANT, generateDemoDataset } from '../../src/connectors/demo/demo-messenger.dataset.ts';
+import { verifyBagDirectory } from '../../src/evidence/bag-verifier.ts';
+import type { PlatformConnector } from '../../src/core/connector.ts';
+import { approveRequest } from '../../src/services/approve-request.ts';
+import { startProduction } from '../../src/services/production.ts';
+import { runProduction } from '../../src/services/run-production.ts';
+import { verifyRequest } from '../../src/services/verify-request.ts';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { startJobs } from '../../src/server/context.ts';
+import { describeOnEachDatabase } from '../support/databases.ts';
+import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, type World } from '../support/factories.ts';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'writ-production-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describeOnEachDatabase('productions', (db) => {
+  let app: App;
+  let world: World;
+  let officer: Record<string, string>;
+  let officerB: Record<string, string>;
+  let counsel: Record<string, string>;
+  let tracking: string;
+
+  beforeAll(async () => {
+    const { context } = db();
+    await createDemoSchema(context.database.db);
+    await generateDemoDataset(context.database.db, { users: 300, loginsPerUser: 20, messagesPerUser: 4, seed: 5 });
+    world = await buildWorld(context);
+    app = await buildApp(context);
+    await startJobs(context);
+    officer = { cookie: `writ_session=${await sessionFor(context, world.officerA)}` };
+    officerB = { cookie: `writ_session=${await sessionFor(context, world.officerB)}` };
+    counsel = { cookie: `writ_session=${await sessionFor(context, world.counsel)}` };
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('produces exactly the approved scope, delivers it, and the officer downloads a package that verifies', async () => {
+    const { context } = db();
+    const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from('warrant 1')]));
+    const document = (
+      await app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...officer, ...form.headers }, payload: form.payload })
+    ).json<{ id: string }>();
+    const submitted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: officer,
+      payload: {
+        kind: 'disclosure',
+        jurisdiction: 'KR',
+        legalProcess: { instrumentType: 'search_warrant', issuingAuthority: 'Seoul Central District Court', documentIds: [document.id] },
+        targets: [
+          { kind: 'phone', value: '+82 10-1234-5678' },
+          { kind: 'email', value: 'Nobody.Here@Example.KR' },
+        ],
+        categories: ['subscriber', 'traffic', 'location'],
+        dateRange: { from: new Date(Date.parse(DEMO_REFERENCE_INSTANT) - 60 * 86_400_000).toISOString(), to: DEMO_REFERENCE_INSTANT },
+      },
+    });
+    expect(submitted.statusCode).toBe(201);
+    tracking = submitted.json<{ trackingNumber: string }>().trackingNumber;
+    await context.jobs!.drain();
+    const view = (await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}`, headers: counsel })).json<{
+      targets: Array<{ id: string }>;
+    }>();
+    const [phone, email] = view.targets;
+    // Counsel approves subscriber and traffic of the phone target, location of the email target; not the rest.
+    const approved = await app.inject({
+      method: 'POST',
+      url: `/api/v1/requests/${tracking}/approve`,
+      headers: counsel,
+      payload: {
+        items: [
+          { targetId: phone!.id, category: 'subscriber', approved: true },
+          { targetId: phone!.id, category: 'traffic', approved: true },
+          { targetId: phone!.id, category: 'location', approved: true },
+          { targetId: email!.id, category: 'subscriber', approved: true },
+        ],
+      },
+    });
+    expect(approved.json()).toMatchObject({ state: 'partially_approved' });
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/v1/requests/${tracking}/produce`, headers: officer, payload: {} })).statusCode,
+    ).toBe(403);
+    const started = await app.inject({ method: 'POST', url: `/api/v1/requests/${tracking}/produce`, headers: counsel, payload: {} });
+    expect(started.json()).toMatchObject({ state: 'producing' });
+    await context.jobs!.drain();
+
+    const status = await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}/status`, headers: officer });
+    expect(status.json()).toMatchObject({ state: 'delivered' });
+    const production = (await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}/production`, headers: officer })).json<{
+      state: string;
+      outcomes: Array<{ target: string; category: string; status: string; records: number }>;
+      tagManifestSha256: string;
+    }>();
+    expect(production.state).toBe('completed');
+    const byKey = Object.fromEntries(production.outcomes.map((outcome) => [`${outcome.target}/${outcome.category}`, outcome]));
+    expect(byKey['+82 10-1234-5678/subscriber']).toMatchObject({ status: 'produced', records: 1 });
+    expect(byKey['+82 10-1234-5678/location']).toMatchObject({ status: 'not_held' });
+    expect(byKey['Nobody.Here@Example.KR/subscriber']).toMatchObject({ status: 'not_found' });
+    const { rows } = await sql<{ n: string }>`
+      SELECT count(*)::text AS n FROM demo.logins WHERE account_id = 1 AND at BETWEEN ${new Date(Date.parse(DEMO_REFERENCE_INSTANT) - 60 * 86_400_000)} AND ${new Date(DEMO_REFERENCE_INSTANT)}
+    `.execute(context.database.db);
+    expect(byKey['+82 10-1234-5678/traffic']).toMatchObject({ status: 'produced', records: Number(rows[0]?.n) });
+    expect(Object.keys(byKey)).toHaveLength(4);
+
+    // Another agency cannot see or download it.
+    expect(
+      (await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}/production/download`, headers: officerB })).statusCode,
+    ).toBe(404);
+
+    const download = await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}/production/download`, headers: officer });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('application/x-tar');
+    const target = mkdtempSync(path.join(scratch, `${db().kind}-`));
+    writeFileSync(path.join(target, 'package.tar'), download.rawPayload);
+    expect(spawnSync('tar', ['-xf', 'package.tar'], { cwd: target }).status).toBe(0);
+    const bag = path.join(
+      target,
+      readdirSync(target).find((name) => name.startsWith('writ-production-'))!,
+    );
+    expect(readdirSync(path.join(bag, 'data/target-1')).sort()).toEqual([
+      'subscriber.csv',
+      'subscriber.jsonl',
+      'traffic.csv',
+      'traffic.jsonl',
+    ]);
+    expect(readdirSync(path.join(bag, 'data'))).toEqual(['target-1']);
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], { cwd: bag }).status).toBe(0);
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'tagmanifest-sha256.txt'], { cwd: bag }).status).toBe(0);
+    const openssl = [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      'signing-key.pem',
+      '-rawin',
+      '-in',
+      'tagmanifest-sha256.txt',
+      '-sigfile',
+      'tagmanifest-sha256.txt.sig',
+    ];
+    expect(spawnSync('openssl', openssl, { cwd: bag }).status).toBe(0);
+    expect(await verifyBagDirectory(bag)).toMatchObject({ ok: true });
+    expect(readFileSync(path.join(bag, 'bag-info.txt'), 'utf8')).toContain(`External-Identifier: ${tracking}`);
+    expect(readFileSync(path.join(bag, 'data/target-1/subscriber.csv'), 'utf8')).toContain('minjun.kim');
+
+    const csv = path.join(bag, 'data/target-1/traffic.csv');
+    const bytes = readFileSync(csv);
+    bytes[bytes.length - 3] = (bytes[bytes.length - 3] ?? 0) ^ 1;
+    writeFileSync(csv, bytes);
+    expect(spawnSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], { cwd: bag }).status).not.toBe(0);
+    expect((await verifyBagDirectory(bag)).problems).toEqual(['data/target-1/traffic.csv: SHA-256 does not match manifest-sha256.txt']);
+
+    const events = await sql<{ type: string }>`
+      SELECT type FROM audit_events WHERE request_id = (SELECT id FROM requests WHERE tracking_number = ${tracking}) AND type LIKE 'production.%' ORDER BY id
+    `.execute(context.database.db);
+    expect(events.rows.map((row) => row.type)).toEqual(['production.completed', 'production.downloaded']);
+  });
+
+  it('leaves no package when the connector fails halfway, then finishes under the same production, and never builds a second', async () => {
+    const { context } = db();
+    const number = await submitted(context, world.officerA, {
+      categories: ['subscriber'],
+      targets: [{ kind: 'username', value: 'alex.doe' }],
+    });
+    const request = await context.store.read.requests.find({ kind: 'desk' }, number);
+    await verifyRequest(context, { requestId: request!.id });
+    await approveRequest(context, world.counsel, { reference: number, body: {} });
+    await startProduction(context, world.counsel, { reference: number });
+    const failing: PlatformConnector = {
+      name: 'failing',
+      resolve: (identifier) => context.connector.resolve(identifier),
+      produce: async () => ({
+        status: 'records',
+        columns: ['x'],
+        records: (async function* () {
+          yield { x: 1 };
+          throw new Error('connection to the platform lost');
+        })(),
+      }),
+    };
+    const deps = { ...context, availableDays: 30 };
+    await expect(runProduction({ ...deps, connector: failing }, { requestId: request!.id })).rejects.toThrow(
+      'connection to the platform lost',
+    );
+    const failed = await context.store.read.productions.latestForRequest(request!.id);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(readdirSync(path.join(context.config.WRIT_DATA_DIR, 'productions')).filter((name) => name.startsWith(failed!.id))).toEqual([]);
+    expect((await context.store.read.requests.find({ kind: 'desk' }, number))?.state).toBe('producing');
+
+    expect((await runProduction(deps, { requestId: request!.id }))?.state).toBe('delivered');
+    const done = await context.store.read.productions.latestForRequest(request!.id);
+    expect(done).toMatchObject({ id: failed!.id, state: 'completed', attempts: 2 });
+    // The job delivered twice (a retry after a lost acknowledgement) changes nothing.
+    expect(await runProduction(deps, { requestId: request!.id })).toBeUndefined();
+    expect(await context.store.read.productions.latestForRequest(request!.id)).toEqual(done);
+    const count = await sql<{ n: string }>`SELECT count(*)::text AS n FROM productions WHERE request_id = ${request!.id}`.execute(
+      context.database.db,
+    );
+    expect(count.rows[0]?.n).toBe('1');
+  });
+});
