@@ -1,37 +1,29 @@
 /** `writ demo`: the demo messenger's data and the demo accounts, on an empty database. */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
-import { createDemoSchema, DEMO_DATASET_DEFAULTS, generateDemoDataset } from '../connectors/demo/demo-messenger.dataset.ts';
-import { seedDemoAccounts, type DemoLogin } from '../services/seed-demo.ts';
-import { createContext, type AppContext } from '../server/context.ts';
+import { createContext } from '../server/context.ts';
+import { announceLogins, seedDemo } from './demo-seed.ts';
 
-/** Seeds the demo if the database has no accounts; returns the logins, or undefined when it was seeded already. */
-export async function seedDemo(context: AppContext): Promise<DemoLogin[] | undefined> {
-  const logins = await seedDemoAccounts(context);
-  if (!logins) return undefined;
-  await createDemoSchema(context.database.db);
-  await generateDemoDataset(context.database.db, DEMO_DATASET_DEFAULTS);
-  return logins;
-}
-
-/** Prints the logins once and keeps a copy readable only by this user, so they are not lost with the terminal. */
-export async function announceLogins(context: AppContext, logins: readonly DemoLogin[], url: string): Promise<void> {
-  const file = path.resolve(context.config.WRIT_DATA_DIR, 'demo-logins.txt');
-  const lines = [
-    'Demo accounts (shown once; a copy is in ' + file + '):',
-    ...logins.map((login) => `  ${login.role.padEnd(8)} ${login.email.padEnd(42)} ${login.password}   (${login.organisation})`),
-    '',
-    `Log in: POST ${url}/api/v1/auth/login with {"email": ..., "password": ...}; the API is described at ${url}/api/openapi.json`,
-  ];
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  console.log(lines.join('\n'));
-}
-
-export async function demoCommand(): Promise<number> {
+export async function demoCommand(args: string[]): Promise<number> {
   const config = loadConfig();
+  if (args[0] === 'walkthrough') {
+    const { values } = parseArgs({ args: args.slice(1), options: { out: { type: 'string' } }, strict: true });
+    if (!values.out) {
+      console.error('Usage: writ demo walkthrough --out <new folder>');
+      return 2;
+    }
+    const context = await createContext({ ...config, LOG_LEVEL: 'warn' });
+    try {
+      const { walkthrough } = await import('./walkthrough.ts');
+      return await walkthrough(context, values.out, config.PORT);
+    } finally {
+      await context.close();
+    }
+  }
+  if (args.length > 0) {
+    console.error('Usage: writ demo | writ demo walkthrough --out <new folder>');
+    return 2;
+  }
   const context = await createContext(config);
   try {
     const logins = await seedDemo(context);

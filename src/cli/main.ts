@@ -9,11 +9,14 @@ Commands:
                         seeds the demo unless --no-demo; on PostgreSQL only with --demo.
   migrate               Apply database migrations and exit.
   demo                  Seed the demo platform and accounts into an empty database, print the logins.
+  demo walkthrough --out <dir>
+                        The tour: the demo officer submits, counsel approves and produces, the package is
+                        downloaded into <dir> and verified. Works on a fresh WRIT_DATA_DIR.
   user add --org <name|id|platform> --email <email> --name <name> --roles <role,...>
                         Create an account; the password is read from standard input (at least 12 characters).
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--verified]
                         Add an agency to the directory.
-  verify <bag-folder> [--fingerprint sha256:<hex>]
+  verify <bag-folder | package.tar> [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.
   openapi               Print the OpenAPI document.
   config-docs           Print docs/configuration.md.

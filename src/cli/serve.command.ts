@@ -19,7 +19,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   // The demo seeds itself on an empty embedded database unless refused; on PostgreSQL only when asked.
   const wantsDemo = values['no-demo'] ? false : (values.demo ?? isEmbedded);
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${config.PORT}`;
-  const demo = wantsDemo ? await import('./demo.command.ts') : undefined;
+  const demo = wantsDemo ? await import('./demo-seed.ts') : undefined;
   const logins = demo ? await demo.seedDemo(context) : undefined;
   // The platform's signing key is made on the first start, so its public half is published before any production.
   await currentSigningKey(context.keysDir, context.clock.now());

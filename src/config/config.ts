@@ -78,7 +78,9 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Parses the environment; throws an Error naming each bad variable (never its value, which may be a secret). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = configSchema.safeParse(env);
+  // A variable set to the empty string counts as unset (as `DATABASE_URL=` in a compose file means "none").
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = configSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -4,6 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pack } from 'tar-stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeBag } from '../../src/evidence/bag-writer.ts';
 import { createSigningKey, currentSigningKey, fingerprintOf } from '../../src/evidence/signing-key.ts';
@@ -43,6 +44,38 @@ describe('writ verify', () => {
     expect(tampered.status).toBe(1);
     expect(tampered.stderr).toContain('data/target-1/subscriber.jsonl: SHA-256 does not match manifest-sha256.txt');
     expect(writ('verify').status).toBe(2);
+  });
+
+  it('verifies a package tar, and refuses one with an entry that climbs out of its folder', async () => {
+    const key = await createSigningKey(path.join(root, 'keys-tar'), new Date());
+    const directory = path.join(root, 'tarred', 'writ-production-x');
+    await writeBag({
+      directory,
+      key,
+      now: new Date(),
+      info: [],
+      sections: [
+        {
+          folder: 't',
+          name: 'subscriber',
+          columns: ['a'],
+          records: (async function* () {
+            yield { a: 1 };
+          })(),
+        },
+      ],
+    });
+    expect(spawnSync('tar', ['-cf', '../package.tar', 'writ-production-x'], { cwd: path.join(root, 'tarred') }).status).toBe(0);
+    expect(writ('verify', path.join(root, 'package.tar')).status).toBe(0);
+    const evil = pack();
+    evil.entry({ name: '../escaped.txt' }, 'nope');
+    evil.finalize();
+    const chunks: Buffer[] = [];
+    for await (const chunk of evil) chunks.push(chunk as Buffer);
+    writeFileSync(path.join(root, 'evil.tar'), Buffer.concat(chunks));
+    const refused = writ('verify', path.join(root, 'evil.tar'));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('not a plain file inside it');
   });
 });
 
