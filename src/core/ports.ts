@@ -205,6 +205,8 @@ export interface EvidenceStore {
       info: ReadonlyArray<readonly [string, string]>;
       /** Called after the payload is written, so tag files can say what it held. */
       tagFiles: () => ReadonlyArray<{ path: string; content: Buffer }>;
+      /** Facts for the certificate of authenticity, which the store writes with the payload's digests. */
+      certificate: { platform: string; trackingNumber: string; agency: string; legalProcess: string; decision: string };
     },
   ): Promise<{ tagManifestSha256: string; keyFingerprint: string; payloadBytes: number }>;
   /** The bag as a tar archive, streamed. */

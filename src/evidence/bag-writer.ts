@@ -82,7 +82,11 @@ export async function writeBag(options: {
   readonly key: SigningKey;
   readonly now: Date;
   /** More tag files (a certificate, for instance), made after the payload is written and listed in the tag manifest. */
-  readonly tagFiles?: () => ReadonlyArray<{ readonly path: string; readonly content: Buffer }>;
+  readonly tagFiles?: (
+    payload: ReadonlyArray<{ readonly path: string; readonly sha256: string }>,
+  ) =>
+    | Promise<ReadonlyArray<{ readonly path: string; readonly content: Buffer }>>
+    | ReadonlyArray<{ readonly path: string; readonly content: Buffer }>;
 }): Promise<BagResult> {
   const final = path.resolve(options.directory);
   const work = `${final}.partial-${randomUUID()}`;
@@ -123,7 +127,7 @@ export async function writeBag(options: {
       { path: 'manifest-sha256.txt', content: manifest },
       { path: 'VERIFY.txt', content: VERIFY_TXT },
       { path: PUBLIC_KEY_FILE, content: options.key.publicKeyPem },
-      ...(options.tagFiles?.() ?? []),
+      ...((await options.tagFiles?.(payload)) ?? []),
     ];
     for (const tag of tags) await writeFile(path.join(work, tag.path), tag.content);
     const tagManifest = manifestText(tags.map((tag) => ({ path: tag.path, sha256: sha256(tag.content) })));

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-stream';
 import type { Clock, EvidenceStore } from '../core/ports.ts';
 import { writeBag } from './bag-writer.ts';
+import { certificatePdf } from './certificate.ts';
 import { currentSigningKey } from './signing-key.ts';
 
 async function listFiles(root: string, relative = ''): Promise<string[]> {
@@ -30,13 +31,26 @@ export function directoryEvidenceStore(options: { root: string; keysDir: string;
       // An earlier attempt of this same production may have finished writing before its commit failed: start again.
       await rm(directory, { recursive: true, force: true });
       const key = await currentSigningKey(options.keysDir, options.clock.now());
+      const now = options.clock.now();
       const result = await writeBag({
         directory,
         key,
-        now: options.clock.now(),
+        now,
         sections: bag.sections,
         info: bag.info,
-        tagFiles: bag.tagFiles,
+        tagFiles: async (payload) => [
+          ...bag.tagFiles(),
+          {
+            path: 'certificate-of-authenticity.pdf',
+            content: await certificatePdf({
+              ...bag.certificate,
+              productionId,
+              producedAt: now.toISOString(),
+              keyFingerprint: key.fingerprint,
+              files: payload,
+            }),
+          },
+        ],
       });
       return { tagManifestSha256: result.tagManifestSha256, keyFingerprint: result.fingerprint, payloadBytes: result.payloadBytes };
     },

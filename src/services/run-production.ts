@@ -100,8 +100,19 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
     const platform = await deps.store.read.organisations.platform();
     const finalOutcomes = (): ProductionOutcome[] =>
       outcomes.map(({ counter, ...outcome }) => ({ ...outcome, records: counter?.records ?? outcome.records }));
+    const legalProcess = [request.legalProcess.instrumentType, request.legalProcess.issuingAuthority, request.legalProcess.reference]
+      .filter(Boolean)
+      .join(', ');
+    const decided = `${decision.outcome} by ${decision.decidedByName} at ${decision.createdAt}`;
     const written = await deps.evidence.write(production.id, {
       sections,
+      certificate: {
+        platform: platform?.name ?? 'Platform',
+        trackingNumber: request.trackingNumber,
+        agency: request.agencyName,
+        legalProcess,
+        decision: decided,
+      },
       info: [
         ['Source-Organization', platform?.name ?? 'Platform'],
         ['External-Identifier', request.trackingNumber],
@@ -115,7 +126,7 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
         ],
         ['Request-Kind', request.kind],
         ['Approved-Scope', items.map((item) => `${item.category} ${item.range.from}..${item.range.to}`).join('; ')],
-        ['Decision', `${decision.outcome} by ${decision.decidedByName} at ${decision.createdAt}`],
+        ['Decision', decided],
       ],
       tagFiles: () => [
         {

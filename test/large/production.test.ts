@@ -151,6 +151,9 @@ describeOnEachDatabase('productions', (db) => {
     expect(spawnSync('openssl', openssl, { cwd: bag }).status).toBe(0);
     expect(await verifyBagDirectory(bag)).toMatchObject({ ok: true });
     expect(readFileSync(path.join(bag, 'bag-info.txt'), 'utf8')).toContain(`External-Identifier: ${tracking}`);
+    expect(readFileSync(path.join(bag, 'certificate-of-authenticity.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(path.join(bag, 'tagmanifest-sha256.txt'), 'utf8')).toMatch(/ {2}certificate-of-authenticity\.pdf\n/);
+    expect(readFileSync(path.join(bag, 'outcomes.csv'), 'utf8')).toContain('Nobody.Here@Example.KR,subscriber,not_found');
     expect(readFileSync(path.join(bag, 'data/target-1/subscriber.csv'), 'utf8')).toContain('minjun.kim');
 
     const csv = path.join(bag, 'data/target-1/traffic.csv');
@@ -168,6 +171,9 @@ describeOnEachDatabase('productions', (db) => {
 
   it('leaves no package when the connector fails halfway, then finishes under the same production, and never builds a second', async () => {
     const { context } = db();
+    // This test drives the production itself: the background runner must not race it.
+    await context.jobs!.stop();
+    context.jobs = undefined;
     const number = await submitted(context, world.officerA, {
       categories: ['subscriber'],
       targets: [{ kind: 'username', value: 'alex.doe' }],
