@@ -20,8 +20,29 @@ export async function demoCommand(args: string[]): Promise<number> {
       await context.close();
     }
   }
+  if (args[0] === 'generate') {
+    const { values } = parseArgs({ args: args.slice(1), options: { users: { type: 'string' }, logins: { type: 'string' } }, strict: true });
+    const users = Number(values.users ?? 'NaN');
+    const logins = Number(values.logins ?? '0');
+    if (!Number.isInteger(users) || users < 1 || !Number.isInteger(logins) || logins < 0) {
+      console.error('Usage: writ demo generate --users <N> [--logins <per user>]');
+      return 2;
+    }
+    const context = await createContext({ ...config, LOG_LEVEL: 'warn' });
+    try {
+      const { growDemoDataset } = await import('../connectors/demo/demo-messenger.dataset.ts');
+      const started = performance.now();
+      const counts = await growDemoDataset(context.database.db, { users, loginsPerUser: logins });
+      console.log(
+        `The demo messenger now has ${counts.accounts} accounts and ${counts.logins} login records (${Math.round(performance.now() - started)} ms).`,
+      );
+      return 0;
+    } finally {
+      await context.close();
+    }
+  }
   if (args.length > 0) {
-    console.error('Usage: writ demo | writ demo walkthrough --out <new folder>');
+    console.error('Usage: writ demo | writ demo walkthrough --out <new folder> | writ demo generate --users <N> [--logins <per user>]');
     return 2;
   }
   const context = await createContext(config);

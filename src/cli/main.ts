@@ -12,6 +12,8 @@ Commands:
   demo walkthrough --out <dir>
                         The tour: the demo officer submits, counsel approves and produces, the package is
                         downloaded into <dir> and verified. Works on a fresh WRIT_DATA_DIR.
+  demo generate --users <N> [--logins <per user>]
+                        Grow the demo messenger (for benchmarks): N more accounts with their login records.
   user add --org <name|id|platform> --email <email> --name <name> --roles <role,...>
                         Create an account; the password is read from standard input (at least 12 characters).
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--verified]

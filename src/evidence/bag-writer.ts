@@ -29,9 +29,12 @@ export interface BagResult {
   readonly fingerprint: string;
 }
 
+/** A file written through a hash, in 64 KiB chunks: a row at a time would cost a write and an await per row. */
 class HashingFile {
   private readonly hash = createHash('sha256');
   private readonly out: WriteStream;
+  private pending: string[] = [];
+  private pendingLength = 0;
   bytes = 0;
   constructor(
     readonly relative: string,
@@ -40,12 +43,21 @@ class HashingFile {
     this.out = createWriteStream(path.join(root, relative));
   }
   async write(text: string): Promise<void> {
-    const chunk = Buffer.from(text, 'utf8');
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 65_536) await this.flush();
+  }
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const chunk = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingLength = 0;
     this.hash.update(chunk);
     this.bytes += chunk.length;
     if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
   async close(): Promise<string> {
+    await this.flush();
     this.out.end();
     await once(this.out, 'close');
     return this.hash.digest('hex');

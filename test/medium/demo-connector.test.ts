@@ -88,4 +88,25 @@ describeOnEachDatabase('demo connector', (db) => {
     const future = { from: '2026-11-02T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' };
     expect((await connector.produce('traffic', '1', future)).status).toBe('no_records');
   });
+
+  it('streams a production larger than one batch exactly once, ties in time included', async () => {
+    const { context } = db();
+    // 25,000 logins, three per second, so batches end inside runs of equal timestamps.
+    await sql`
+      INSERT INTO demo.logins (account_id, ip, port, at, user_agent, kind)
+      SELECT 2, '192.0.2.1', g, ${DEMO_REFERENCE_INSTANT}::timestamptz - (g / 3) * interval '1 second', 'bulk', 'session'
+      FROM generate_series(1, 25000) AS g
+    `.execute(context.database.db);
+    const range = { from: new Date(Date.parse(DEMO_REFERENCE_INSTANT) - 20_000 * 1000).toISOString(), to: DEMO_REFERENCE_INSTANT };
+    const rows = await collect(await connector.produce('traffic', '2', range));
+    const bulk = rows.filter((row) => row.user_agent === 'bulk');
+    expect(bulk).toHaveLength(25_000);
+    expect(new Set(bulk.map((row) => row.port)).size).toBe(25_000);
+    const { rows: counted } = await sql<{ n: string }>`
+      SELECT count(*)::text AS n FROM demo.logins WHERE account_id = 2 AND at BETWEEN ${new Date(range.from)} AND ${new Date(range.to)}
+    `.execute(context.database.db);
+    expect(rows).toHaveLength(Number(counted[0]?.n));
+    const times = rows.map((row) => Date.parse(String(row.at)));
+    expect(times.every((time, index) => index === 0 || time >= times[index - 1]!)).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import {
   DEMO_KNOWN_ACCOUNTS,
   DEMO_REFERENCE_INSTANT,
   generateDemoDataset,
+  growDemoDataset,
   type DemoDatasetCounts,
 } from './demo-messenger.dataset.ts';
 
@@ -91,6 +92,13 @@ describe('the demo messenger dataset', () => {
       await again.close();
       await other.close();
     }
+  });
+
+  it('grows by the accounts and logins asked for, after the last account', async () => {
+    const grown = await growDemoDataset(handle.db, { users: 20, loginsPerUser: 3 });
+    expect(grown).toEqual({ accounts: 320, logins: 300 * 5 + 20 * 3 });
+    const { rows } = await sql<{ max: string }>`SELECT max(id)::text AS max FROM demo.accounts`.execute(handle.db);
+    expect(rows[0]?.max).toBe('320');
   });
 
   it('refuses to fill a demo messenger that has accounts', async () => {

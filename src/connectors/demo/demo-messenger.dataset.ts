@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS demo.logins (
   user_agent text,
   kind text NOT NULL CHECK (kind IN ('login', 'session'))
 );
-CREATE INDEX IF NOT EXISTS logins_account_at ON demo.logins (account_id, at);
+CREATE INDEX IF NOT EXISTS logins_account_at ON demo.logins (account_id, at, id);
 CREATE TABLE IF NOT EXISTS demo.chats (
   id bigint PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('direct', 'group')),
@@ -204,4 +204,41 @@ CROSS JOIN LATERAL (
     messages: Number(row?.messages),
     e2eeMessages: Number(row?.e2ee),
   };
+}
+
+/**
+ * Grows the demo messenger for benchmarks: `users` more accounts after the last one, each with `loginsPerUser` login
+ * records over the year before the reference instant. Creates the schema if needed; leaves chats and messages alone.
+ */
+export async function growDemoDataset(
+  db: QueryExecutorProvider,
+  options: { users: number; loginsPerUser: number },
+): Promise<{ accounts: number; logins: number }> {
+  await createDemoSchema(db);
+  const users = Math.max(0, Math.floor(options.users));
+  const logins = Math.max(0, Math.floor(options.loginsPerUser));
+  const reference = DEMO_REFERENCE_INSTANT;
+  await sql
+    .raw(
+      `
+WITH start AS (SELECT coalesce(max(id), 0) AS last FROM demo.accounts)
+INSERT INTO demo.accounts (id, username, display_name, email, phone, created_at, registration_ip, status, country)
+SELECT start.last + g, 'user' || (start.last + g), 'User ' || (start.last + g), 'user' || (start.last + g) || '@example.net', NULL,
+       timestamptz '${reference}' - interval '400 days', ('203.0.113.' || ((start.last + g) % 250 + 1))::inet, 'active', 'KR'
+FROM start, generate_series(1, ${users}) AS g;
+
+INSERT INTO demo.logins (account_id, ip, port, at, user_agent, kind)
+SELECT a.id, ('198.51.' || (a.id % 256) || '.' || (1 + (l.n % 254)))::inet, 1024 + (l.n * 7) % 60000,
+       timestamptz '${reference}' - interval '1 second' * ((a.id * 7919 + l.n * 104729) % 31536000),
+       'DemoMessenger/5.2 (Android 14)', 'session'
+FROM demo.accounts a
+CROSS JOIN generate_series(1, ${logins}) AS l (n)
+WHERE a.id > (SELECT coalesce(max(id), 0) FROM demo.accounts) - ${users};
+`,
+    )
+    .execute(db);
+  const { rows } = await sql<{ accounts: string; logins: string }>`
+    SELECT (SELECT count(*) FROM demo.accounts)::text AS accounts, (SELECT count(*) FROM demo.logins)::text AS logins
+  `.execute(db);
+  return { accounts: Number(rows[0]?.accounts), logins: Number(rows[0]?.logins) };
 }

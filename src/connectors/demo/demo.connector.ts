@@ -9,22 +9,27 @@ import type { PlatformConnector, ProduceOutcome } from '../../core/connector.ts'
 import type { DateRange } from '../../core/model.ts';
 import { DEMO_REFERENCE_INSTANT } from './demo-messenger.dataset.ts';
 
-const BATCH = 5000;
+const BATCH = 10_000;
 const DAY = 86_400_000;
 const LOGIN_RETENTION_DAYS = 365;
 const MESSAGE_RETENTION_DAYS = 30;
 
 type Row = Record<string, unknown>;
 
-/** Rows of `query(afterId)` batch after batch, until a short batch. Each row must carry `id`. */
-async function* batches(fetch: (afterId: string) => Promise<Row[]>): AsyncIterable<Row> {
-  let after = '0';
-  for (;;) {
-    const rows = await fetch(after);
-    for (const { id: _id, ...record } of rows) yield record;
+/**
+ * Rows of `fetch(after)` batch after batch, until a short batch; `after` is the last row's keyset position (undefined
+ * for the first batch), and rows carry it in `key`. The next batch is asked for as soon as the current one arrives, so
+ * the database works while this process writes.
+ */
+async function* batches(fetch: (after: Row | undefined) => Promise<Row[]>): AsyncIterable<Row> {
+  let next: Promise<Row[]> | undefined = fetch(undefined);
+  while (next) {
+    const rows: Row[] = await next;
     const last = rows.at(-1);
-    if (rows.length < BATCH || !last) return;
-    after = String(last.id);
+    next = rows.length === BATCH && last ? fetch(last) : undefined;
+    // If the consumer stops early, a failed prefetch must not become an unhandled rejection (which ends the process).
+    next?.catch(() => undefined);
+    for (const { id: _id, key_at: _at, ...record } of rows) yield record;
   }
 }
 
@@ -102,11 +107,13 @@ export function demoConnector(db: QueryExecutorProvider): PlatformConnector {
           return {
             status: 'records',
             columns: ['at', 'ip', 'port', 'kind', 'user_agent'],
+            // Keyset on (at, id), the order of the index (account_id, at, id): each batch is an index range scan.
             records: batches(async (after) => {
+              const position = after ? sql`AND (at, id) > (${String(after.key_at)}::timestamptz, ${String(after.id)}::bigint)` : sql``;
               const { rows } = await sql<Row>`
-                SELECT id, at, host(ip) AS ip, port, kind, user_agent FROM demo.logins
-                WHERE account_id = ${accountId}::bigint AND at BETWEEN ${from} AND ${to} AND id > ${after}::bigint
-                ORDER BY id LIMIT ${BATCH}
+                SELECT id, at::text AS key_at, at, host(ip) AS ip, port, kind, user_agent FROM demo.logins
+                WHERE account_id = ${accountId}::bigint AND at BETWEEN ${from} AND ${to} ${position}
+                ORDER BY at, id LIMIT ${BATCH}
               `.execute(db);
               return rows.map((row) => ({ ...row, at: iso(row.at) }));
             }),
@@ -134,9 +141,10 @@ export function demoConnector(db: QueryExecutorProvider): PlatformConnector {
             columns: ['sent_at', 'chat_id', 'body'],
             records: batches(async (after) => {
               const { rows: messages } = await sql<Row>`
-                SELECT id, sent_at, chat_id::text AS chat_id, body FROM demo.messages
-                WHERE sender_id = ${accountId}::bigint AND sent_at BETWEEN ${from} AND ${to} AND body IS NOT NULL AND id > ${after}::bigint
-                ORDER BY id LIMIT ${BATCH}
+                SELECT id, sent_at::text AS key_at, sent_at, chat_id::text AS chat_id, body FROM demo.messages
+                WHERE sender_id = ${accountId}::bigint AND sent_at BETWEEN ${from} AND ${to} AND body IS NOT NULL
+                  ${after ? sql`AND (sent_at, id) > (${String(after.key_at)}::timestamptz, ${String(after.id)}::bigint)` : sql``}
+                ORDER BY sent_at, id LIMIT ${BATCH}
               `.execute(db);
               return messages.map((row) => ({ ...row, sent_at: iso(row.sent_at) }));
             }),
