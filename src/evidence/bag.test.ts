@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stockChecks } from '../../test/support/stock-tools.ts';
 import { verifyBagDirectory } from './bag-verifier.ts';
 import { writeBag } from './bag-writer.ts';
 import { createSigningKey, currentSigningKey, loadSigningKeys, type SigningKey } from './signing-key.ts';
@@ -46,26 +47,7 @@ async function bag(key: SigningKey): Promise<string> {
   return directory;
 }
 
-const stock = (directory: string) => ({
-  manifest: spawnSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], { cwd: directory }).status,
-  tags: spawnSync('sha256sum', ['-c', '--quiet', 'tagmanifest-sha256.txt'], { cwd: directory }).status,
-  signature: spawnSync(
-    'openssl',
-    [
-      'pkeyutl',
-      '-verify',
-      '-pubin',
-      '-inkey',
-      'signing-key.pem',
-      '-rawin',
-      '-in',
-      'tagmanifest-sha256.txt',
-      '-sigfile',
-      'tagmanifest-sha256.txt.sig',
-    ],
-    { cwd: directory },
-  ).status,
-});
+const stock = stockChecks;
 
 const flipByte = (file: string) => {
   const bytes = readFileSync(file);

@@ -15,6 +15,7 @@ import { verifyRequest } from '../../src/services/verify-request.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
 import { startJobs } from '../../src/server/context.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
+import { stockChecks } from '../support/stock-tools.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, type World } from '../support/factories.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'writ-production-'));
@@ -134,21 +135,7 @@ describeOnEachDatabase('productions', (db) => {
       'traffic.jsonl',
     ]);
     expect(readdirSync(path.join(bag, 'data'))).toEqual(['target-1']);
-    expect(spawnSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], { cwd: bag }).status).toBe(0);
-    expect(spawnSync('sha256sum', ['-c', '--quiet', 'tagmanifest-sha256.txt'], { cwd: bag }).status).toBe(0);
-    const openssl = [
-      'pkeyutl',
-      '-verify',
-      '-pubin',
-      '-inkey',
-      'signing-key.pem',
-      '-rawin',
-      '-in',
-      'tagmanifest-sha256.txt',
-      '-sigfile',
-      'tagmanifest-sha256.txt.sig',
-    ];
-    expect(spawnSync('openssl', openssl, { cwd: bag }).status).toBe(0);
+    expect(stockChecks(bag)).toEqual({ manifest: 0, tags: 0, signature: 0 });
     expect(await verifyBagDirectory(bag)).toMatchObject({ ok: true });
     expect(readFileSync(path.join(bag, 'bag-info.txt'), 'utf8')).toContain(`External-Identifier: ${tracking}`);
     expect(readFileSync(path.join(bag, 'certificate-of-authenticity.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
@@ -160,7 +147,7 @@ describeOnEachDatabase('productions', (db) => {
     const bytes = readFileSync(csv);
     bytes[bytes.length - 3] = (bytes[bytes.length - 3] ?? 0) ^ 1;
     writeFileSync(csv, bytes);
-    expect(spawnSync('sha256sum', ['-c', '--quiet', 'manifest-sha256.txt'], { cwd: bag }).status).not.toBe(0);
+    expect(stockChecks(bag).manifest).not.toBe(0);
     expect((await verifyBagDirectory(bag)).problems).toEqual(['data/target-1/traffic.csv: SHA-256 does not match manifest-sha256.txt']);
 
     const events = await sql<{ type: string }>`
