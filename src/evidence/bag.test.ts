@@ -140,6 +140,13 @@ describe('signed bags', () => {
     expect(readdirSync(root).some((name) => name.startsWith('broken'))).toBe(false);
   });
 
+  it('makes one key when two processes start at once', async () => {
+    const dir = path.join(root, 'racing');
+    const [first, second] = await Promise.all([currentSigningKey(dir, now), currentSigningKey(dir, now)]);
+    expect(first.fingerprint).toBe(second.fingerprint);
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
   it('keeps old keys after a rotation, newest first', async () => {
     const dir = path.join(root, 'rotating');
     const first = await createSigningKey(dir, new Date('2026-01-01T00:00:00Z'));

@@ -73,5 +73,15 @@ export async function createSigningKey(keysDir: string, now: Date): Promise<Sign
 }
 
 export async function currentSigningKey(keysDir: string, now: Date): Promise<SigningKey> {
-  return (await loadSigningKeys(keysDir))[0] ?? createSigningKey(keysDir, now);
+  const existing = (await loadSigningKeys(keysDir))[0];
+  if (existing) return existing;
+  try {
+    return await createSigningKey(keysDir, now);
+  } catch (error) {
+    // Two processes starting at once: the other one made the key first; use it.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const made = (await loadSigningKeys(keysDir))[0];
+    if (!made) throw error;
+    return made;
+  }
 }
