@@ -1,22 +1,12 @@
 /** Checks a bag folder offline: every hash, the file set (none missing, none extra) and the signature. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listFiles } from './files.ts';
 import { checkBag, PUBLIC_KEY_FILE, SIGNATURE_FILE } from '../core/bag.ts';
 import { createPublicKey } from 'node:crypto';
 import { fingerprintOf, verifySignature } from './signing-key.ts';
-
-async function listFiles(root: string, relative = ''): Promise<string[]> {
-  const entries = await readdir(path.join(root, relative), { withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries) {
-    const child = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await listFiles(root, child)));
-    else files.push(child);
-  }
-  return files;
-}
 
 async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');

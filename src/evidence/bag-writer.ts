@@ -9,16 +9,11 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { BAGIT_TXT, bagInfoText, csvLine, manifestText, PUBLIC_KEY_FILE, SIGNATURE_FILE } from '../core/bag.ts';
+import type { BagSectionInput } from '../core/ports.ts';
 import type { SigningKey } from './signing-key.ts';
 
-export interface BagSection {
-  /** Folder under data/, e.g. `target-1`. */
-  readonly folder: string;
-  /** File name without extension, e.g. `subscriber`. */
-  readonly name: string;
-  readonly columns: readonly string[];
-  readonly records: AsyncIterable<Readonly<Record<string, unknown>>>;
-}
+/** One category of one target: written as `data/<folder>/<name>.csv` and `.jsonl`. */
+export type BagSection = BagSectionInput;
 
 export interface BagResult {
   readonly directory: string;

@@ -1,24 +1,14 @@
 /** Signed bags kept under `<data>/productions/<production id>/`, handed out as tar archives streamed from disk. */
 import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { listFiles } from './files.ts';
 import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-stream';
 import type { Clock, EvidenceStore } from '../core/ports.ts';
 import { writeBag } from './bag-writer.ts';
 import { certificatePdf } from './certificate.ts';
 import { currentSigningKey } from './signing-key.ts';
-
-async function listFiles(root: string, relative = ''): Promise<string[]> {
-  const entries = await readdir(path.join(root, relative), { withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const child = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) files.push(...(await listFiles(root, child)));
-    else files.push(child);
-  }
-  return files;
-}
 
 export function directoryEvidenceStore(options: { root: string; keysDir: string; clock: Clock }): EvidenceStore {
   const folder = (productionId: string) => {

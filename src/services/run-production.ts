@@ -37,12 +37,13 @@ async function counted(records: AsyncIterable<Readonly<Record<string, unknown>>>
 
 const safeFolderPart = (label: string) => label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
 
-async function deliver(deps: RunProductionDeps, requestId: string): Promise<RequestRecord | undefined> {
-  return deps.store.transaction(async (repositories) => {
-    const request = await repositories.requests.find({ kind: 'desk' }, requestId);
-    if (request?.state !== 'producing') return request;
-    return applyTransition(repositories, SYSTEM_ACTOR, request, 'deliver');
-  });
+/** Moves the request from `producing` to `delivered` inside the caller's transaction; a no-op in any other state. */
+async function deliverIn(
+  repositories: Pick<Repositories, 'requests' | 'audit' | 'outbox'>,
+  requestId: string,
+): Promise<RequestRecord | undefined> {
+  const request = await repositories.requests.find({ kind: 'desk' }, requestId);
+  return request?.state === 'producing' ? applyTransition(repositories, SYSTEM_ACTOR, request, 'deliver') : request;
 }
 
 export async function runProduction(deps: RunProductionDeps, input: { requestId: string }): Promise<RequestRecord | undefined> {
@@ -51,7 +52,7 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
   const decision = (await deps.store.read.decisions.list(request.id)).filter((item) => item.outcome !== 'rejected').at(-1);
   if (!decision) return undefined;
   const production = await deps.store.transaction((repositories) => repositories.productions.claim(request.id, decision.id));
-  if (production.state === 'completed') return deliver(deps, request.id);
+  if (production.state === 'completed') return deps.store.transaction((repositories) => deliverIn(repositories, request.id));
 
   try {
     const items = approvedItems(request, decision);
@@ -161,8 +162,7 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
           records: done.reduce((sum, outcome) => sum + outcome.records, 0),
         },
       });
-      const current = await repositories.requests.find({ kind: 'desk' }, request.id);
-      return current?.state === 'producing' ? applyTransition(repositories, SYSTEM_ACTOR, current, 'deliver') : current;
+      return deliverIn(repositories, request.id);
     });
   } catch (error) {
     // The reason is shown to the desk: the error's class, and its message only when it is ours (no query parameters).
