@@ -55,9 +55,43 @@ export const configSchema = z.object({
       'How long a process remembers who a session or token belongs to, in ms (0: look up every call). A credential revoked by another process stops working within this time.',
     ),
   WRIT_CONNECTOR: z
-    .enum(['demo'])
+    .enum(['demo', 'synapse', 'mastodon', 'sql'])
     .default('demo')
-    .describe('Which platform productions read from: `demo` (the demo messenger seeded with the demo).'),
+    .describe(
+      'Which platform productions read from: `demo` (the demo messenger seeded with the demo), `synapse` (a Matrix Synapse database), `mastodon` (a Mastodon database) or `sql` (queries in WRIT_CONNECTOR_FILE).',
+    ),
+  WRIT_CONNECTOR_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL')
+    .optional()
+    .describe(
+      "The platform's PostgreSQL database, for the synapse, mastodon and sql connectors. Give a role that can only SELECT; Writ also opens every transaction read-only.",
+    ),
+  WRIT_SYNAPSE_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(?::\d+)?$/, 'a server name such as example.org')
+    .optional()
+    .describe('The Synapse `server_name` (the part after the colon in @alice:example.org). Required with WRIT_CONNECTOR=synapse.'),
+  WRIT_MASTODON_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(?::\d+)?$/, 'a domain such as example.social')
+    .optional()
+    .describe(
+      'The Mastodon `LOCAL_DOMAIN`: handles and profile URLs on other hosts are remote accounts. Required with WRIT_CONNECTOR=mastodon.',
+    ),
+  WRIT_CONNECTOR_FILE: z
+    .string()
+    .optional()
+    .describe('The YAML file of resolve and produce queries for WRIT_CONNECTOR=sql (see docs/examples/sql-connector.yaml).'),
+  WRIT_CONNECTOR_IP_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .optional()
+    .describe(
+      'How long the platform keeps IP records, in days, when it differs from the platform\'s default (Synapse `user_ips_max_age` 28, Mastodon `IP_RETENTION_PERIOD` 365): an empty answer for an older range says "outside retention".',
+    ),
   WRIT_PRODUCTION_DAYS: z.coerce
     .number()
     .int()
@@ -85,7 +119,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return result.data;
+  const config = result.data;
+  const needs: Record<Config['WRIT_CONNECTOR'], Array<keyof Config>> = {
+    demo: [],
+    synapse: ['WRIT_CONNECTOR_DATABASE_URL', 'WRIT_SYNAPSE_SERVER_NAME'],
+    mastodon: ['WRIT_CONNECTOR_DATABASE_URL', 'WRIT_MASTODON_DOMAIN'],
+    sql: ['WRIT_CONNECTOR_DATABASE_URL', 'WRIT_CONNECTOR_FILE'],
+  };
+  const missing = needs[config.WRIT_CONNECTOR].filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `Invalid configuration:\n  ${missing.map((name) => `${name}: required with WRIT_CONNECTOR=${config.WRIT_CONNECTOR}`).join('\n  ')}`,
+    );
+  }
+  return config;
 }
 
 /** docs/configuration.md, from the schema. */

@@ -201,12 +201,12 @@ export interface EvidenceStore {
   write(
     productionId: string,
     bag: {
-      sections: readonly BagSectionInput[];
+      sections: Iterable<BagSectionInput> | AsyncIterable<BagSectionInput>;
       info: ReadonlyArray<readonly [string, string]>;
       /** Called after the payload is written, so tag files can say what it held. */
       tagFiles: () => ReadonlyArray<{ path: string; content: Buffer }>;
       /** Facts for the certificate of authenticity, which the store writes with the payload's digests. */
-      certificate: { platform: string; trackingNumber: string; agency: string; legalProcess: string; decision: string };
+      certificate: { platform: string; system: string; trackingNumber: string; agency: string; legalProcess: string; decision: string };
     },
   ): Promise<{ tagManifestSha256: string; keyFingerprint: string; payloadBytes: number }>;
   /** The bag as a tar archive, streamed. */

@@ -30,6 +30,8 @@ export interface OpenDatabaseOptions {
   /** The PGlite data directory; absent with no URL means an in-memory database (tests). */
   readonly pgliteDir?: string | undefined;
   readonly poolSize?: number;
+  /** Open every transaction read-only (PostgreSQL): for a platform's database, which Writ only reads. */
+  readonly readOnly?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -39,6 +41,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           oid === INT8 || oid === NUMERIC || oid === DATE

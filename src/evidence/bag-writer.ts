@@ -84,7 +84,7 @@ Each check fails if a single byte of any file changed, a file is missing, or one
 
 export async function writeBag(options: {
   readonly directory: string;
-  readonly sections: readonly BagSection[];
+  readonly sections: Iterable<BagSection> | AsyncIterable<BagSection>;
   readonly info: ReadonlyArray<readonly [string, string]>;
   readonly key: SigningKey;
   readonly now: Date;
@@ -102,7 +102,7 @@ export async function writeBag(options: {
     const payload: Array<{ path: string; sha256: string }> = [];
     const records = new Map<string, number>();
     let payloadBytes = 0;
-    for (const section of options.sections) {
+    for await (const section of options.sections) {
       await mkdir(path.join(work, 'data', section.folder), { recursive: true });
       const csv = new HashingFile(path.posix.join('data', section.folder, `${section.name}.csv`), work);
       const jsonl = new HashingFile(path.posix.join('data', section.folder, `${section.name}.jsonl`), work);

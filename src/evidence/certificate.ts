@@ -7,6 +7,8 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf
 
 export interface CertificateFacts {
   readonly platform: string;
+  /** The system the records were read from (the connector). */
+  readonly system: string;
   readonly trackingNumber: string;
   readonly productionId: string;
   readonly agency: string;
@@ -65,6 +67,7 @@ export async function certificatePdf(facts: CertificateFacts): Promise<Buffer> {
   y -= 6;
   for (const [label, value] of [
     ['Producing platform', facts.platform],
+    ['Source system', facts.system],
     ['Requesting agency', facts.agency],
     ['Legal process', facts.legalProcess],
     ['Decision', facts.decision],

@@ -1,4 +1,5 @@
 /** The composition root: opens the database, migrates it, and wires adapters into what use cases and routes need. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
@@ -7,6 +8,10 @@ import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
 import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { demoConnector } from '../connectors/demo/demo.connector.ts';
+import { mastodonConnector } from '../connectors/mastodon/mastodon.connector.ts';
+import type { PlatformDatabase } from '../connectors/shared/cursor.ts';
+import { parseSqlConnectorConfig, sqlConnector } from '../connectors/sql/sql.connector.ts';
+import { synapseConnector } from '../connectors/synapse/synapse.connector.ts';
 import { directoryEvidenceStore } from '../evidence/directory.evidence-store.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -47,6 +52,10 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     poolSize: config.DATABASE_POOL_SIZE,
   });
   await migrate(database.db);
+  const platform = await openConnector(config, database).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const keysDir = path.join(config.WRIT_DATA_DIR, 'keys');
   const context: AppContext = {
     config,
@@ -58,14 +67,44 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     clock: systemClock,
     log,
     keysDir,
-    connector: demoConnector(database.db),
+    connector: platform.connector,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();
+      await platform.close();
       await database.close();
     },
   };
   return context;
+}
+
+/**
+ * The connector the configuration names. The demo messenger lives in Writ's own database; the others read the
+ * platform's database through their own read-only pool.
+ */
+async function openConnector(config: Config, database: DatabaseHandle): Promise<{ connector: PlatformConnector; close(): Promise<void> }> {
+  if (config.WRIT_CONNECTOR === 'demo') return { connector: demoConnector(database.db), close: async () => undefined };
+  const queries = config.WRIT_CONNECTOR === 'sql' ? readConnectorFile(config.WRIT_CONNECTOR_FILE) : undefined;
+  const platform = await openDatabase({ url: config.WRIT_CONNECTOR_DATABASE_URL, readOnly: true, poolSize: 4 });
+  const db = platform.db as PlatformDatabase;
+  const retention = config.WRIT_CONNECTOR_IP_RETENTION_DAYS ? { ipRetentionDays: config.WRIT_CONNECTOR_IP_RETENTION_DAYS } : {};
+  let connector: PlatformConnector;
+  if (config.WRIT_CONNECTOR === 'synapse')
+    connector = synapseConnector(db, { serverName: config.WRIT_SYNAPSE_SERVER_NAME ?? '', ...retention });
+  else if (config.WRIT_CONNECTOR === 'mastodon')
+    connector = mastodonConnector(db, { localDomain: config.WRIT_MASTODON_DOMAIN ?? '', ...retention });
+  else connector = sqlConnector(db, queries ?? readConnectorFile(config.WRIT_CONNECTOR_FILE));
+  return { connector, close: () => platform.close() };
+}
+
+function readConnectorFile(file: string | undefined) {
+  let text: string;
+  try {
+    text = readFileSync(file ?? '', 'utf8');
+  } catch {
+    throw new Error('WRIT_CONNECTOR_FILE cannot be read.');
+  }
+  return parseSqlConnectorConfig(text);
 }
 
 /** Starts the outbox dispatcher, and the handlers too when this process has the worker role (always on PGlite). */

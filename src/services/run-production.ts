@@ -26,11 +26,18 @@ async function counted(records: AsyncIterable<Readonly<Record<string, unknown>>>
   const first = await iterator.next();
   if (first.done) return undefined;
   return (async function* () {
-    counter.records += 1;
-    yield first.value;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+    let finished = false;
+    try {
       counter.records += 1;
-      yield next.value;
+      yield first.value;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        counter.records += 1;
+        yield next.value;
+      }
+      finished = true;
+    } finally {
+      // A reader that stops early (a failed write) gives the source back, so its connection is released.
+      if (!finished) await iterator.return?.();
     }
   })();
 }
@@ -60,41 +67,44 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
     const targets = (await deps.store.read.requests.targets(request.id)).filter((target) =>
       items.some((item) => item.targetId === target.id),
     );
-    const sections: BagSectionInput[] = [];
     const outcomes: Array<ProductionOutcome & { counter?: { records: number } }> = [];
-    for (const target of targets) {
-      const identifier = normalizeIdentifier(target.kind, target.value, request.jurisdiction);
-      const resolved = await scoped.resolve(target.id, identifier);
-      const folder = `target-${target.position + 1}`;
-      for (const item of items.filter((candidate) => candidate.targetId === target.id)) {
-        const base = { targetId: target.id, target: target.value, category: item.category };
-        if (resolved.status === 'not_found') {
-          const form = identifier.value === identifier.original ? '' : ` (looked up as "${identifier.value}")`;
-          outcomes.push({
-            ...base,
-            status: 'not_found',
-            accounts: [],
-            records: 0,
-            detail: `No account matches this ${identifier.kind}${form}.`,
-          });
-          continue;
-        }
-        for (const account of resolved.accounts) {
-          const produced = await scoped.produce(target.id, item.category, account.id, item.range);
-          const entry = { ...base, accounts: [account.label] };
-          if (produced.status !== 'records') {
-            outcomes.push({ ...entry, status: produced.status, records: 0, detail: produced.detail });
+    const { jurisdiction } = request;
+    // Sections are produced one at a time as the bag writer asks for them, so at most one read of the platform is open.
+    async function* sections(): AsyncIterable<BagSectionInput> {
+      for (const target of targets) {
+        const identifier = normalizeIdentifier(target.kind, target.value, jurisdiction);
+        const resolved = await scoped.resolve(target.id, identifier);
+        const folder = `target-${target.position + 1}`;
+        for (const item of items.filter((candidate) => candidate.targetId === target.id)) {
+          const base = { targetId: target.id, target: target.value, category: item.category };
+          if (resolved.status === 'not_found') {
+            const form = identifier.value === identifier.original ? '' : ` (looked up as "${identifier.value}")`;
+            outcomes.push({
+              ...base,
+              status: 'not_found',
+              accounts: [],
+              records: 0,
+              detail: `No account matches this ${identifier.kind}${form}.`,
+            });
             continue;
           }
-          const counter = { records: 0 };
-          const records = await counted(produced.records, counter);
-          if (!records) {
-            outcomes.push({ ...entry, status: 'no_records', records: 0, detail: 'No records in the approved range.' });
-            continue;
+          for (const account of resolved.accounts) {
+            const produced = await scoped.produce(target.id, item.category, account.id, item.range);
+            const entry = { ...base, accounts: [account.label] };
+            if (produced.status !== 'records') {
+              outcomes.push({ ...entry, status: produced.status, records: 0, detail: produced.detail });
+              continue;
+            }
+            const counter = { records: 0 };
+            const records = await counted(produced.records, counter);
+            if (!records) {
+              outcomes.push({ ...entry, status: 'no_records', records: 0, detail: 'No records in the approved range.' });
+              continue;
+            }
+            const name = resolved.accounts.length > 1 ? `${item.category}-${safeFolderPart(account.label)}` : item.category;
+            outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl`, counter });
+            yield { folder, name, columns: produced.columns, records };
           }
-          const name = resolved.accounts.length > 1 ? `${item.category}-${safeFolderPart(account.label)}` : item.category;
-          sections.push({ folder, name, columns: produced.columns, records });
-          outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl`, counter });
         }
       }
     }
@@ -106,9 +116,10 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
       .join(', ');
     const decided = `${decision.outcome} by ${decision.decidedByName} at ${decision.createdAt}`;
     const written = await deps.evidence.write(production.id, {
-      sections,
+      sections: sections(),
       certificate: {
         platform: platform?.name ?? 'Platform',
+        system: `${deps.connector.name} connector`,
         trackingNumber: request.trackingNumber,
         agency: request.agencyName,
         legalProcess,
@@ -116,6 +127,7 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
       },
       info: [
         ['Source-Organization', platform?.name ?? 'Platform'],
+        ['Source-System', `${deps.connector.name} connector`],
         ['External-Identifier', request.trackingNumber],
         ['Internal-Sender-Identifier', production.id],
         ['Requesting-Agency', request.agencyName],
