@@ -18,8 +18,11 @@ Commands:
                         Create an account; the password is read from standard input (at least 12 characters).
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--verified]
                         Add an agency to the directory.
-  verify <bag-folder | package.tar> [--fingerprint sha256:<hex>]
+  verify <bag-folder | package.tar | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.
+  keys list | keys rotate
+                        List the platform's signing keys, or make a new one sign new productions (old keys stay
+                        published, so every package ever signed still verifies).
   openapi               Print the OpenAPI document.
   config-docs           Print docs/configuration.md.
 
@@ -35,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./accounts.command.ts')).userCommand,
   agency: async () => (await import('./accounts.command.ts')).agencyCommand,
   verify: async () => (await import('./verify.command.ts')).verifyCommand,
+  keys: async () => (await import('./keys.command.ts')).keysCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,
   'config-docs': async () => (await import('./admin.command.ts')).configDocsCommand,
 };

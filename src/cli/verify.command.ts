@@ -1,16 +1,41 @@
-/** `writ verify <bag-folder | package.tar>`: checks a production offline and says exactly what failed. */
+/**
+ * `writ verify <bag-folder | package.tar | package.tar.age>`: checks a production offline and says exactly what failed.
+ * An age-encrypted package is decrypted on the fly with the agency's key file (`--identity`), never written out whole.
+ */
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyBagDirectory, type BagVerification } from '../evidence/bag-verifier.ts';
+import { decryptWith, identitiesIn } from '../evidence/age.ts';
 import { extractTar } from '../evidence/tar.ts';
 
-async function verifyTar(file: string, trusted: readonly string[] | undefined): Promise<BagVerification> {
+const AGE_HEADER = 'age-encryption.org/v1\n';
+const USAGE =
+  'Usage: writ verify <bag-folder | package.tar | package.tar.age> [--identity <age key file>]... [--fingerprint sha256:<hex>]...';
+
+async function isAgeFile(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(AGE_HEADER.length), 0, AGE_HEADER.length, 0);
+    return buffer.subarray(0, bytesRead).toString('latin1') === AGE_HEADER;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function verifyTar(file: string, trusted: readonly string[] | undefined, identities: readonly string[]): Promise<BagVerification> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'writ-verify-'));
   try {
-    await extractTar(createReadStream(file), scratch);
+    const encrypted = await isAgeFile(file);
+    if (encrypted && identities.length === 0)
+      throw new Error('the package is encrypted with age: give the agency key file with --identity');
+    await extractTar(encrypted ? decryptWith({ identities }, createReadStream(file)) : createReadStream(file), scratch).catch(
+      (error: unknown) => {
+        throw encrypted ? new Error(`cannot be decrypted with the key given, or was altered (${(error as Error).message})`) : error;
+      },
+    );
     const top = await readdir(scratch);
     // A Writ package holds one folder; a bag tarred from inside its folder holds the bag files at the top.
     const [only] = top;
@@ -26,18 +51,27 @@ async function verifyTar(file: string, trusted: readonly string[] | undefined): 
 export async function verifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { fingerprint: { type: 'string', multiple: true } },
+    options: { fingerprint: { type: 'string', multiple: true }, identity: { type: 'string', multiple: true } },
     allowPositionals: true,
     strict: true,
   });
   const [target] = positionals;
   if (!target || positionals.length > 1) {
-    console.error('Usage: writ verify <bag-folder | package.tar> [--fingerprint sha256:<hex>]...');
+    console.error(USAGE);
     return 2;
+  }
+  const identities: string[] = [];
+  for (const keyFile of values.identity ?? []) {
+    const found = identitiesIn(await readFile(keyFile, 'utf8').catch(() => ''));
+    if (found.length === 0) {
+      console.error(`${keyFile}: no age identity (AGE-SECRET-KEY-1…) in this file.`);
+      return 2;
+    }
+    identities.push(...found);
   }
   const kind = await stat(target).catch(() => undefined);
   const result = kind?.isFile()
-    ? await verifyTar(target, values.fingerprint)
+    ? await verifyTar(target, values.fingerprint, identities)
     : await verifyBagDirectory(target, values.fingerprint ? { trustedFingerprints: values.fingerprint } : {});
   if (result.ok) {
     console.log('OK: every file matches its manifest, none is missing or extra, and the signature verifies.');

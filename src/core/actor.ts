@@ -55,6 +55,8 @@ export const PERMISSIONS = {
   'token.create': ['officer', 'agency_admin', 'admin'],
   'user.manage': ['admin'],
   'agency.manage': ['admin'],
+  'agency.encryption_key': ['officer', 'agency_admin'],
+  'key.rotate': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

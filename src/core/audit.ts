@@ -33,7 +33,7 @@ export type AuditEvent =
   /** A production attempt failed; it is retried with the same production id. */
   | { type: 'production.failed'; requestId: string; data: { productionId: string; reason: string } }
   /** A package was downloaded. */
-  | { type: 'production.downloaded'; requestId: string; data: { productionId: string } }
+  | { type: 'production.downloaded'; requestId: string; data: { productionId: string; encrypted: boolean } }
   /** A legal process document was stored. */
   | { type: 'document.uploaded'; requestId?: undefined; data: { documentId: string; sha256: string; size: number; mediaType: string } }
   /** A stored document was downloaded. */
@@ -49,6 +49,8 @@ export type AuditEvent =
   /** An account was created. */
   | { type: 'user.created'; requestId?: undefined; data: { userId: string; roles: readonly string[] } }
   /** The demo platform and accounts were seeded. */
+  | { type: 'agency.encryption_key_set'; requestId?: undefined; data: { organisationId: string; recipient: string | null } }
+  | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
 
 export type AuditEventType = AuditEvent['type'];

@@ -109,6 +109,8 @@ export interface OrganisationRecord {
   readonly jurisdiction: string | null;
   readonly emailDomains: readonly string[];
   readonly verificationStatus: string;
+  /** The age X25519 recipient (`age1…`) packages may be encrypted to, when the agency registered one. */
+  readonly ageRecipient: string | null;
 }
 
 export interface UserRecord {

@@ -92,10 +92,11 @@ export interface IdempotencyStore {
 }
 
 export interface OrganisationRepository {
-  insert(organisation: Omit<OrganisationRecord, 'id'>): Promise<OrganisationRecord>;
+  insert(organisation: Omit<OrganisationRecord, 'id' | 'ageRecipient'>): Promise<OrganisationRecord>;
   find(id: string): Promise<OrganisationRecord | undefined>;
   findByName(name: string): Promise<OrganisationRecord | undefined>;
   platform(): Promise<OrganisationRecord | undefined>;
+  setAgeRecipient(id: string, recipient: string | null): Promise<void>;
 }
 
 export interface UserRepository {
@@ -210,5 +211,9 @@ export interface EvidenceStore {
     },
   ): Promise<{ tagManifestSha256: string; keyFingerprint: string; payloadBytes: number }>;
   /** The bag as a tar archive, streamed. */
-  archive(productionId: string): AsyncIterable<Uint8Array>;
+  archive(productionId: string, options?: { ageRecipient?: string }): AsyncIterable<Uint8Array>;
+  /** Every signing key, newest (the one that signs) first. */
+  signingKeys(): Promise<ReadonlyArray<{ id: string; fingerprint: string }>>;
+  /** Makes a new signing key the one that signs; the old ones stay published. */
+  rotateSigningKey(): Promise<{ id: string; fingerprint: string }>;
 }

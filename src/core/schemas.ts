@@ -98,3 +98,14 @@ export type ListRequestsQuery = z.infer<typeof listRequestsQuerySchema>;
 
 export const loginInputSchema = z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
 export const createTokenInputSchema = z.strictObject({ name: text(100), expiresInDays: z.number().int().min(1).max(365).default(90) });
+
+/** An age X25519 recipient as age-keygen prints it: `age1` and 58 bech32 characters. */
+export const ageRecipientSchema = z
+  .string()
+  .trim()
+  .regex(/^age1[02-9ac-hj-np-z]{58}$/, 'an age X25519 recipient (age1…, as age-keygen prints it)');
+export const encryptionKeyInputSchema = z.strictObject({ recipient: ageRecipientSchema.nullable() });
+export type EncryptionKeyInput = z.infer<typeof encryptionKeyInputSchema>;
+export const downloadQuerySchema = z.strictObject({
+  encrypted: z.stringbool().default(false).describe('Encrypt the package with age to the recipient the agency registered.'),
+});

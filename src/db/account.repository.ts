@@ -12,6 +12,7 @@ type OrganisationRow = {
   jurisdiction: string | null;
   email_domains: string[];
   verification_status: string;
+  age_recipient: string | null;
 };
 const toOrganisation = (row: OrganisationRow): OrganisationRecord => ({
   id: row.id,
@@ -20,11 +21,12 @@ const toOrganisation = (row: OrganisationRow): OrganisationRecord => ({
   jurisdiction: row.jurisdiction,
   emailDomains: row.email_domains,
   verificationStatus: row.verification_status,
+  ageRecipient: row.age_recipient,
 });
 
 export function organisationRepository(db: Kysely<Database>): OrganisationRepository {
   const select = () =>
-    db.selectFrom('organisations').select(['id', 'kind', 'name', 'jurisdiction', 'email_domains', 'verification_status']);
+    db.selectFrom('organisations').select(['id', 'kind', 'name', 'jurisdiction', 'email_domains', 'verification_status', 'age_recipient']);
   return {
     async insert(organisation) {
       const row = await db
@@ -36,7 +38,7 @@ export function organisationRepository(db: Kysely<Database>): OrganisationReposi
           email_domains: [...organisation.emailDomains],
           verification_status: organisation.verificationStatus,
         })
-        .returning(['id', 'kind', 'name', 'jurisdiction', 'email_domains', 'verification_status'])
+        .returning(['id', 'kind', 'name', 'jurisdiction', 'email_domains', 'verification_status', 'age_recipient'])
         .executeTakeFirstOrThrow();
       return toOrganisation(row);
     },
@@ -52,6 +54,9 @@ export function organisationRepository(db: Kysely<Database>): OrganisationReposi
     async platform() {
       const row = await select().where('kind', '=', 'platform').executeTakeFirst();
       return row ? toOrganisation(row) : undefined;
+    },
+    async setAgeRecipient(id, recipient) {
+      await db.updateTable('organisations').set({ age_recipient: recipient }).where('id', '=', id).execute();
     },
   };
 }

@@ -11,6 +11,7 @@ export interface OrganisationsTable {
   jurisdiction: string | null;
   email_domains: ColumnType<string[], string[] | undefined, string[]>;
   verification_status: ColumnType<string, string | undefined, string>;
+  age_recipient: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

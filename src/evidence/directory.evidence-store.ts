@@ -7,8 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { pack } from 'tar-stream';
 import type { Clock, EvidenceStore } from '../core/ports.ts';
 import { writeBag } from './bag-writer.ts';
+import { encryptTo } from './age.ts';
 import { certificatePdf } from './certificate.ts';
-import { currentSigningKey } from './signing-key.ts';
+import { createSigningKey, currentSigningKey, loadSigningKeys } from './signing-key.ts';
 
 export function directoryEvidenceStore(options: { root: string; keysDir: string; clock: Clock }): EvidenceStore {
   const folder = (productionId: string) => {
@@ -44,7 +45,14 @@ export function directoryEvidenceStore(options: { root: string; keysDir: string;
       });
       return { tagManifestSha256: result.tagManifestSha256, keyFingerprint: result.fingerprint, payloadBytes: result.payloadBytes };
     },
-    archive(productionId) {
+    async signingKeys() {
+      return (await loadSigningKeys(options.keysDir)).map((key) => ({ id: key.id, fingerprint: key.fingerprint }));
+    },
+    async rotateSigningKey() {
+      const key = await createSigningKey(options.keysDir, options.clock.now());
+      return { id: key.id, fingerprint: key.fingerprint };
+    },
+    archive(productionId, archiveOptions = {}) {
       const directory = folder(productionId);
       const tar = pack();
       const top = `writ-production-${productionId}`;
@@ -60,9 +68,10 @@ export function directoryEvidenceStore(options: { root: string; keysDir: string;
           tar.destroy(error as Error);
         }
       })();
-      return (async function* () {
+      const plain = (async function* () {
         for await (const chunk of tar) yield chunk as Uint8Array;
       })();
+      return archiveOptions.ageRecipient ? encryptTo(archiveOptions.ageRecipient, plain) : plain;
     },
   };
 }

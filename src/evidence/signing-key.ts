@@ -38,7 +38,8 @@ function fromPrivatePem(id: string, pem: string): SigningKey {
   };
 }
 
-const KEY_FILE = /^signing-(\d{8}T\d{6}Z)\.ed25519\.pem$/;
+// Named by the time they were made (to the millisecond; keys from before that carry seconds only).
+const KEY_FILE = /^signing-(\d{8}T\d{6}(?:\d{3})?Z)\.ed25519\.pem$/;
 
 /** All keys in the folder, newest first; the first is the one that signs. */
 export async function loadSigningKeys(keysDir: string): Promise<SigningKey[]> {
@@ -61,10 +62,7 @@ export async function loadSigningKeys(keysDir: string): Promise<SigningKey[]> {
 export async function createSigningKey(keysDir: string, now: Date): Promise<SigningKey> {
   await mkdir(keysDir, { recursive: true, mode: 0o700 });
   const { privateKey } = generateKeyPairSync('ed25519');
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
   const file = path.join(keysDir, `signing-${stamp}.ed25519.pem`);
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   await writeFile(file, pem, { mode: 0o600, flag: 'wx' });

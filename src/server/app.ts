@@ -16,6 +16,7 @@ import { authenticate } from '../services/authenticate.ts';
 import type { AppContext } from './context.ts';
 import { actorCache, type ActorCache } from './actor-cache.ts';
 import { problem } from './problem.ts';
+import { agencyRoutes } from './routes/agency.routes.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -143,6 +144,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(authRoutes(context), { prefix: '/api/v1' });
   await app.register(requestRoutes(context), { prefix: '/api/v1' });
   await app.register(documentRoutes(context), { prefix: '/api/v1' });
+  await app.register(agencyRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -15,7 +15,7 @@ export async function startProduction(
 }
 
 export interface ProductionDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'productions' | 'audit'>>;
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'productions' | 'organisations' | 'audit'>>;
   readonly evidence: Pick<EvidenceStore, 'archive'>;
   readonly clock: Clock;
 }
@@ -32,12 +32,15 @@ export async function getProduction(
   return production;
 }
 
-/** The package as a tar archive; every download is recorded, and none after the package expires. */
+/**
+ * The package as a tar archive, or age-encrypted to the recipient the requesting agency registered; every download is
+ * recorded, and none after the package expires.
+ */
 export async function downloadProduction(
   deps: ProductionDeps,
   actor: Actor,
-  input: { reference: string },
-): Promise<{ production: ProductionRecord; trackingNumber: string; content: AsyncIterable<Uint8Array> }> {
+  input: { reference: string; encrypted?: boolean },
+): Promise<{ production: ProductionRecord; trackingNumber: string; encrypted: boolean; content: AsyncIterable<Uint8Array> }> {
   requirePermission(actor, 'production.download');
   return deps.store.transaction(async (repositories) => {
     const request = await loadRequest(repositories.requests, actor, input.reference);
@@ -49,8 +52,25 @@ export async function downloadProduction(
         'This package is no longer available for download; ask the desk to make it available again.',
       );
     }
+    const encrypted = input.encrypted === true;
+    const recipient = encrypted ? (await repositories.organisations.find(request.agencyId))?.ageRecipient : undefined;
+    if (encrypted && !recipient) {
+      throw new WritError(
+        'ENCRYPTION_KEY_MISSING',
+        'The agency has not registered an age recipient; register one (PUT /api/v1/agency/encryption-key) or download unencrypted.',
+      );
+    }
     await repositories.productions.recordDownload(production.id, actor.userId);
-    await repositories.audit.append(actor, { type: 'production.downloaded', requestId: request.id, data: { productionId: production.id } });
-    return { production, trackingNumber: request.trackingNumber, content: deps.evidence.archive(production.id) };
+    await repositories.audit.append(actor, {
+      type: 'production.downloaded',
+      requestId: request.id,
+      data: { productionId: production.id, encrypted },
+    });
+    return {
+      production,
+      trackingNumber: request.trackingNumber,
+      encrypted,
+      content: deps.evidence.archive(production.id, recipient ? { ageRecipient: recipient } : {}),
+    };
   });
 }

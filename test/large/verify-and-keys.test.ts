@@ -5,10 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pack } from 'tar-stream';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../src/core/actor.ts';
 import { writeBag } from '../../src/evidence/bag-writer.ts';
 import { createSigningKey, currentSigningKey, fingerprintOf } from '../../src/evidence/signing-key.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { rotateSigningKey } from '../../src/services/rotate-signing-key.ts';
 import { openTestContext } from '../support/databases.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'writ-verify-'));
@@ -98,6 +101,39 @@ describe('published signing keys', () => {
         expect.objectContaining({ fingerprint: old.fingerprint, current: false }),
       ]);
       await app.close();
+    } finally {
+      await dispose();
+    }
+  });
+
+  it('rotates the key from the command line: the new one signs, the old stays listed, and the rotation is audited', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'writ-keys-'));
+    const env = { ...process.env, WRIT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' };
+    const keys = (...args: string[]) => spawnSync(process.execPath, ['bin/writ.js', 'keys', ...args], { encoding: 'utf8', env });
+    try {
+      const first = keys('rotate');
+      expect(first.status).toBe(0);
+      const second = keys('rotate');
+      expect(second.status).toBe(0);
+      const firstFingerprint = /\((sha256:[0-9a-f]{64})\)/.exec(first.stdout)?.[1];
+      expect(second.stdout).toContain(`The previous key (${firstFingerprint}) stays published`);
+      const listed = keys('list').stdout.trim().split('\n');
+      expect(listed).toHaveLength(2);
+      expect(listed[0]).toContain('(signs new productions)');
+      expect(listed[1]).toContain(firstFingerprint);
+      expect(keys('turn').status).toBe(2);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+
+    const { context, dispose } = await openTestContext('pglite');
+    try {
+      await expect(rotateSigningKey(context, { ...CLI_ACTOR, roles: ['reviewer'] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      const rotated = await rotateSigningKey(context, CLI_ACTOR);
+      const { rows } = await sql<{ data: { fingerprint: string } }>`SELECT data FROM audit_events WHERE type = 'key.rotated'`.execute(
+        context.database.db,
+      );
+      expect(rows.map((row) => row.data.fingerprint)).toEqual([rotated.fingerprint]);
     } finally {
       await dispose();
     }

@@ -30,6 +30,7 @@ import { confirmRequester } from '../../services/verify-request.ts';
 import { withdrawRequest } from '../../services/withdraw-request.ts';
 import type { AppContext } from '../context.ts';
 import { actor, expectedVersion, idempotencyKey } from '../http.ts';
+import { downloadQuerySchema } from '../../core/schemas.ts';
 import {
   messageSchema,
   noteSchema,
@@ -248,17 +249,21 @@ export const requestRoutes =
       {
         schema: {
           tags: ['productions'],
-          summary: 'Download the signed package (a tar of the BagIt folder). Each download is recorded; the link expires.',
+          summary:
+            'Download the signed package (a tar of the BagIt folder), or with encrypted=true the same tar encrypted with age to the recipient the agency registered (.tar.age). Each download is recorded; the link expires.',
           params,
-          produces: ['application/x-tar'],
+          querystring: downloadQuerySchema,
+          produces: ['application/x-tar', 'application/octet-stream'],
         },
       },
       async (request, reply) => {
-        const { production, trackingNumber, content } = await downloadProduction(context, actor(request), {
+        const { production, trackingNumber, encrypted, content } = await downloadProduction(context, actor(request), {
           reference: request.params.reference,
+          encrypted: request.query.encrypted,
         });
-        reply.type('application/x-tar');
-        reply.header('content-disposition', `attachment; filename="${trackingNumber}-${production.id.slice(0, 8)}.tar"`);
+        const name = `${trackingNumber}-${production.id.slice(0, 8)}.tar${encrypted ? '.age' : ''}`;
+        reply.type(encrypted ? 'application/octet-stream' : 'application/x-tar');
+        reply.header('content-disposition', `attachment; filename="${name}"`);
         if (production.tagManifestSha256) reply.header('x-writ-tagmanifest-sha256', production.tagManifestSha256);
         return reply.send(Readable.from(content));
       },
