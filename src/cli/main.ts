@@ -18,7 +18,7 @@ Commands:
                         Create an account; the password is read from standard input (at least 12 characters).
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--verified]
                         Add an agency to the directory.
-  verify <bag-folder | package.tar | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
+  verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay

@@ -1,7 +1,7 @@
 /** `writ verify` as a user runs it, and the published signing keys it is checked against. */
 import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pack } from 'tar-stream';
@@ -79,6 +79,21 @@ describe('writ verify', () => {
     const refused = writ('verify', path.join(root, 'evil.tar'));
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('not a plain file inside it');
+
+    // Someone zipped the package: still verifiable, and a changed file or a link inside is named.
+    const tarred = path.join(root, 'tarred');
+    expect(spawnSync('zip', ['-qr', '../package.zip', 'writ-production-x'], { cwd: tarred }).status).toBe(0);
+    expect(writ('verify', path.join(root, 'package.zip')).status).toBe(0);
+    writeFileSync(path.join(directory, 'data/t/subscriber.csv'), 'a\r\n2\r\n');
+    expect(spawnSync('zip', ['-qr', '../changed.zip', 'writ-production-x'], { cwd: tarred }).status).toBe(0);
+    const changed = writ('verify', path.join(root, 'changed.zip'));
+    expect(changed.status).toBe(1);
+    expect(changed.stderr).toContain('data/t/subscriber.csv: SHA-256 does not match manifest-sha256.txt');
+    symlinkSync('/etc/hostname', path.join(tarred, 'link'));
+    expect(spawnSync('zip', ['-qy', '../link.zip', 'link'], { cwd: tarred }).status).toBe(0);
+    const linked = writ('verify', path.join(root, 'link.zip'));
+    expect(linked.status).toBe(1);
+    expect(linked.stderr).toContain('not a plain file inside it: link');
   });
 });
 
