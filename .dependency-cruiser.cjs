@@ -37,15 +37,15 @@ module.exports = {
       name: 'adapters-depend-on-core',
       comment: 'adapters implement ports; they do not call use cases, entry points or each other.',
       severity: 'error',
-      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/' },
+      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth|rules)/' },
       to: { path: '^src/(services|server|cli|jobs)/' },
     },
     {
       name: 'adapters-stay-apart',
       severity: 'error',
       // A test of an adapter may open a database to run it against; the adapter itself may not reach into another.
-      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth)/', pathNot: ['^src/$1/'] },
+      from: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth|rules)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth|rules)/', pathNot: ['^src/$1/'] },
     },
     {
       name: 'config-stands-alone',

@@ -1,6 +1,6 @@
 /** Records as the use cases see them, independent of how they are stored. */
 import type { Actor, Role } from './actor.ts';
-import type { DataCategory, IdentifierKind, InstrumentType, RequestKind, RequestState } from './request.ts';
+import type { DataCategory, IdentifierKind, InstrumentType, IssuerType, RequestKind, RequestState } from './request.ts';
 
 export interface DateRange {
   readonly from: string;
@@ -22,6 +22,7 @@ export interface RequestRecord {
   readonly legalProcess: {
     readonly instrumentType: InstrumentType;
     readonly issuingAuthority: string | null;
+    readonly issuerType: IssuerType | null;
     readonly reference: string | null;
     readonly issuedOn: string | null;
   };

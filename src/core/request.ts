@@ -23,6 +23,10 @@ export const INSTRUMENT_TYPES = [
 ] as const;
 export type InstrumentType = (typeof INSTRUMENT_TYPES)[number];
 
+/** Who issued the legal process: some instruments bind only when a judge issued them. */
+export const ISSUER_TYPES = ['court', 'prosecutor', 'police', 'administrative', 'other'] as const;
+export type IssuerType = (typeof ISSUER_TYPES)[number];
+
 export const IDENTIFIER_KINDS = ['username', 'email', 'phone', 'url', 'user_id', 'ip', 'other'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 

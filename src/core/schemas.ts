@@ -3,7 +3,7 @@
  * for the OpenAPI document, and unknown fields are refused everywhere (`strictObject`).
  */
 import { z } from 'zod';
-import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
+import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, ISSUER_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true });
@@ -33,6 +33,10 @@ export const submitRequestSchema = z
     legalProcess: z.strictObject({
       instrumentType: z.enum(INSTRUMENT_TYPES),
       issuingAuthority: text(300).optional(),
+      issuerType: z
+        .enum(ISSUER_TYPES)
+        .optional()
+        .describe('Who issued it: a court or judge, a prosecutor, the police, an administrative authority.'),
       reference: text(200).optional(),
       issuedOn: day.optional(),
       documentIds: z.array(z.uuid()).max(20).default([]).describe('Documents uploaded beforehand with POST /api/v1/documents.'),

@@ -27,6 +27,7 @@ function toRecord(row: Row): RequestRecord {
     legalProcess: {
       instrumentType: row.instrument_type as RequestRecord['legalProcess']['instrumentType'],
       issuingAuthority: row.issuing_authority,
+      issuerType: row.issuer_type as RequestRecord['legalProcess']['issuerType'],
       reference: row.process_reference,
       issuedOn: row.issued_on,
     },
@@ -70,6 +71,7 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           summary: request.summary,
           instrument_type: request.legalProcess.instrumentType,
           issuing_authority: request.legalProcess.issuingAuthority,
+          issuer_type: request.legalProcess.issuerType,
           process_reference: request.legalProcess.reference,
           issued_on: request.legalProcess.issuedOn,
           categories: [...request.categories],

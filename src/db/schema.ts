@@ -59,6 +59,7 @@ export interface RequestsTable {
   summary: string | null;
   instrument_type: string;
   issuing_authority: string | null;
+  issuer_type: ColumnType<string | null, string | null | undefined, string | null>;
   process_reference: string | null;
   issued_on: ColumnType<string | null, string | null | undefined, string | null>;
   categories: string[];

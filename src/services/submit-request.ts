@@ -59,6 +59,7 @@ export async function submitRequest(
           legalProcess: {
             instrumentType: request.legalProcess.instrumentType,
             issuingAuthority: request.legalProcess.issuingAuthority ?? null,
+            issuerType: request.legalProcess.issuerType ?? null,
             reference: request.legalProcess.reference ?? null,
             issuedOn: request.legalProcess.issuedOn ?? null,
           },
