@@ -92,6 +92,16 @@ export const configSchema = z.object({
     .describe(
       'How long the platform keeps IP records, in days, when it differs from the platform\'s default (Synapse `user_ips_max_age` 28, Mastodon `IP_RETENTION_PERIOD` 365): an empty answer for an older range says "outside retention".',
     ),
+  WRIT_RULES_DIR: z
+    .string()
+    .optional()
+    .describe('The folder of rule packs (`<pack>.yaml`), checked at start. Unset: the `rules/` folder shipped with Writ.'),
+  WRIT_POLICY_FILE: z
+    .string()
+    .optional()
+    .describe(
+      "The platform's policy (`policy.yaml`), checked at start. Unset: the `policy.yaml` shipped with Writ, which describes the demo messenger.",
+    ),
   WRIT_PRODUCTION_DAYS: z.coerce
     .number()
     .int()

@@ -22,7 +22,7 @@ export type AuditEvent =
   | {
       type: 'request.decided';
       requestId: string;
-      data: { decisionId: string; outcome: string; approvedItems: number; refusedItems: number };
+      data: { decisionId: string; outcome: string; approvedItems: number; refusedItems: number; overriddenFindings?: readonly string[] };
     }
   /** A production finished: its package is built and signed. */
   | {

@@ -42,6 +42,8 @@ export interface RequestRepository {
   /** Guarded update: changes state only if it is still `from` at `version`. False when someone else got there first. */
   transition(id: string, change: { from: RequestState; to: RequestState; version: number }): Promise<boolean>;
   targets(requestId: string): Promise<TargetRecord[]>;
+  /** Other open requests naming any of these target values (compared in lower case): value → tracking numbers. */
+  openRequestsNaming(values: readonly string[], exceptRequestId: string): Promise<Map<string, string[]>>;
 }
 
 export interface DocumentRepository {

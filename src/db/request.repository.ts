@@ -3,7 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { RequestRecord, RequestScope, TargetRecord } from '../core/model.ts';
 import { decodeCursor, encodeCursor } from '../core/pagination.ts';
 import type { RequestRepository } from '../core/ports.ts';
-import { isTrackingNumber } from '../core/request.ts';
+import { isTrackingNumber, OPEN_STATES } from '../core/request.ts';
 import type { Database, RequestsTable } from './schema.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -161,6 +161,29 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
         .where('version', '=', change.version)
         .executeTakeFirst();
       return result.numUpdatedRows === 1n;
+    },
+    async openRequestsNaming(values, exceptRequestId) {
+      const wanted = [...new Set(values.map((value) => value.trim().toLowerCase()))];
+      const found = new Map<string, string[]>();
+      // In slices, so a request with 10,000 targets stays within parameter limits.
+      for (let start = 0; start < wanted.length; start += 1000) {
+        const slice = wanted.slice(start, start + 1000);
+        const rows = await db
+          .selectFrom('targets')
+          .innerJoin('requests', 'requests.id', 'targets.request_id')
+          .select([sql<string>`lower(btrim(targets.value))`.as('value'), 'requests.tracking_number'])
+          .where(sql<string>`lower(btrim(targets.value))`, 'in', slice)
+          .where('requests.id', '<>', exceptRequestId)
+          .where('requests.state', 'in', [...OPEN_STATES])
+          .orderBy('requests.tracking_number')
+          .execute();
+        for (const row of rows) {
+          const list = found.get(row.value) ?? [];
+          if (!list.includes(row.tracking_number)) list.push(row.tracking_number);
+          found.set(row.value, list);
+        }
+      }
+      return found;
     },
     async targets(requestId) {
       const rows = await db.selectFrom('targets').selectAll().where('request_id', '=', requestId).orderBy('position').execute();

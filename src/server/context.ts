@@ -15,6 +15,8 @@ import { synapseConnector } from '../connectors/synapse/synapse.connector.ts';
 import { directoryEvidenceStore } from '../evidence/directory.evidence-store.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import { loadPolicy, loadRulePacks } from '../rules/rule-files.ts';
+import type { ReviewRules } from '../services/review-request.ts';
 import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
@@ -33,6 +35,8 @@ export interface AppContext {
   readonly keysDir: string;
   readonly connector: PlatformConnector;
   readonly evidence: EvidenceStore;
+  /** The rule packs and the platform policy every request is reviewed against. */
+  readonly review: ReviewRules;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -46,6 +50,12 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
 
 export async function createContext(config: Config, options: { log?: Logger; pgliteInMemory?: boolean } = {}): Promise<AppContext> {
   const log = options.log ?? createLogger(config);
+  // Rules first: a pack that does not validate stops the start before anything is opened.
+  const shipped = path.resolve(import.meta.dirname, '../..');
+  const review: ReviewRules = {
+    packs: loadRulePacks(config.WRIT_RULES_DIR ?? path.join(shipped, 'rules')),
+    policy: loadPolicy(config.WRIT_POLICY_FILE ?? path.join(shipped, 'policy.yaml')),
+  };
   const database = await openDatabase({
     url: config.DATABASE_URL,
     pgliteDir: options.pgliteInMemory ? undefined : path.join(config.WRIT_DATA_DIR, 'db'),
@@ -68,6 +78,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     log,
     keysDir,
     connector: platform.connector,
+    review,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();

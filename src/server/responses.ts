@@ -157,3 +157,29 @@ export const productionSchema = z.object({
   createdAt: z.string(),
   completedAt: z.string().nullable(),
 });
+
+export const findingSchema = z.object({
+  ruleId: z.string(),
+  pack: z.string().describe('The rule pack: a jurisdiction (kr, us, eu, ...), global, or policy.'),
+  code: z.string(),
+  severity: z.enum(['block', 'needs_info', 'warn', 'info']),
+  audience: z.enum(['desk', 'both']).describe('both: the officer sees it too.'),
+  categories: z.array(z.enum(DATA_CATEGORIES)).readonly(),
+  message: z.object({ en: z.string(), ko: z.string() }),
+  source: z.object({
+    id: z.string(),
+    cite: z.string(),
+    status: z.enum(['confirmed', 'secondary', 'believed']).describe('How sure the source is: statute read, secondary source, or believed.'),
+    url: z.string().optional(),
+  }),
+  due: z.string().optional().describe('A deadline this finding sets, counted from receipt.'),
+});
+
+export const findingsSchema = z.object({
+  findings: z.array(findingSchema).readonly(),
+  rules: z
+    .array(z.object({ ruleId: z.string(), pack: z.string(), fired: z.boolean(), failed: z.string().optional() }))
+    .readonly()
+    .optional()
+    .describe('With explain=true (desk only): every rule that applies, whether it fired, and the first condition that did not hold.'),
+});

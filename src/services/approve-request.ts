@@ -5,9 +5,11 @@ import type { DecisionItem, RequestRecord, TargetRecord } from '../core/model.ts
 import type { Repositories, Transactor } from '../core/ports.ts';
 import { approveInputSchema, type ApproveInput } from '../core/schemas.ts';
 import { applyTransition, loadRequest, parseInput, requirePermission } from './common.ts';
+import { blocking } from '../core/review/engine.ts';
+import { findingsOf, type ReviewDeps } from './review-request.ts';
 
-export interface DecideDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'audit' | 'outbox'>>;
+export interface DecideDeps extends Pick<ReviewDeps, 'review' | 'clock'> {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'documents' | 'audit' | 'outbox'>>;
 }
 
 /** Every target × category pair, each approved or not, checked against what was asked. */
@@ -55,6 +57,15 @@ export async function approveRequest(
     const items = decisionItems(request, await repositories.requests.targets(request.id), decision);
     const approved = items.filter((item) => item.approved).length;
     if (approved === 0) throw new WritError('DECISION_SCOPE_INVALID', 'Nothing is approved; reject the request instead.');
+    // Going against a `block` finding is counsel's call, and only with a written reason.
+    const approvedCategories = [...new Set(items.filter((item) => item.approved).map((item) => item.category))];
+    const overridden = blocking(await findingsOf(repositories, deps, request), approvedCategories).map((finding) => finding.code);
+    if (overridden.length > 0 && (!actor.roles.includes('counsel') || !decision.reason)) {
+      throw new WritError(
+        'FINDINGS_BLOCK',
+        `This approval goes against block findings (${[...new Set(overridden)].join(', ')}); only counsel may make it, with a written reason.`,
+      );
+    }
     const isWhole = approved === items.length && items.every((item) => !item.dateRange);
     const changed = await applyTransition(repositories, actor, request, isWhole ? 'approve' : 'approve_partially', input.expectedVersion);
     const recorded = await repositories.decisions.insert({
@@ -67,7 +78,13 @@ export async function approveRequest(
     await repositories.audit.append(actor, {
       type: 'request.decided',
       requestId: request.id,
-      data: { decisionId: recorded.id, outcome: recorded.outcome, approvedItems: approved, refusedItems: items.length - approved },
+      data: {
+        decisionId: recorded.id,
+        outcome: recorded.outcome,
+        approvedItems: approved,
+        refusedItems: items.length - approved,
+        overriddenFindings: [...new Set(overridden)],
+      },
     });
     return changed;
   });

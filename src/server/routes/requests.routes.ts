@@ -25,6 +25,7 @@ import { listRequests } from '../../services/list-requests.ts';
 import { postMessage } from '../../services/post-message.ts';
 import { downloadProduction, getProduction, startProduction } from '../../services/production.ts';
 import { rejectRequest } from '../../services/reject-request.ts';
+import { getFindings } from '../../services/review-request.ts';
 import { submitRequest } from '../../services/submit-request.ts';
 import { confirmRequester } from '../../services/verify-request.ts';
 import { withdrawRequest } from '../../services/withdraw-request.ts';
@@ -32,6 +33,7 @@ import type { AppContext } from '../context.ts';
 import { actor, expectedVersion, idempotencyKey } from '../http.ts';
 import { downloadQuerySchema } from '../../core/schemas.ts';
 import {
+  findingsSchema,
   messageSchema,
   noteSchema,
   pageSchema,
@@ -242,6 +244,23 @@ export const requestRoutes =
         },
       },
       async (request) => getProduction(context, actor(request), { reference: request.params.reference }),
+    );
+
+    app.get(
+      '/requests/:reference/findings',
+      {
+        schema: {
+          tags: ['review'],
+          summary:
+            'The findings on a request, worked out now from the rule packs and the platform policy: what blocks it, what is missing, what to watch, each with its source. Officers see the findings meant for them.',
+          params,
+          querystring: z.strictObject({
+            explain: z.stringbool().default(false).describe('Desk only: also list every rule and why it did or did not fire.'),
+          }),
+          response: { 200: findingsSchema, ...errors },
+        },
+      },
+      async (request) => getFindings(context, actor(request), { reference: request.params.reference, explain: request.query.explain }),
     );
 
     app.get(

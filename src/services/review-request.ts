@@ -1,0 +1,78 @@
+/**
+ * Findings on a request: worked out by the review engine from the request as it stands, the rule packs, the
+ * platform's policy and the other open requests, each time they are asked for, so they are never stale. The desk sees
+ * every finding and can ask why each rule did or did not fire; the officer sees only what concerns them.
+ */
+import { can, type Actor } from '../core/actor.ts';
+import type { RequestRecord } from '../core/model.ts';
+import type { Clock, Repositories, Transactor } from '../core/ports.ts';
+import { explainReview, forAgency, reviewRequest, type Finding, type ReviewRequest, type RuleTrace } from '../core/review/engine.ts';
+import type { Policy, RulePack } from '../core/review/rule-pack.ts';
+import { loadRequest, requirePermission } from './common.ts';
+
+export interface ReviewRules {
+  readonly packs: readonly RulePack[];
+  readonly policy: Policy;
+}
+
+export interface ReviewDeps {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents'>>;
+  readonly review: ReviewRules;
+  readonly clock: Clock;
+}
+
+async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'documents'>, request: RequestRecord) {
+  const [targets, documents] = await Promise.all([
+    repositories.requests.targets(request.id),
+    repositories.documents.listForRequest(request.id),
+  ]);
+  const input: ReviewRequest = {
+    kind: request.kind,
+    jurisdiction: request.jurisdiction,
+    caseReference: request.caseReference,
+    summary: request.summary,
+    legalProcess: {
+      instrumentType: request.legalProcess.instrumentType,
+      issuerType: request.legalProcess.issuerType,
+      issuingAuthority: request.legalProcess.issuingAuthority,
+      documents: documents.length,
+    },
+    categories: request.categories,
+    targets: targets.map((target) => ({ kind: target.kind, value: target.value, note: target.note })),
+    dateRange: request.dateRange,
+    offence: request.offence,
+    nonDisclosure: request.nonDisclosure,
+    emergency: request.emergency,
+    receivedAt: request.receivedAt,
+  };
+  const duplicates = await repositories.requests.openRequestsNaming(
+    targets.map((target) => target.value),
+    request.id,
+  );
+  return { input, duplicates };
+}
+
+/** Every finding on the request, for the desk (and for the checks a decision must pass). */
+export async function findingsOf(
+  repositories: Pick<Repositories, 'requests' | 'documents'>,
+  deps: Pick<ReviewDeps, 'review' | 'clock'>,
+  request: RequestRecord,
+): Promise<Finding[]> {
+  const { input, duplicates } = await reviewInputs(repositories, request);
+  return reviewRequest(input, { ...deps.review, now: deps.clock.now(), duplicates });
+}
+
+export async function getFindings(
+  deps: ReviewDeps,
+  actor: Actor,
+  input: { reference: string; explain?: boolean },
+): Promise<{ findings: Finding[]; rules?: RuleTrace[] }> {
+  requirePermission(actor, 'request.read');
+  const request = await loadRequest(deps.store.read.requests, actor, input.reference);
+  const { input: reviewed, duplicates } = await reviewInputs(deps.store.read, request);
+  const context = { ...deps.review, now: deps.clock.now(), duplicates };
+  const findings = reviewRequest(reviewed, context);
+  const desk = can(actor, 'request.read_notes');
+  if (!desk) return { findings: forAgency(findings) };
+  return input.explain ? { findings, rules: explainReview(reviewed, context) } : { findings };
+}

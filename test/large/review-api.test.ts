@@ -1,0 +1,124 @@
+/** Findings over HTTP: the desk sees all with their sources and why; the officer what concerns them; blocks need counsel. */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyRequest } from '../../src/services/verify-request.ts';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { describeOnEachDatabase } from '../support/databases.ts';
+import { buildWorld, multipartBody, PDF_BYTES, sessionFor, type World } from '../support/factories.ts';
+
+interface FindingView {
+  code: string;
+  severity: string;
+  pack: string;
+  categories: string[];
+  message: { en: string; ko: string };
+  source: { id: string; status: string; cite: string };
+}
+
+describeOnEachDatabase('review over HTTP', (db) => {
+  let app: App;
+  let world: World;
+  const as: Record<string, Record<string, string>> = {};
+  let tracking: string;
+
+  const submit = async (summary: string) => {
+    const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from(summary)]));
+    const document = (
+      await app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...as.officer, ...form.headers }, payload: form.payload })
+    ).json<{ id: string }>();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: as.officer,
+      payload: {
+        kind: 'disclosure',
+        jurisdiction: 'KR',
+        caseReference: 'C-77',
+        summary,
+        legalProcess: { instrumentType: 'letter', issuerType: 'police', issuingAuthority: 'Seoul Police', documentIds: [document.id] },
+        targets: [{ kind: 'username', value: 'minjun.kim' }],
+        categories: ['traffic', 'location'],
+        dateRange: { from: '2026-10-01T00:00:00Z', to: '2026-10-31T00:00:00Z' },
+        offence: { description: 'Spreading false rumours', maximumPenaltyYears: 5 },
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    return response.json<{ trackingNumber: string }>().trackingNumber;
+  };
+  const findings = (who: string, number: string, query = '') =>
+    app.inject({ method: 'GET', url: `/api/v1/requests/${number}/findings${query}`, headers: as[who] });
+
+  beforeAll(async () => {
+    const { context } = db();
+    world = await buildWorld(context);
+    app = await buildApp(context);
+    for (const [name, actor] of Object.entries({
+      officer: world.officerA,
+      officerB: world.officerB,
+      reviewer: world.reviewer,
+      counsel: world.counsel,
+    })) {
+      as[name] = { cookie: `writ_session=${await sessionFor(context, actor)}` };
+    }
+    tracking = await submit('Find who spread a false rumour about the President.');
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('gives the desk every finding with its source, in English and Korean, and explains the rules', async () => {
+    const response = await findings('reviewer', tracking, '?explain=true');
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ findings: FindingView[]; rules: Array<{ ruleId: string; fired: boolean; failed?: string }> }>();
+    const byCode = new Map(body.findings.map((finding) => [finding.code, finding]));
+    expect(byCode.get('INSTRUMENT_INSUFFICIENT')).toMatchObject({
+      severity: 'block',
+      pack: 'kr',
+      source: { id: 'pcsa-13', status: 'confirmed' },
+    });
+    expect(byCode.get('INSTRUMENT_INSUFFICIENT')?.message.ko).toContain('지방법원');
+    expect(byCode.get('SPEECH_OFFENCE')).toMatchObject({ severity: 'warn', source: { status: 'believed' } });
+    expect(byCode.get('NOT_HELD')).toMatchObject({ categories: ['location'] });
+    expect(body.findings[0]?.severity).toBe('block');
+    expect(body.rules.find((rule) => rule.ruleId === 'kr.traffic.court-permission')).toMatchObject({ fired: true });
+    expect(body.rules.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({ fired: false, failed: 'categories' });
+  });
+
+  it("shows the officer what to fix, never the desk's flags or the rule walk, and nothing to another agency", async () => {
+    const body = (await findings('officer', tracking, '?explain=true')).json<{ findings: FindingView[]; rules?: unknown }>();
+    const codes = body.findings.map((finding) => finding.code);
+    expect(codes).toContain('INSTRUMENT_INSUFFICIENT');
+    expect(codes).not.toContain('SPEECH_OFFENCE');
+    expect(codes).not.toContain('AGENCY_NOTIFIES_USER');
+    expect(body.rules).toBeUndefined();
+    const other = await findings('officerB', tracking);
+    expect(other.statusCode).toBe(404);
+    expect(other.json()).toMatchObject({ code: 'REQUEST_NOT_FOUND' });
+  });
+
+  it('names the other open requests for the same target', async () => {
+    const second = await submit('Fraud: the account collected payments.');
+    const body = (await findings('reviewer', second)).json<{ findings: FindingView[] }>();
+    expect(body.findings.find((finding) => finding.code === 'DUPLICATE_TARGETS')?.message.en).toContain(tracking);
+  });
+
+  it('lets only counsel approve against a block finding, with a written reason, and records the override', async () => {
+    const { context } = db();
+    const request = await context.store.read.requests.find({ kind: 'desk' }, tracking);
+    await verifyRequest(context, { requestId: request!.id });
+    const approve = (who: string, payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: `/api/v1/requests/${tracking}/approve`, headers: as[who], payload });
+    const byReviewer = await approve('reviewer', { reason: 'Looks fine.' });
+    expect(byReviewer.statusCode).toBe(409);
+    expect(byReviewer.json()).toMatchObject({ code: 'FINDINGS_BLOCK' });
+    expect(byReviewer.json<{ detail: string }>().detail).toContain('INSTRUMENT_INSUFFICIENT');
+    expect((await approve('counsel', {})).json()).toMatchObject({ code: 'FINDINGS_BLOCK' });
+    expect((await context.store.read.requests.find({ kind: 'desk' }, tracking))?.state).toBe('in_review');
+
+    const byCounsel = await approve('counsel', { reason: 'The court permission arrived by fax and is on file.' });
+    expect(byCounsel.statusCode).toBe(200);
+    const { rows } = await sql<{ data: { overriddenFindings: string[] } }>`
+      SELECT data FROM audit_events WHERE type = 'request.decided' AND request_id = ${request!.id}`.execute(context.database.db);
+    expect(rows[0]?.data.overriddenFindings).toEqual(['INSTRUMENT_INSUFFICIENT']);
+  });
+});
