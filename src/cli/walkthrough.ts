@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DEMO_REFERENCE_INSTANT } from '../connectors/demo/demo-messenger.dataset.ts';
 import { verifyBagDirectory } from '../evidence/bag-verifier.ts';
 import { extractTar } from '../evidence/tar.ts';
+import { getFindings } from '../services/review-request.ts';
 import { approveRequest } from '../services/approve-request.ts';
 import { actorOf } from '../services/authenticate.ts';
 import { downloadProduction, getProduction, startProduction } from '../services/production.ts';
@@ -64,6 +65,7 @@ export async function walkthrough(context: AppContext, out: string, port: number
       legalProcess: {
         instrumentType: 'search_warrant',
         issuingAuthority: 'Seoul Central District Court',
+        issuerType: 'court',
         reference: '2026-A-1234',
         documentIds: [document.id],
       },
@@ -78,6 +80,13 @@ export async function walkthrough(context: AppContext, out: string, port: number
   await jobs.drain();
   const reviewed = await context.store.read.requests.status({ kind: 'desk' }, receipt.trackingNumber);
   console.log(`  ${receipt.trackingNumber} is now ${reviewed?.state}`);
+
+  step('The findings the desk reads before deciding (rules/*.yaml and policy.yaml):');
+  const { findings } = await getFindings(context, counsel, { reference: receipt.trackingNumber });
+  for (const finding of findings)
+    console.log(`  ${finding.severity.padEnd(10)} ${finding.code}: ${finding.message.en} [${finding.source.cite}]`);
+  const blocks = findings.filter((finding) => finding.severity === 'block').length;
+  console.log(`  ${blocks === 0 ? 'Nothing blocks it' : `${blocks} finding(s) block it`}.`);
 
   step(`${counselUser.displayName} (counsel) approves it and starts the production.`);
   await approveRequest(context, counsel, {

@@ -9,7 +9,7 @@ import { blocking } from '../core/review/engine.ts';
 import { findingsOf, type ReviewDeps } from './review-request.ts';
 
 export interface DecideDeps extends Pick<ReviewDeps, 'review' | 'clock'> {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'documents' | 'audit' | 'outbox'>>;
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'documents' | 'organisations' | 'audit' | 'outbox'>>;
 }
 
 /** Every target × category pair, each approved or not, checked against what was asked. */

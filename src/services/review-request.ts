@@ -16,15 +16,16 @@ export interface ReviewRules {
 }
 
 export interface ReviewDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents'>>;
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'organisations'>>;
   readonly review: ReviewRules;
   readonly clock: Clock;
 }
 
-async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'documents'>, request: RequestRecord) {
-  const [targets, documents] = await Promise.all([
+async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'documents' | 'organisations'>, request: RequestRecord) {
+  const [targets, documents, agency] = await Promise.all([
     repositories.requests.targets(request.id),
     repositories.documents.listForRequest(request.id),
+    repositories.organisations.find(request.agencyId),
   ]);
   const input: ReviewRequest = {
     kind: request.kind,
@@ -44,6 +45,7 @@ async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'docum
     nonDisclosure: request.nonDisclosure,
     emergency: request.emergency,
     receivedAt: request.receivedAt,
+    requester: agency ? { status: agency.verificationStatus, jurisdiction: agency.jurisdiction } : null,
   };
   const duplicates = await repositories.requests.openRequestsNaming(
     targets.map((target) => target.value),
@@ -54,7 +56,7 @@ async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'docum
 
 /** Every finding on the request, for the desk (and for the checks a decision must pass). */
 export async function findingsOf(
-  repositories: Pick<Repositories, 'requests' | 'documents'>,
+  repositories: Pick<Repositories, 'requests' | 'documents' | 'organisations'>,
   deps: Pick<ReviewDeps, 'review' | 'clock'>,
   request: RequestRecord,
 ): Promise<Finding[]> {

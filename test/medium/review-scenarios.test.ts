@@ -413,6 +413,22 @@ describe('named scenarios', () => {
       has: ['TARGET_NOT_SPECIFIC@contents'],
     },
     {
+      name: 'a request from an agency the directory has suspended',
+      overrides: { requester: { status: 'suspended', jurisdiction: 'KR' } },
+      has: ['REQUESTER_NOT_VERIFIED@contents'],
+    },
+    {
+      name: 'a Korean agency invoking a US subpoena',
+      overrides: {
+        jurisdiction: 'US',
+        requester: { status: 'verified', jurisdiction: 'KR' },
+        legalProcess: { instrumentType: 'subpoena' },
+      },
+      policy: usPolicy,
+      has: ['REQUESTER_JURISDICTION_MISMATCH@contents'],
+      lacks: ['REQUESTER_NOT_VERIFIED@contents'],
+    },
+    {
       name: 'two years of traffic data',
       overrides: {
         categories: ['traffic'],

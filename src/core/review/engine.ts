@@ -25,6 +25,8 @@ export interface ReviewRequest {
   readonly nonDisclosure?: { readonly ordered: boolean; readonly until?: string | null } | null;
   readonly emergency?: { readonly dangerDescription: string } | null;
   readonly receivedAt: string;
+  /** The requesting agency as the directory knows it. */
+  readonly requester?: { readonly status: string; readonly jurisdiction: string | null } | null;
 }
 
 export interface ReviewContext {
@@ -154,6 +156,13 @@ const CHECKS: { readonly [K in keyof Conditions]-?: (value: NonNullable<Conditio
   duplicate: (wanted, { duplicates }) => duplicates.length > 0 === wanted,
   vague_targets: (wanted, { request }) => request.targets.some((target) => target.kind === 'other') === wanted,
   targets_not_of_kind: (kinds, { request }) => request.targets.some((target) => !kinds.includes(target.kind)),
+  agency_not_verified: (wanted, { request }) => Boolean(request.requester && request.requester.status !== 'verified') === wanted,
+  agency_jurisdiction_mismatch: (wanted, { request }) => {
+    const home = request.requester?.jurisdiction;
+    const covers =
+      !home || home === request.jurisdiction || (request.jurisdiction === 'EU' && EU_MEMBERS.has(home)) || request.jurisdiction === 'COE';
+    return !covers === wanted;
+  },
 };
 
 const CATEGORY_CONDITIONS = ['categories', 'not_held', 'never_produced', 'beyond_retention'] as const;

@@ -77,6 +77,10 @@ export const conditionsSchema = z.strictObject({
   vague_targets: z.boolean().optional(),
   /** Some target is not of one of these kinds (a removal order must name exact URLs). */
   targets_not_of_kind: z.array(z.enum(IDENTIFIER_KINDS)).min(1).optional(),
+  /** The requesting agency is not `verified` in the directory (pending, suspended, blocklisted). */
+  agency_not_verified: z.boolean().optional(),
+  /** The agency's jurisdiction in the directory is not the one its legal process invokes. */
+  agency_jurisdiction_mismatch: z.boolean().optional(),
 });
 export type Conditions = z.infer<typeof conditionsSchema>;
 
