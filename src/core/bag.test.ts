@@ -29,6 +29,6 @@ describe('manifests', () => {
 
 describe('csvLine', () => {
   it('quotes only what needs quoting and keeps values as they are', () => {
-    expect(csvLine(['a', 'b,c', 'say "hi"', null, 3, '=SUM(A1)'])).toBe('a,"b,c","say ""hi""",,3,=SUM(A1)\r\n');
+    expect(csvLine(['a', 'b,c', 'say "hi"', null, 3, '=SUM(A1)'])).toBe('a,"b,c","say ""hi""",,3,=SUM(A1)\n');
   });
 });

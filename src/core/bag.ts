@@ -114,4 +114,5 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export const csvLine = (values: readonly unknown[]): string => `${values.map(csvField).join(',')}\r\n`;
+/** One CSV record, ended by LF as PostgreSQL's CSV output ends them, so both ways of producing a package agree. */
+export const csvLine = (values: readonly unknown[]): string => `${values.map(csvField).join(',')}\n`;

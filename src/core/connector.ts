@@ -6,6 +6,7 @@
  */
 import type { NormalizedIdentifier } from './identifiers.ts';
 import type { DateRange, DecisionRecord, RequestRecord } from './model.ts';
+import type { EncodedRecords } from './ports.ts';
 import type { DataCategory } from './request.ts';
 
 export interface PlatformAccount {
@@ -21,7 +22,16 @@ export type ResolveOutcome =
 export type Unavailable = 'not_held' | 'end_to_end_encrypted' | 'outside_retention' | 'no_records';
 
 export type ProduceOutcome =
-  | { readonly status: 'records'; readonly columns: readonly string[]; readonly records: AsyncIterable<Readonly<Record<string, unknown>>> }
+  | {
+      readonly status: 'records';
+      readonly columns: readonly string[];
+      readonly records: AsyncIterable<Readonly<Record<string, unknown>>>;
+      /**
+       * The same records encoded by the platform's database, when it can (PostgreSQL `COPY`): much faster than
+       * encoding each record here. Opening it reads the platform; `records` is then not read.
+       */
+      readonly encoded?: () => Promise<EncodedRecords>;
+    }
   | { readonly status: Unavailable; readonly detail: string };
 
 export interface PlatformConnector {

@@ -191,11 +191,28 @@ export interface Secrets {
   sha256Hex(data: string | Uint8Array): string;
 }
 
-export interface BagSectionInput {
-  readonly folder: string;
-  readonly name: string;
-  readonly columns: readonly string[];
-  readonly records: AsyncIterable<Readonly<Record<string, unknown>>>;
+/**
+ * One category of one target: either records the writer encodes as CSV and JSON Lines, or both files already encoded
+ * by the platform's database (`COPY`), which the writer only hashes and stores; it counts the JSON lines.
+ */
+export type BagSectionInput =
+  | {
+      readonly folder: string;
+      readonly name: string;
+      readonly columns: readonly string[];
+      readonly records: AsyncIterable<Readonly<Record<string, unknown>>>;
+    }
+  | {
+      readonly folder: string;
+      readonly name: string;
+      readonly encoded: EncodedRecords;
+      readonly counter?: { records: number };
+    };
+
+/** Records already encoded: CSV with a header line and JSON Lines, of the same rows in the same order. */
+export interface EncodedRecords {
+  readonly csv: AsyncIterable<Uint8Array>;
+  readonly jsonl: AsyncIterable<Uint8Array>;
 }
 
 /** Where signed packages are built and kept, and how they leave. */

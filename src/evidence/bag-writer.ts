@@ -51,6 +51,16 @@ class HashingFile {
     this.bytes += chunk.length;
     if (!this.out.write(chunk)) await once(this.out, 'drain');
   }
+  /** Writes a byte stream through the hash as it comes; `observe` sees each chunk. */
+  async pump(source: AsyncIterable<Uint8Array>, observe?: (chunk: Uint8Array) => void): Promise<void> {
+    await this.flush();
+    for await (const chunk of source) {
+      observe?.(chunk);
+      this.hash.update(chunk);
+      this.bytes += chunk.length;
+      if (!this.out.write(chunk)) await once(this.out, 'drain');
+    }
+  }
   async close(): Promise<string> {
     await this.flush();
     this.out.end();
@@ -107,12 +117,23 @@ export async function writeBag(options: {
       const csv = new HashingFile(path.posix.join('data', section.folder, `${section.name}.csv`), work);
       const jsonl = new HashingFile(path.posix.join('data', section.folder, `${section.name}.jsonl`), work);
       try {
-        await csv.write(csvLine(section.columns));
         let count = 0;
-        for await (const record of section.records) {
-          await csv.write(csvLine(section.columns.map((column) => record[column])));
-          await jsonl.write(`${JSON.stringify(record)}\n`);
-          count += 1;
+        if ('encoded' in section) {
+          // Both files at once, as the database sends them; the JSON Lines give the count (one record per line).
+          await Promise.all([
+            csv.pump(section.encoded.csv),
+            jsonl.pump(section.encoded.jsonl, (chunk) => {
+              for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) count += 1;
+            }),
+          ]);
+          if (section.counter) section.counter.records = count;
+        } else {
+          await csv.write(csvLine(section.columns));
+          for await (const record of section.records) {
+            await csv.write(csvLine(section.columns.map((column) => record[column])));
+            await jsonl.write(`${JSON.stringify(record)}\n`);
+            count += 1;
+          }
         }
         records.set(`${section.folder}/${section.name}`, count);
       } finally {

@@ -76,7 +76,7 @@ describe('signed bags', () => {
     const result = await verifyBagDirectory(directory, { trustedFingerprints: [key.fingerprint] });
     expect(result).toEqual({ ok: true, problems: [], fingerprint: key.fingerprint });
     const csv = readFileSync(path.join(directory, 'data/target-1/traffic.csv'), 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('at,ip,user_agent');
+    expect(csv.split('\n')[0]).toBe('at,ip,user_agent');
     expect(csv).toContain('"Quote ""me"", please,\nnewline"');
     expect(readFileSync(path.join(directory, 'data/target-1/traffic.jsonl'), 'utf8').trim().split('\n')).toHaveLength(50);
     expect(readFileSync(path.join(directory, 'bag-info.txt'), 'utf8')).toMatch(/Payload-Oxum: \d+\.4\n/);

@@ -9,6 +9,7 @@ import type { PlatformConnector } from '../core/connector.ts';
 import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { demoConnector } from '../connectors/demo/demo.connector.ts';
 import { mastodonConnector } from '../connectors/mastodon/mastodon.connector.ts';
+import { copyEncoder } from '../connectors/shared/copy.ts';
 import type { PlatformDatabase } from '../connectors/shared/cursor.ts';
 import { parseSqlConnectorConfig, sqlConnector } from '../connectors/sql/sql.connector.ts';
 import { synapseConnector } from '../connectors/synapse/synapse.connector.ts';
@@ -94,7 +95,14 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
  * platform's database through their own read-only pool.
  */
 async function openConnector(config: Config, database: DatabaseHandle): Promise<{ connector: PlatformConnector; close(): Promise<void> }> {
-  if (config.WRIT_CONNECTOR === 'demo') return { connector: demoConnector(database.db), close: async () => undefined };
+  if (config.WRIT_CONNECTOR === 'demo') {
+    // On PostgreSQL the demo messenger's records are encoded by the server (COPY); on PGlite, here.
+    const encoder = database.kind === 'postgres' && database.url ? copyEncoder(database.url) : undefined;
+    return {
+      connector: demoConnector(database.db, encoder ? { encode: (query) => encoder.encode(query) } : {}),
+      close: async () => encoder?.close(),
+    };
+  }
   const queries = config.WRIT_CONNECTOR === 'sql' ? readConnectorFile(config.WRIT_CONNECTOR_FILE) : undefined;
   const platform = await openDatabase({ url: config.WRIT_CONNECTOR_DATABASE_URL, readOnly: true, poolSize: 4 });
   const db = platform.db as PlatformDatabase;

@@ -96,12 +96,19 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
               continue;
             }
             const counter = { records: 0 };
+            const name = resolved.accounts.length > 1 ? `${item.category}-${safeFolderPart(account.label)}` : item.category;
+            if (produced.encoded) {
+              // Encoded by the platform's database: the writer stores the bytes and counts the records.
+              const encoded = await produced.encoded();
+              outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl`, counter });
+              yield { folder, name, encoded, counter };
+              continue;
+            }
             const records = await counted(produced.records, counter);
             if (!records) {
               outcomes.push({ ...entry, status: 'no_records', records: 0, detail: 'No records in the approved range.' });
               continue;
             }
-            const name = resolved.accounts.length > 1 ? `${item.category}-${safeFolderPart(account.label)}` : item.category;
             outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl`, counter });
             yield { folder, name, columns: produced.columns, records };
           }

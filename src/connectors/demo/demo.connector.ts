@@ -7,6 +7,8 @@
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { PlatformConnector, ProduceOutcome } from '../../core/connector.ts';
 import type { DateRange } from '../../core/model.ts';
+import type { EncodedRecords } from '../../core/ports.ts';
+import type { EncodableSelect } from '../shared/copy.ts';
 import { DEMO_REFERENCE_INSTANT } from './demo-messenger.dataset.ts';
 
 const BATCH = 10_000;
@@ -37,7 +39,31 @@ const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : v
 const startsBefore = (range: DateRange, days: number) => Date.parse(range.from) < Date.parse(DEMO_REFERENCE_INSTANT) - days * DAY;
 const endsBefore = (range: DateRange, days: number) => Date.parse(range.to) < Date.parse(DEMO_REFERENCE_INSTANT) - days * DAY;
 
-export function demoConnector(db: QueryExecutorProvider): PlatformConnector {
+export interface DemoConnectorOptions {
+  /** Encodes a SELECT in the database (PostgreSQL COPY); absent on PGlite, where records are encoded here. */
+  readonly encode?: (query: EncodableSelect) => Promise<EncodedRecords>;
+}
+
+const ISO_TEXT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const TRAFFIC_JSON = [
+  ['at', 'plain'],
+  ['ip', 'plain'],
+  ['port', 'number'],
+  ['kind', 'text'],
+  ['user_agent', 'text'],
+] as const;
+
+/**
+ * The login records of one account in a range, as PostgreSQL encodes them (COPY takes no parameters: the values
+ * written in are a checked number and two instants from Date). Ordered by the table's columns, not the output's text.
+ */
+export function demoTrafficSelect(accountId: string, from: Date, to: Date): string {
+  return `SELECT to_char(l.at AT TIME ZONE 'UTC', ${ISO_TEXT}) AS at, host(l.ip) AS ip, l.port, l.kind, l.user_agent
+    FROM demo.logins l WHERE l.account_id = ${BigInt(accountId).toString()}
+    AND l.at BETWEEN '${from.toISOString()}'::timestamptz AND '${to.toISOString()}'::timestamptz ORDER BY l.at, l.id`;
+}
+
+export function demoConnector(db: QueryExecutorProvider, options: DemoConnectorOptions = {}): PlatformConnector {
   const exists = async (query: ReturnType<typeof sql<{ found: boolean }>>) => Boolean((await query.execute(db)).rows[0]?.found);
   return {
     name: 'demo',
@@ -104,8 +130,11 @@ export function demoConnector(db: QueryExecutorProvider): PlatformConnector {
               ? { status: 'outside_retention', detail: `Login records are kept ${LOGIN_RETENTION_DAYS} days.` }
               : { status: 'no_records', detail: 'No logins in the range.' };
           }
+          const { encode } = options;
+          const select = demoTrafficSelect(accountId, from, to);
           return {
             status: 'records',
+            ...(encode ? { encoded: () => encode({ select, columns: TRAFFIC_JSON, indexOrdered: true }) } : {}),
             columns: ['at', 'ip', 'port', 'kind', 'user_agent'],
             // Keyset on (at, id), the order of the index (account_id, at, id): each batch is an index range scan.
             records: batches(async (after) => {
