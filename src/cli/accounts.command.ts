@@ -55,7 +55,9 @@ export async function userCommand(args: string[]): Promise<number> {
 export async function agencyCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'add') {
-    console.error('Usage: writ agency add --name <name> --jurisdiction <code> --domain <domain>[,<domain>] [--verified]');
+    console.error(
+      'Usage: writ agency add --name <name> --jurisdiction <code> --domain <domain>[,<domain>] [--phone <+number> --phone-source <where from>] [--verified]',
+    );
     return 2;
   }
   const { values } = parseArgs({
@@ -64,6 +66,8 @@ export async function agencyCommand(args: string[]): Promise<number> {
       name: { type: 'string' },
       jurisdiction: { type: 'string' },
       domain: { type: 'string' },
+      phone: { type: 'string' },
+      'phone-source': { type: 'string' },
       verified: { type: 'boolean', default: false },
     },
     strict: true,
@@ -74,6 +78,7 @@ export async function agencyCommand(args: string[]): Promise<number> {
       name: values.name,
       jurisdiction: values.jurisdiction,
       emailDomains: values.domain?.split(',').map((domain) => domain.trim().toLowerCase()),
+      ...(values.phone !== undefined ? { verificationPhone: { number: values.phone, source: values['phone-source'] } } : {}),
       verified: values.verified,
     });
     console.log(`Added agency ${agency.id} (${agency.name}, ${agency.verificationStatus}).`);

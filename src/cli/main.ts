@@ -16,7 +16,7 @@ Commands:
                         Grow the demo messenger (for benchmarks): N more accounts with their login records.
   user add --org <name|id|platform> --email <email> --name <name> --roles <role,...>
                         Create an account; the password is read from standard input (at least 12 characters).
-  agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--verified]
+  agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--phone <+number> --phone-source <where from>] [--verified]
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.

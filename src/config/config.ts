@@ -41,6 +41,15 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe('How long a login session lasts, in hours.'),
+  WRIT_EMERGENCY_FOLLOW_UP_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90)
+    .default(3)
+    .describe(
+      'Days after an emergency request is approved by which the legal process it promises is due (Korean law says "without delay"; set what your counsel expects).',
+    ),
   WRIT_COOKIE_SECURE: z
     .stringbool()
     .default(false)

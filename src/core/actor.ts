@@ -55,6 +55,8 @@ export const PERMISSIONS = {
   'token.create': ['officer', 'agency_admin', 'admin'],
   'user.manage': ['admin'],
   'agency.manage': ['admin'],
+  'agency.read': ['reviewer', 'counsel', 'admin', 'auditor'],
+  'request.callback': ['reviewer', 'counsel'],
   'agency.encryption_key': ['officer', 'agency_admin'],
   'key.rotate': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -50,6 +50,15 @@ export type AuditEvent =
   | { type: 'user.created'; requestId?: undefined; data: { userId: string; roles: readonly string[] } }
   /** The demo platform and accounts were seeded. */
   | { type: 'agency.encryption_key_set'; requestId?: undefined; data: { organisationId: string; recipient: string | null } }
+  | {
+      type: 'agency.directory_updated';
+      requestId?: undefined;
+      data: { organisationId: string; fields: readonly string[]; statusFrom?: string; statusTo?: string };
+    }
+  /** Someone at the desk phoned the agency's directory number about a request. */
+  | { type: 'request.callback_recorded'; requestId: string; data: { callbackId: string; outcome: string } }
+  /** The legal process an emergency request promised has come. */
+  | { type: 'request.follow_up_received'; requestId: string; data: { due: string | null; late: boolean } }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
 

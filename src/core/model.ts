@@ -32,12 +32,14 @@ export interface RequestRecord {
   readonly nonDisclosure: { readonly ordered: boolean; readonly until: string | null };
   readonly deadline: string | null;
   readonly emergency: { readonly dangerDescription: string; readonly attestation: true } | null;
+  /** The legal process an emergency request promises: when it is due (set on approval) and when the desk recorded it. */
+  readonly followUp: { readonly due: string | null; readonly receivedAt: string | null };
   readonly payloadSha256: string;
   readonly receivedAt: string;
   readonly updatedAt: string;
 }
 
-export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'receivedAt' | 'updatedAt'>;
+export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'receivedAt' | 'updatedAt'>;
 
 export interface TargetRecord {
   readonly id: string;
@@ -91,6 +93,7 @@ export interface DecisionRecord {
   readonly outcome: 'approved' | 'partially_approved' | 'rejected';
   readonly reason: string | null;
   readonly items: readonly DecisionItem[];
+  readonly decidedBy: string;
   readonly decidedByName: string;
   readonly createdAt: string;
 }
@@ -110,6 +113,9 @@ export interface OrganisationRecord {
   readonly jurisdiction: string | null;
   readonly emailDomains: readonly string[];
   readonly verificationStatus: string;
+  /** The number the desk phones to confirm a request (E.164), taken from an official source, and that source. */
+  readonly verificationPhone: string | null;
+  readonly verificationPhoneSource: string | null;
   /** The age X25519 recipient (`age1…`) packages may be encrypted to, when the agency registered one. */
   readonly ageRecipient: string | null;
 }
@@ -119,6 +125,8 @@ export interface UserRecord {
   readonly organisationId: string;
   readonly organisationKind: 'platform' | 'agency';
   readonly organisationName: string;
+  /** The organisation's directory status: people of a suspended or blocklisted agency cannot act. */
+  readonly organisationStatus: string;
   readonly email: string;
   readonly displayName: string;
   readonly roles: readonly Role[];
@@ -127,6 +135,10 @@ export interface UserRecord {
 }
 
 /** Which requests an actor can see. Another agency's request is invisible: it answers as if it did not exist. */
+/** An agency the directory has suspended or blocklisted: its people can neither log in nor use a session or token. */
+export const isShutOut = (user: Pick<UserRecord, 'organisationKind' | 'organisationStatus'>): boolean =>
+  user.organisationKind === 'agency' && (user.organisationStatus === 'suspended' || user.organisationStatus === 'blocklisted');
+
 export type RequestScope = { readonly kind: 'agency'; readonly agencyId: string } | { readonly kind: 'desk' };
 
 export function scopeOf(actor: Actor): RequestScope {

@@ -1,6 +1,7 @@
 /** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
 import type { Actor } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
+import type { CallbackRecord } from './emergency.ts';
 import type {
   DecisionItem,
   DecisionRecord,
@@ -44,6 +45,8 @@ export interface RequestRepository {
   targets(requestId: string): Promise<TargetRecord[]>;
   /** Other open requests naming any of these target values (compared in lower case): value → tracking numbers. */
   openRequestsNaming(values: readonly string[], exceptRequestId: string): Promise<Map<string, string[]>>;
+  /** Records when an emergency request's follow-up legal process is due, or when it came. */
+  setFollowUp(requestId: string, followUp: { due?: Date; receivedAt?: Date }): Promise<void>;
 }
 
 export interface DocumentRepository {
@@ -94,11 +97,48 @@ export interface IdempotencyStore {
 }
 
 export interface OrganisationRepository {
-  insert(organisation: Omit<OrganisationRecord, 'id' | 'ageRecipient'>): Promise<OrganisationRecord>;
+  insert(
+    organisation: Omit<OrganisationRecord, 'id' | 'ageRecipient' | 'verificationPhone' | 'verificationPhoneSource'> &
+      Partial<Pick<OrganisationRecord, 'verificationPhone' | 'verificationPhoneSource'>>,
+  ): Promise<OrganisationRecord>;
   find(id: string): Promise<OrganisationRecord | undefined>;
   findByName(name: string): Promise<OrganisationRecord | undefined>;
   platform(): Promise<OrganisationRecord | undefined>;
+  listAgencies(): Promise<OrganisationRecord[]>;
   setAgeRecipient(id: string, recipient: string | null): Promise<void>;
+  /** Changes the fields given; a phone number always goes with its source. */
+  updateDirectoryEntry(
+    id: string,
+    entry: {
+      jurisdiction?: string | undefined;
+      emailDomains?: readonly string[] | undefined;
+      verificationPhone?: string | null | undefined;
+      verificationPhoneSource?: string | null | undefined;
+    },
+  ): Promise<void>;
+  /** Sets the status and records the change, in the caller's transaction. */
+  changeStatus(change: {
+    organisationId: string;
+    from: string | null;
+    to: string;
+    reason: string;
+    changedBy: string;
+    at: Date;
+  }): Promise<void>;
+  statusHistory(id: string): Promise<StatusChangeRecord[]>;
+}
+
+export interface StatusChangeRecord {
+  readonly from: string | null;
+  readonly to: string;
+  readonly reason: string;
+  readonly changedBy: string;
+  readonly changedAt: string;
+}
+
+export interface CallbackRepository {
+  insert(callback: Omit<CallbackRecord, 'id' | 'calledAt'> & { calledAt: Date }): Promise<CallbackRecord>;
+  list(requestId: string): Promise<CallbackRecord[]>;
 }
 
 export interface UserRepository {
@@ -157,6 +197,7 @@ export interface Repositories {
   readonly users: UserRepository;
   readonly credentials: CredentialRepository;
   readonly productions: ProductionRepository;
+  readonly callbacks: CallbackRepository;
 }
 
 /** Runs work in one database transaction: everything in it commits together or not at all. */

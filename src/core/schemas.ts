@@ -2,7 +2,9 @@
  * The shapes of what users send, as zod schemas. Use cases validate with them, routes reuse them for validation and
  * for the OpenAPI document, and unknown fields are refused everywhere (`strictObject`).
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { CALLBACK_OUTCOMES } from './emergency.ts';
 import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, ISSUER_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -112,4 +114,54 @@ export const encryptionKeyInputSchema = z.strictObject({ recipient: ageRecipient
 export type EncryptionKeyInput = z.infer<typeof encryptionKeyInputSchema>;
 export const downloadQuerySchema = z.strictObject({
   encrypted: z.stringbool().default(false).describe('Encrypt the package with age to the recipient the agency registered.'),
+});
+
+/** A phone number in international form (`+82 2-...`), stored as E.164; a number without a country code is refused. */
+export const phoneNumberSchema = z
+  .string()
+  .trim()
+  .max(40)
+  .transform((value, context) => {
+    const parsed = value.startsWith('+') ? parsePhoneNumberFromString(value) : undefined;
+    if (!parsed?.isValid()) {
+      context.addIssue({ code: 'custom', message: 'an international phone number, starting with + and the country code' });
+      return z.NEVER;
+    }
+    return parsed.number;
+  });
+
+export const AGENCY_STATUSES = ['verified', 'pending', 'suspended', 'blocklisted'] as const;
+const domainSchema = z.string().regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case domain name');
+
+/** An admin's change to an agency's directory entry: any of its fields; a status change needs a reason. */
+export const directoryEntryInputSchema = z
+  .strictObject({
+    jurisdiction: jurisdictionSchema.optional(),
+    emailDomains: z.array(domainSchema).min(1).max(20).optional(),
+    verificationPhone: z
+      .strictObject({
+        number: phoneNumberSchema,
+        source: text(500).describe('Where the number was taken from: an official site, a government listing. Never from a request.'),
+      })
+      .nullable()
+      .optional(),
+    status: z.enum(AGENCY_STATUSES).optional(),
+    reason: text(2000).optional().describe('Why the status changes; required with status.'),
+  })
+  .refine((entry) => entry.status === undefined || entry.reason !== undefined, {
+    message: 'a status change needs a reason',
+    path: ['reason'],
+  })
+  .refine((entry) => Object.values(entry).some((value) => value !== undefined), { message: 'nothing to change' });
+export type DirectoryEntryInput = z.infer<typeof directoryEntryInputSchema>;
+
+export const callbackInputSchema = z.strictObject({
+  outcome: z.enum(CALLBACK_OUTCOMES).describe('What the call to the directory number gave.'),
+  spokeWith: text(300).optional().describe('Who answered, with rank or title.'),
+  note: text(5000).optional(),
+});
+export type CallbackInput = z.infer<typeof callbackInputSchema>;
+
+export const followUpInputSchema = z.strictObject({
+  note: text(5000).optional().describe('Which legal process arrived, and how (a document attached to the request, by post, ...).'),
 });

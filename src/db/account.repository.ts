@@ -5,6 +5,18 @@ import type { OrganisationRecord, UserRecord } from '../core/model.ts';
 import type { CredentialRepository, OrganisationRepository, UserRepository } from '../core/ports.ts';
 import type { Database } from './schema.ts';
 
+const ORGANISATION_COLUMNS = [
+  'id',
+  'kind',
+  'name',
+  'jurisdiction',
+  'email_domains',
+  'verification_status',
+  'verification_phone',
+  'verification_phone_source',
+  'age_recipient',
+] as const;
+
 type OrganisationRow = {
   id: string;
   kind: 'platform' | 'agency';
@@ -12,6 +24,8 @@ type OrganisationRow = {
   jurisdiction: string | null;
   email_domains: string[];
   verification_status: string;
+  verification_phone: string | null;
+  verification_phone_source: string | null;
   age_recipient: string | null;
 };
 const toOrganisation = (row: OrganisationRow): OrganisationRecord => ({
@@ -21,12 +35,15 @@ const toOrganisation = (row: OrganisationRow): OrganisationRecord => ({
   jurisdiction: row.jurisdiction,
   emailDomains: row.email_domains,
   verificationStatus: row.verification_status,
+  verificationPhone: row.verification_phone,
+  verificationPhoneSource: row.verification_phone_source,
   ageRecipient: row.age_recipient,
 });
 
+const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+
 export function organisationRepository(db: Kysely<Database>): OrganisationRepository {
-  const select = () =>
-    db.selectFrom('organisations').select(['id', 'kind', 'name', 'jurisdiction', 'email_domains', 'verification_status', 'age_recipient']);
+  const select = () => db.selectFrom('organisations').select(ORGANISATION_COLUMNS);
   return {
     async insert(organisation) {
       const row = await db
@@ -37,13 +54,15 @@ export function organisationRepository(db: Kysely<Database>): OrganisationReposi
           jurisdiction: organisation.jurisdiction,
           email_domains: [...organisation.emailDomains],
           verification_status: organisation.verificationStatus,
+          verification_phone: organisation.verificationPhone ?? null,
+          verification_phone_source: organisation.verificationPhoneSource ?? null,
         })
-        .returning(['id', 'kind', 'name', 'jurisdiction', 'email_domains', 'verification_status', 'age_recipient'])
+        .returning(ORGANISATION_COLUMNS)
         .executeTakeFirstOrThrow();
       return toOrganisation(row);
     },
     async find(id) {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const row = await select().where('id', '=', id).executeTakeFirst();
       return row ? toOrganisation(row) : undefined;
     },
@@ -55,8 +74,54 @@ export function organisationRepository(db: Kysely<Database>): OrganisationReposi
       const row = await select().where('kind', '=', 'platform').executeTakeFirst();
       return row ? toOrganisation(row) : undefined;
     },
+    async listAgencies() {
+      const rows = await select().where('kind', '=', 'agency').orderBy('name').orderBy('id').execute();
+      return rows.map(toOrganisation);
+    },
     async setAgeRecipient(id, recipient) {
       await db.updateTable('organisations').set({ age_recipient: recipient }).where('id', '=', id).execute();
+    },
+    async updateDirectoryEntry(id, entry) {
+      const changes = {
+        ...(entry.jurisdiction !== undefined ? { jurisdiction: entry.jurisdiction } : {}),
+        ...(entry.emailDomains !== undefined ? { email_domains: [...entry.emailDomains] } : {}),
+        ...(entry.verificationPhone !== undefined
+          ? { verification_phone: entry.verificationPhone, verification_phone_source: entry.verificationPhoneSource ?? null }
+          : {}),
+      };
+      if (Object.keys(changes).length === 0) return;
+      await db.updateTable('organisations').set(changes).where('id', '=', id).execute();
+    },
+    async changeStatus(change) {
+      await db.updateTable('organisations').set({ verification_status: change.to }).where('id', '=', change.organisationId).execute();
+      await db
+        .insertInto('organisation_status_changes')
+        .values({
+          organisation_id: change.organisationId,
+          from_status: change.from,
+          to_status: change.to,
+          reason: change.reason,
+          changed_by: change.changedBy,
+          changed_at: change.at,
+        })
+        .execute();
+    },
+    async statusHistory(id) {
+      if (!isUuid(id)) return [];
+      const rows = await db
+        .selectFrom('organisation_status_changes')
+        .select(['from_status', 'to_status', 'reason', 'changed_by', 'changed_at'])
+        .where('organisation_id', '=', id)
+        .orderBy('changed_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        from: row.from_status,
+        to: row.to_status,
+        reason: row.reason,
+        changedBy: row.changed_by,
+        changedAt: new Date(row.changed_at).toISOString(),
+      }));
     },
   };
 }
@@ -71,6 +136,7 @@ const userColumns = [
   'users.password_hash',
   'organisations.kind',
   'organisations.name',
+  'organisations.verification_status',
 ] as const;
 
 function selectUsers(db: Kysely<Database>) {
@@ -83,6 +149,7 @@ const toUser = (row: UserRow): UserRecord => ({
   organisationId: row.organisation_id,
   organisationKind: row.kind,
   organisationName: row.name,
+  organisationStatus: row.verification_status,
   email: row.email,
   displayName: row.display_name,
   roles: row.roles as Role[],

@@ -16,6 +16,7 @@ export function decisionRepository(db: Kysely<Database>): DecisionRepository {
         'decisions.reason',
         'decisions.items',
         'decisions.created_at',
+        'decisions.decided_by',
         'users.display_name',
       ]);
   type Row = Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>;
@@ -25,6 +26,7 @@ export function decisionRepository(db: Kysely<Database>): DecisionRepository {
     outcome: row.outcome,
     reason: row.reason,
     items: row.items as DecisionItem[],
+    decidedBy: row.decided_by,
     decidedByName: row.display_name,
     createdAt: row.created_at.toISOString(),
   });

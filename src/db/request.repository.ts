@@ -37,6 +37,10 @@ function toRecord(row: Row): RequestRecord {
     nonDisclosure: { ordered: row.non_disclosure, until: row.non_disclosure_until },
     deadline: row.deadline ? iso(row.deadline) : null,
     emergency: row.emergency as RequestRecord['emergency'],
+    followUp: {
+      due: row.follow_up_due ? iso(row.follow_up_due) : null,
+      receivedAt: row.follow_up_received_at ? iso(row.follow_up_received_at) : null,
+    },
     payloadSha256: row.payload_sha256,
     receivedAt: iso(row.received_at),
     updatedAt: iso(row.updated_at),
@@ -184,6 +188,16 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
         }
       }
       return found;
+    },
+    async setFollowUp(requestId, followUp) {
+      await db
+        .updateTable('requests')
+        .set({
+          ...(followUp.due ? { follow_up_due: followUp.due } : {}),
+          ...(followUp.receivedAt ? { follow_up_received_at: followUp.receivedAt } : {}),
+        })
+        .where('id', '=', requestId)
+        .execute();
     },
     async targets(requestId) {
       const rows = await db.selectFrom('targets').selectAll().where('request_id', '=', requestId).orderBy('position').execute();

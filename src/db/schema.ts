@@ -11,6 +11,8 @@ export interface OrganisationsTable {
   jurisdiction: string | null;
   email_domains: ColumnType<string[], string[] | undefined, string[]>;
   verification_status: ColumnType<string, string | undefined, string>;
+  verification_phone: ColumnType<string | null, string | null | undefined, string | null>;
+  verification_phone_source: ColumnType<string | null, string | null | undefined, string | null>;
   age_recipient: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
@@ -70,6 +72,8 @@ export interface RequestsTable {
   non_disclosure_until: ColumnType<string | null, string | null | undefined, string | null>;
   deadline: Date | null;
   emergency: Json | null;
+  follow_up_due: ColumnType<Date | null, never, Date | null>;
+  follow_up_received_at: ColumnType<Date | null, never, Date | null>;
   payload_sha256: string;
   received_at: Timestamp;
   updated_at: Timestamp;
@@ -111,6 +115,27 @@ export interface NotesTable {
   author_id: string;
   body: string;
   created_at: Timestamp;
+}
+
+export interface OrganisationStatusChangesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string;
+  changed_by: string;
+  changed_at: Timestamp;
+}
+
+export interface CallbacksTable {
+  id: Generated<string>;
+  request_id: string;
+  called_by: string;
+  phone: string;
+  outcome: string;
+  spoke_with: string | null;
+  note: string | null;
+  called_at: Timestamp;
 }
 
 export interface DecisionsTable {
@@ -191,6 +216,8 @@ export interface Database {
   messages: MessagesTable;
   notes: NotesTable;
   decisions: DecisionsTable;
+  organisation_status_changes: OrganisationStatusChangesTable;
+  callbacks: CallbacksTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;

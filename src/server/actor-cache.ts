@@ -8,6 +8,8 @@ import type { Actor } from '../core/actor.ts';
 export interface ActorCache {
   get(key: string, load: () => Promise<Actor | undefined>): Promise<Actor | undefined>;
   drop(key: string): void;
+  /** Forgets everyone: after a change that can shut people out (an agency suspended). */
+  clear(): void;
 }
 
 export function actorCache(ttlMs: number, maxEntries = 10_000): ActorCache {
@@ -26,5 +28,6 @@ export function actorCache(ttlMs: number, maxEntries = 10_000): ActorCache {
       return actor;
     },
     drop: (key) => entries.delete(key),
+    clear: () => entries.clear(),
   };
 }

@@ -10,7 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Actor } from '../core/actor.ts';
+import { can, type Actor, type Permission } from '../core/actor.ts';
 import { isWritError, type ErrorCode } from '../core/errors.ts';
 import { authenticate } from '../services/authenticate.ts';
 import type { AppContext } from './context.ts';
@@ -19,6 +19,7 @@ import { problem } from './problem.ts';
 import { agencyRoutes } from './routes/agency.routes.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
+import { emergencyRoutes } from './routes/emergency.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
@@ -27,6 +28,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Who credentials belong to, cached briefly; logout drops its entry. */
     actors: ActorCache;
+    /** Every route with what it needs: the authorization matrix test is generated from it. */
+    routeTable: RouteEntry[];
   }
   interface FastifyRequest {
     actor: Actor | undefined;
@@ -34,10 +37,23 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes anyone may call without logging in. */
     public?: boolean;
+    /**
+     * What a caller needs: a permission from the one table in core, or just to be signed in. Every route that is not
+     * public declares one (the app refuses to start otherwise), and it is checked before the route runs; the use case
+     * checks again.
+     */
+    permission?: Permission | 'signed_in';
   }
 }
 
 export type App = FastifyInstance;
+
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly public: boolean;
+  readonly permission: Permission | 'signed_in' | undefined;
+}
 
 export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -69,6 +85,17 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(multipart, { limits: { files: 1, fields: 5, fileSize: context.config.WRIT_MAX_UPLOAD_BYTES + 1, parts: 6 } });
 
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission | 'signed_in' };
+    if (!config.public && !config.permission) throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: route.url, public: config.public === true, permission: config.permission });
+    }
+  });
+
   const actors = actorCache(context.config.WRIT_AUTH_CACHE_MS);
   app.decorate('actors', actors);
   app.decorateRequest('actor', undefined);
@@ -86,8 +113,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       const cached = await actors.get(`${credential.kind}:${credential.secret}`, () => authenticate(context, credential));
       request.actor = cached && { ...cached, ip };
     }
-    if (!request.actor && !request.routeOptions.config.public && request.routeOptions.url !== undefined) {
+    const { config } = request.routeOptions;
+    if (request.routeOptions.url === undefined || config.public) return;
+    if (!request.actor) {
       return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
+    }
+    if (config.permission !== 'signed_in' && (!config.permission || !can(request.actor, config.permission))) {
+      return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'Your role does not allow this.'));
     }
   });
   app.addHook('onSend', async (_request, reply) => {
@@ -145,6 +177,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(requestRoutes(context), { prefix: '/api/v1' });
   await app.register(documentRoutes(context), { prefix: '/api/v1' });
   await app.register(agencyRoutes(context), { prefix: '/api/v1' });
+  await app.register(emergencyRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

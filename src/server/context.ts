@@ -38,6 +38,8 @@ export interface AppContext {
   readonly evidence: EvidenceStore;
   /** The rule packs and the platform policy every request is reviewed against. */
   readonly review: ReviewRules;
+  /** Days after approval by which an emergency request's promised legal process is due. */
+  readonly emergencyFollowUpDays: number;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -80,6 +82,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     keysDir,
     connector: platform.connector,
     review,
+    emergencyFollowUpDays: config.WRIT_EMERGENCY_FOLLOW_UP_DAYS,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();

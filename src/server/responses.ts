@@ -29,6 +29,9 @@ export const requestSchema = z.object({
   nonDisclosure: z.object({ ordered: z.boolean(), until: z.string().nullable() }),
   deadline: z.string().nullable(),
   emergency: z.object({ dangerDescription: z.string(), attestation: z.literal(true) }).nullable(),
+  followUp: z
+    .object({ due: z.string().nullable(), receivedAt: z.string().nullable() })
+    .describe('Emergency requests: when the promised legal process is due (set on approval) and when the desk recorded it.'),
   payloadSha256: z.string(),
   receivedAt: z.string(),
   updatedAt: z.string(),

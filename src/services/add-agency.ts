@@ -1,9 +1,9 @@
-/** Adds an agency to the directory (the CLI's `writ agency add`; the full directory comes with officer verification). */
+/** Adds an agency to the directory (the CLI's `writ agency add`); the API's `PATCH /api/v1/agencies/{id}` changes it. */
 import { z } from 'zod';
 import type { Actor } from '../core/actor.ts';
 import type { OrganisationRecord } from '../core/model.ts';
 import type { Repositories, Transactor } from '../core/ports.ts';
-import { jurisdictionSchema } from '../core/schemas.ts';
+import { directoryEntryInputSchema, jurisdictionSchema } from '../core/schemas.ts';
 import { parseInput, requirePermission } from './common.ts';
 
 export const addAgencyInputSchema = z.strictObject({
@@ -13,6 +13,7 @@ export const addAgencyInputSchema = z.strictObject({
     .array(z.string().regex(/^(?:[a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case domain name'))
     .min(1)
     .max(20),
+  verificationPhone: directoryEntryInputSchema.shape.verificationPhone,
   verified: z.boolean().default(false),
 });
 
@@ -30,6 +31,8 @@ export async function addAgency(
       jurisdiction: agency.jurisdiction,
       emailDomains: agency.emailDomains,
       verificationStatus: agency.verified ? 'verified' : 'pending',
+      verificationPhone: agency.verificationPhone?.number ?? null,
+      verificationPhoneSource: agency.verificationPhone?.source ?? null,
     }),
   );
 }

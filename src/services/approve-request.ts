@@ -5,11 +5,16 @@ import type { DecisionItem, RequestRecord, TargetRecord } from '../core/model.ts
 import type { Repositories, Transactor } from '../core/ports.ts';
 import { approveInputSchema, type ApproveInput } from '../core/schemas.ts';
 import { applyTransition, loadRequest, parseInput, requirePermission } from './common.ts';
+import { emergencyReleaseRefusal, followUpDue } from '../core/emergency.ts';
 import { blocking } from '../core/review/engine.ts';
 import { findingsOf, type ReviewDeps } from './review-request.ts';
 
 export interface DecideDeps extends Pick<ReviewDeps, 'review' | 'clock'> {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'documents' | 'organisations' | 'audit' | 'outbox'>>;
+  readonly store: Transactor<
+    Pick<Repositories, 'requests' | 'decisions' | 'documents' | 'organisations' | 'callbacks' | 'audit' | 'outbox'>
+  >;
+  /** Days after approval by which an emergency request's promised legal process is due. */
+  readonly emergencyFollowUpDays: number;
 }
 
 /** Every target × category pair, each approved or not, checked against what was asked. */
@@ -57,6 +62,12 @@ export async function approveRequest(
     const items = decisionItems(request, await repositories.requests.targets(request.id), decision);
     const approved = items.filter((item) => item.approved).length;
     if (approved === 0) throw new WritError('DECISION_SCOPE_INVALID', 'Nothing is approved; reject the request instead.');
+    // An emergency request: a confirmed callback to the directory number, and counsel other than the caller approves.
+    const refusal = emergencyReleaseRefusal(request, await repositories.callbacks.list(request.id), {
+      userId: actor.userId,
+      isCounsel: actor.roles.includes('counsel'),
+    });
+    if (refusal) throw new WritError(refusal.code, refusal.detail);
     // Going against a `block` finding is counsel's call, and only with a written reason.
     const approvedCategories = [...new Set(items.filter((item) => item.approved).map((item) => item.category))];
     const overridden = blocking(await findingsOf(repositories, deps, request), approvedCategories).map((finding) => finding.code);
@@ -86,6 +97,11 @@ export async function approveRequest(
         overriddenFindings: [...new Set(overridden)],
       },
     });
+    if (request.kind === 'emergency') {
+      const due = followUpDue(deps.clock.now(), deps.emergencyFollowUpDays);
+      await repositories.requests.setFollowUp(request.id, { due });
+      return { ...changed, followUp: { ...changed.followUp, due: due.toISOString() } };
+    }
     return changed;
   });
 }

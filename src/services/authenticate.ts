@@ -1,6 +1,6 @@
 /** Turns a session cookie or a bearer token into an Actor, or nothing. */
 import type { Actor } from '../core/actor.ts';
-import type { UserRecord } from '../core/model.ts';
+import { isShutOut, type UserRecord } from '../core/model.ts';
 import type { Clock, Repositories, Secrets, Transactor } from '../core/ports.ts';
 
 export interface AuthenticateDeps {
@@ -26,6 +26,6 @@ export async function authenticate(
 ): Promise<Actor | undefined> {
   if (input.secret.length < 20 || input.secret.length > 200) return undefined;
   const user = await deps.store.read.credentials.findUserBySecret(input.kind, deps.secrets.sha256Hex(input.secret), deps.clock.now());
-  if (!user || user.status !== 'active') return undefined;
+  if (!user || user.status !== 'active' || isShutOut(user)) return undefined;
   return actorOf(user, input.kind, input.ip);
 }

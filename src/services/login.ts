@@ -1,7 +1,7 @@
 /** A person logs in with email and password and gets a session. Failures say nothing about which part was wrong. */
 import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
-import type { UserRecord } from '../core/model.ts';
+import { isShutOut, type UserRecord } from '../core/model.ts';
 import type { Clock, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { loginInputSchema } from '../core/schemas.ts';
 import { parseInput } from './common.ts';
@@ -35,7 +35,7 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
   const matches = await deps.hasher.verify(user?.passwordHash ?? null, password);
   const failure = !user
     ? 'unknown_account'
-    : user.status !== 'active'
+    : user.status !== 'active' || isShutOut(user)
       ? 'disabled'
       : !matches || !user.passwordHash
         ? 'wrong_password'

@@ -3,15 +3,36 @@ import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import type { ProductionRecord, RequestRecord } from '../core/model.ts';
 import type { Clock, EvidenceStore, Repositories, Transactor } from '../core/ports.ts';
-import { changeState, loadRequest, requirePermission, type StateChangeDeps } from './common.ts';
+import { emergencyReleaseRefusal } from '../core/emergency.ts';
+import { applyTransition, loadRequest, requirePermission } from './common.ts';
 
+export interface StartProductionDeps {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'messages' | 'audit' | 'outbox' | 'decisions' | 'callbacks'>>;
+}
+
+/**
+ * Counsel starts the production of a decided request. An emergency request is checked once more against its callbacks
+ * and the decision it rests on, so no path releases its data without a confirmed call and a second person.
+ */
 export async function startProduction(
-  deps: StateChangeDeps,
+  deps: StartProductionDeps,
   actor: Actor,
   input: { reference: string; expectedVersion?: number | undefined },
 ): Promise<RequestRecord> {
   requirePermission(actor, 'request.produce');
-  return changeState(deps, actor, { ...input, event: 'start_production' });
+  return deps.store.transaction(async (repositories) => {
+    const request = await loadRequest(repositories.requests, actor, input.reference);
+    if (request.kind === 'emergency') {
+      const decision = (await repositories.decisions.list(request.id)).at(-1);
+      const refusal = emergencyReleaseRefusal(request, await repositories.callbacks.list(request.id), {
+        userId: decision?.decidedBy ?? '',
+        // Only counsel can have approved an emergency request (checked at approval).
+        isCounsel: decision !== undefined,
+      });
+      if (refusal) throw new WritError(refusal.code, refusal.detail);
+    }
+    return applyTransition(repositories, actor, request, 'start_production', input.expectedVersion);
+  });
 }
 
 export interface ProductionDeps {

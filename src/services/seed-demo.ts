@@ -25,12 +25,14 @@ const AGENCIES = [
     name: 'Seoul Metropolitan Police Agency, Cyber Investigation Unit (demo)',
     jurisdiction: 'KR',
     domain: 'smpa.police.example.kr',
+    phone: '+82200000112',
     officer: 'Kim Ji-ho (김지호)',
   },
   {
     name: 'Federal Bureau of Investigation, Example Field Office (demo)',
     jurisdiction: 'US',
     domain: 'fieldoffice.fbi.example.gov',
+    phone: '+12025550142',
     officer: 'Alex Morgan',
   },
 ] as const;
@@ -82,6 +84,9 @@ export async function seedDemoAccounts(deps: SeedDemoDeps): Promise<DemoLogin[] 
         jurisdiction: agency.jurisdiction,
         emailDomains: [agency.domain],
         verificationStatus: 'verified',
+        // Fictional numbers: a real directory takes them from the agency's official site or a government listing.
+        verificationPhone: agency.phone,
+        verificationPhoneSource: 'Demo directory (fictional number)',
       });
       hashed.push({
         organisationId: organisation.id,

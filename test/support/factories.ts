@@ -21,6 +21,8 @@ export interface World {
   readonly agencyAdminA: Actor;
   readonly reviewer: Actor;
   readonly counsel: Actor;
+  /** A second counsel, for the two-person rules. */
+  readonly counsel2: Actor;
   readonly admin: Actor;
   readonly auditor: Actor;
 }
@@ -49,7 +51,7 @@ export async function buildWorld(context: AppContext): Promise<World> {
         verificationStatus: 'verified',
       }),
     ));
-  const agency = (name: string, jurisdiction: string) =>
+  const agency = (name: string, jurisdiction: string, verificationPhone: string | null) =>
     context.store.transaction((r) =>
       r.organisations.insert({
         kind: 'agency',
@@ -57,10 +59,13 @@ export async function buildWorld(context: AppContext): Promise<World> {
         jurisdiction,
         emailDomains: [`${unique()}.example.test`],
         verificationStatus: 'verified',
+        verificationPhone,
+        verificationPhoneSource: verificationPhone ? 'Test directory' : null,
       }),
     );
-  const a = await agency('Agency A', 'KR');
-  const b = await agency('Agency B', 'US');
+  // Agency A has a verification number in the directory; agency B has none yet.
+  const a = await agency('Agency A', 'KR', '+82200000112');
+  const b = await agency('Agency B', 'US', null);
   return {
     platformId: platform.id,
     agencyA: a.id,
@@ -71,6 +76,7 @@ export async function buildWorld(context: AppContext): Promise<World> {
     agencyAdminA: await person(context, a.id, 'agency_admin'),
     reviewer: await person(context, platform.id, 'reviewer'),
     counsel: await person(context, platform.id, 'counsel'),
+    counsel2: await person(context, platform.id, 'counsel'),
     admin: await person(context, platform.id, 'admin'),
     auditor: await person(context, platform.id, 'auditor'),
   };

@@ -1,8 +1,10 @@
 /** The caller's own agency, and the age recipient its packages may be encrypted to. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { encryptionKeyInputSchema } from '../../core/schemas.ts';
+import { AGENCY_STATUSES, directoryEntryInputSchema, encryptionKeyInputSchema } from '../../core/schemas.ts';
+import { getAgency, listAgencies, updateAgency } from '../../services/agency-directory.ts';
 import { getOwnAgency, setAgencyEncryptionKey } from '../../services/agency-encryption-key.ts';
+import type { OrganisationRecord } from '../../core/model.ts';
 import type { AppContext } from '../context.ts';
 import { actor } from '../http.ts';
 import { problemSchema } from '../responses.ts';
@@ -14,20 +16,50 @@ const agencySchema = z.object({
   verificationStatus: z.string(),
   ageRecipient: z.string().nullable().describe('The age X25519 recipient packages are encrypted to on request, or null.'),
 });
+const directoryAgencySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  jurisdiction: z.string().nullable(),
+  emailDomains: z.array(z.string()).readonly(),
+  verificationStatus: z.enum(AGENCY_STATUSES),
+  verificationPhone: z.string().nullable().describe('The number the desk calls to confirm a request (E.164).'),
+  verificationPhoneSource: z.string().nullable().describe('Where that number was taken from.'),
+});
+const directoryEntrySchema = z.object({
+  agency: directoryAgencySchema,
+  history: z
+    .array(z.object({ from: z.string().nullable(), to: z.string(), reason: z.string(), changedBy: z.uuid(), changedAt: z.string() }))
+    .readonly(),
+});
+const idParams = z.object({ id: z.string().max(64).describe('The agency id.') });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 422: problemSchema };
+
+const directoryView = (agency: OrganisationRecord) => ({
+  id: agency.id,
+  name: agency.name,
+  jurisdiction: agency.jurisdiction,
+  emailDomains: agency.emailDomains,
+  verificationStatus: agency.verificationStatus as (typeof AGENCY_STATUSES)[number],
+  verificationPhone: agency.verificationPhone,
+  verificationPhoneSource: agency.verificationPhoneSource,
+});
 
 export const agencyRoutes =
   (context: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/agency',
-      { schema: { tags: ['agency'], summary: "The caller's agency.", response: { 200: agencySchema, ...errors } } },
+      {
+        config: { permission: 'request.read' },
+        schema: { tags: ['agency'], summary: "The caller's agency.", response: { 200: agencySchema, ...errors } },
+      },
       async (request) => getOwnAgency(context, actor(request)),
     );
 
     app.put(
       '/agency/encryption-key',
       {
+        config: { permission: 'agency.encryption_key' },
         schema: {
           tags: ['agency'],
           summary:
@@ -37,5 +69,56 @@ export const agencyRoutes =
         },
       },
       async (request) => setAgencyEncryptionKey(context, actor(request), request.body),
+    );
+
+    app.get(
+      '/agencies',
+      {
+        config: { permission: 'agency.read' },
+        schema: {
+          tags: ['directory'],
+          summary: 'Desk: the agency directory.',
+          response: { 200: z.object({ items: z.array(directoryAgencySchema) }), ...errors },
+        },
+      },
+      async (request) => ({ items: (await listAgencies(context, actor(request))).map(directoryView) }),
+    );
+
+    app.get(
+      '/agencies/:id',
+      {
+        config: { permission: 'agency.read' },
+        schema: {
+          tags: ['directory'],
+          summary: "Desk: one agency's directory entry and the history of its status.",
+          params: idParams,
+          response: { 200: directoryEntrySchema, ...errors },
+        },
+      },
+      async (request) => {
+        const entry = await getAgency(context, actor(request), { id: request.params.id });
+        return { agency: directoryView(entry.agency), history: entry.history };
+      },
+    );
+
+    app.patch(
+      '/agencies/:id',
+      {
+        config: { permission: 'agency.manage' },
+        schema: {
+          tags: ['directory'],
+          summary:
+            "Admin: change an agency's directory entry — jurisdiction, official email domains, verification phone number with its source, status with a reason. Suspending or blocklisting shuts its people out at once.",
+          params: idParams,
+          body: directoryEntryInputSchema,
+          response: { 200: directoryEntrySchema, ...errors },
+        },
+      },
+      async (request) => {
+        const entry = await updateAgency(context, actor(request), { id: request.params.id, body: request.body });
+        // Sessions and tokens of a suspended agency stop working now, not when the cache expires.
+        app.actors.clear();
+        return { agency: directoryView(entry.agency), history: entry.history };
+      },
     );
   };

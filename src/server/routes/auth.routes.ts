@@ -56,32 +56,41 @@ export const authRoutes =
       },
     );
 
-    app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session.' } }, async (request, reply) => {
-      const token = request.cookies[SESSION_COOKIE];
-      if (token) {
-        await logout(deps, actor(request), { token });
-        app.actors.drop(`session:${token}`);
-      }
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.code(204).send();
-    });
+    app.post(
+      '/auth/logout',
+      { config: { permission: 'signed_in' }, schema: { tags: ['auth'], summary: 'End this session.' } },
+      async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE];
+        if (token) {
+          await logout(deps, actor(request), { token });
+          app.actors.drop(`session:${token}`);
+        }
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.code(204).send();
+      },
+    );
 
-    app.get('/me', { schema: { tags: ['auth'], summary: 'Who is logged in.', response: { 200: userSchema } } }, async (request) => {
-      const current = actor(request);
-      const user = await context.store.read.users.findActive(current.userId);
-      if (!user) throw new Error('authenticated user vanished');
-      return {
-        id: user.id,
-        email: user.email,
-        displayName: user.displayName,
-        roles: [...user.roles],
-        organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
-      };
-    });
+    app.get(
+      '/me',
+      { config: { permission: 'signed_in' }, schema: { tags: ['auth'], summary: 'Who is logged in.', response: { 200: userSchema } } },
+      async (request) => {
+        const current = actor(request);
+        const user = await context.store.read.users.findActive(current.userId);
+        if (!user) throw new Error('authenticated user vanished');
+        return {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          roles: [...user.roles],
+          organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
+        };
+      },
+    );
 
     app.post(
       '/tokens',
       {
+        config: { permission: 'token.create' },
         schema: {
           tags: ['auth'],
           summary: 'Issue a bearer token for an agency system; the token is shown once.',

@@ -15,6 +15,7 @@ export const documentRoutes =
     app.post(
       '/documents',
       {
+        config: { permission: 'document.upload' },
         schema: {
           tags: ['documents'],
           summary: 'Upload a legal process document (PDF or image) as multipart/form-data field `file`. Returns its id and SHA-256.',
@@ -34,7 +35,10 @@ export const documentRoutes =
 
     app.get(
       '/documents/:id',
-      { schema: { tags: ['documents'], summary: 'Download a document.', params: z.object({ id: z.string().max(64) }) } },
+      {
+        config: { permission: 'document.read' },
+        schema: { tags: ['documents'], summary: 'Download a document.', params: z.object({ id: z.string().max(64) }) },
+      },
       async (request, reply) => {
         const { document, content } = await readDocument(context, actor(request), { id: request.params.id });
         reply.type(document.mediaType);

@@ -63,6 +63,7 @@ export const requestRoutes =
     app.post(
       '/requests',
       {
+        config: { permission: 'request.submit' },
         schema: {
           tags: ['requests'],
           summary:
@@ -90,6 +91,7 @@ export const requestRoutes =
     app.get(
       '/requests',
       {
+        config: { permission: 'request.read' },
         schema: {
           tags: ['requests'],
           summary: 'List requests, newest first: an agency sees its own, the desk sees the queue.',
@@ -103,6 +105,7 @@ export const requestRoutes =
     app.get(
       '/requests/:reference',
       {
+        config: { permission: 'request.read' },
         schema: {
           tags: ['requests'],
           summary: 'Read a request with its targets, documents, thread, decisions and timeline.',
@@ -120,6 +123,7 @@ export const requestRoutes =
     app.get(
       '/requests/:reference/status',
       {
+        config: { permission: 'request.read' },
         schema: {
           tags: ['requests'],
           summary: 'Where a request stands: its state and version, without the rest (for polling).',
@@ -137,6 +141,7 @@ export const requestRoutes =
     app.post(
       '/requests/:reference/messages',
       {
+        config: { permission: 'request.message' },
         schema: {
           tags: ['requests'],
           summary: 'Post a message on the request’s thread.',
@@ -159,6 +164,7 @@ export const requestRoutes =
     app.post(
       '/requests/:reference/notes',
       {
+        config: { permission: 'request.note' },
         schema: {
           tags: ['desk'],
           summary: 'Add a desk-internal note (never shown to the agency).',
@@ -182,37 +188,60 @@ export const requestRoutes =
     const actions = [
       {
         path: 'confirm-requester',
+        permission: 'request.decide',
         summary: 'Desk: confirm the requester of a request held in verification.',
         body: z.strictObject({}).optional(),
         run: confirmRequester,
       },
-      { path: 'ask-info', summary: 'Desk: ask the agency for more information.', body: askInfoInputSchema, run: askForInformation },
+      {
+        path: 'ask-info',
+        permission: 'request.ask_info',
+        summary: 'Desk: ask the agency for more information.',
+        body: askInfoInputSchema,
+        run: askForInformation,
+      },
       {
         path: 'answer',
+        permission: 'request.answer',
         summary: 'Officer: answer the desk’s question; the request returns to review.',
         body: answerInputSchema,
         run: answerRequest,
       },
       {
         path: 'approve',
+        permission: 'request.decide',
         summary: 'Desk: approve, whole or per target and category.',
         body: approveInputSchema.optional(),
         run: approveRequest,
       },
-      { path: 'reject', summary: 'Desk: reject, with reasons.', body: rejectInputSchema, run: rejectRequest },
+      { path: 'reject', permission: 'request.decide', summary: 'Desk: reject, with reasons.', body: rejectInputSchema, run: rejectRequest },
       {
         path: 'produce',
+        permission: 'request.produce',
         summary: 'Counsel: start producing the approved data.',
         body: z.strictObject({}).optional(),
         run: startProduction,
       },
-      { path: 'close', summary: 'Desk: close a finished request.', body: closeInputSchema.optional(), run: closeRequest },
-      { path: 'withdraw', summary: 'Officer: withdraw an open request.', body: withdrawInputSchema.optional(), run: withdrawRequest },
+      {
+        path: 'close',
+        permission: 'request.close',
+        summary: 'Desk: close a finished request.',
+        body: closeInputSchema.optional(),
+        run: closeRequest,
+      },
+      {
+        path: 'withdraw',
+        permission: 'request.withdraw',
+        summary: 'Officer: withdraw an open request.',
+        body: withdrawInputSchema.optional(),
+        run: withdrawRequest,
+      },
     ] as const;
     for (const action of actions) {
       app.post(
         `/requests/:reference/${action.path}`,
         {
+          config: { permission: action.permission },
           schema: {
             tags: ['requests'],
             summary: action.summary,
@@ -236,6 +265,7 @@ export const requestRoutes =
     app.get(
       '/requests/:reference/production',
       {
+        config: { permission: 'request.read' },
         schema: {
           tags: ['productions'],
           summary: 'The production of an approved request: its state, what was found per target and category, and the package hashes.',
@@ -249,6 +279,7 @@ export const requestRoutes =
     app.get(
       '/requests/:reference/findings',
       {
+        config: { permission: 'request.read' },
         schema: {
           tags: ['review'],
           summary:
@@ -266,6 +297,7 @@ export const requestRoutes =
     app.get(
       '/requests/:reference/production/download',
       {
+        config: { permission: 'production.download' },
         schema: {
           tags: ['productions'],
           summary:
@@ -289,7 +321,7 @@ export const requestRoutes =
     );
 
     // Any other action names a transition that does not exist.
-    app.post('/requests/:reference/:action', { schema: { hide: true } }, async () => {
+    app.post('/requests/:reference/:action', { config: { permission: 'signed_in' }, schema: { hide: true } }, async () => {
       throw new WritError('UNKNOWN_TRANSITION', 'No such action on a request.');
     });
   };
