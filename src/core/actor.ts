@@ -57,6 +57,7 @@ export const PERMISSIONS = {
   'agency.manage': ['admin'],
   'agency.read': ['reviewer', 'counsel', 'admin', 'auditor'],
   'request.callback': ['reviewer', 'counsel'],
+  'agency.own': ['officer', 'agency_admin'],
   'agency.encryption_key': ['officer', 'agency_admin'],
   'key.rotate': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -35,7 +35,7 @@ const view = (organisation: AgencyView): AgencyView => ({
 });
 
 export async function getOwnAgency(deps: AgencyKeyDeps, actor: Actor): Promise<AgencyView> {
-  requirePermission(actor, 'request.read');
+  requirePermission(actor, 'agency.own');
   return view(await ownAgency(deps.store.read, actor));
 }
 

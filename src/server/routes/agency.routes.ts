@@ -50,8 +50,8 @@ export const agencyRoutes =
     app.get(
       '/agency',
       {
-        config: { permission: 'request.read' },
-        schema: { tags: ['agency'], summary: "The caller's agency.", response: { 200: agencySchema, ...errors } },
+        config: { permission: 'agency.own' },
+        schema: { tags: ['agency'], summary: 'Officers and agency admins: their own agency.', response: { 200: agencySchema, ...errors } },
       },
       async (request) => getOwnAgency(context, actor(request)),
     );

@@ -1,0 +1,172 @@
+/**
+ * The authorization matrix, generated from the app's route table: every route × every role (and anonymous) × the
+ * caller's own resource, another agency's, and one that does not exist. What each route needs is what it declares
+ * (`config.permission`), judged by the one permission table in core; another agency's resource must answer byte for
+ * byte like a missing one. A route added without a sample below fails this test.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { can, type Actor, type Permission } from '../../src/core/actor.ts';
+import { buildApp, type App, type RouteEntry } from '../../src/server/app.ts';
+import { describeOnEachDatabase } from '../support/databases.ts';
+import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf, type World } from '../support/factories.ts';
+
+type Resource = 'request' | 'document' | 'agency' | 'none';
+interface Sample {
+  readonly resource: Resource;
+  readonly body?: unknown;
+  readonly multipart?: boolean;
+}
+
+/** One entry per route: what it acts on and a valid body, so a refusal can only come from who is asking. */
+const SAMPLES: Readonly<Record<string, Sample>> = {
+  'POST /api/v1/auth/logout': { resource: 'none' },
+  'GET /api/v1/me': { resource: 'none' },
+  'POST /api/v1/tokens': { resource: 'none', body: { name: 'matrix' } },
+  'POST /api/v1/requests': {
+    resource: 'none',
+    body: {
+      kind: 'preservation',
+      jurisdiction: 'KR',
+      legalProcess: { instrumentType: 'preservation_order', documentIds: [] },
+      targets: [{ kind: 'username', value: 'matrix.user' }],
+      categories: ['subscriber'],
+    },
+  },
+  'GET /api/v1/requests': { resource: 'none' },
+  'GET /api/v1/requests/:reference': { resource: 'request' },
+  'GET /api/v1/requests/:reference/status': { resource: 'request' },
+  'POST /api/v1/requests/:reference/messages': { resource: 'request', body: { body: 'A question about the case.' } },
+  'POST /api/v1/requests/:reference/notes': { resource: 'request', body: { body: 'Checked the warrant.' } },
+  'POST /api/v1/requests/:reference/confirm-requester': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/ask-info': { resource: 'request', body: { question: 'Which account exactly?' } },
+  'POST /api/v1/requests/:reference/answer': { resource: 'request', body: { body: 'The first one.' } },
+  'POST /api/v1/requests/:reference/approve': { resource: 'request', body: { reason: 'Within the warrant.' } },
+  'POST /api/v1/requests/:reference/reject': { resource: 'request', body: { reasons: 'Outside the warrant.' } },
+  'POST /api/v1/requests/:reference/produce': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/close': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/withdraw': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/:action': { resource: 'request', body: {} },
+  'GET /api/v1/requests/:reference/production': { resource: 'request' },
+  'GET /api/v1/requests/:reference/findings': { resource: 'request' },
+  'GET /api/v1/requests/:reference/production/download': { resource: 'request' },
+  'POST /api/v1/requests/:reference/callbacks': { resource: 'request', body: { outcome: 'no_answer' } },
+  'GET /api/v1/requests/:reference/callbacks': { resource: 'request' },
+  'POST /api/v1/requests/:reference/follow-up': { resource: 'request', body: {} },
+  'POST /api/v1/documents': { resource: 'none', multipart: true },
+  'GET /api/v1/documents/:id': { resource: 'document' },
+  'GET /api/v1/agency': { resource: 'none' },
+  'PUT /api/v1/agency/encryption-key': { resource: 'none', body: { recipient: null } },
+  'GET /api/v1/agencies': { resource: 'none' },
+  'GET /api/v1/agencies/:id': { resource: 'agency' },
+  'PATCH /api/v1/agencies/:id': { resource: 'agency', body: { jurisdiction: 'KR' } },
+};
+
+const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
+const MISSING = {
+  request: 'WR-2026-999999',
+  document: '00000000-0000-4000-8000-000000000001',
+  agency: '00000000-0000-4000-8000-000000000002',
+};
+
+describeOnEachDatabase('authorization matrix', (db) => {
+  let app: App;
+  let world: World;
+  let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean }>;
+  const own = { request: '', document: '', agency: '' };
+  const other = { request: '', document: '' };
+
+  beforeAll(async () => {
+    const { context } = db();
+    world = await buildWorld(context);
+    app = await buildApp(context);
+    own.request = await submitted(context, world.officerA);
+    own.document = await uploadPdf(context, world.officerA);
+    own.agency = world.agencyA;
+    other.request = await submitted(context, world.officerB);
+    other.document = await uploadPdf(context, world.officerB);
+    principals = [
+      { name: 'anonymous', actor: undefined, agency: false },
+      { name: 'officer', actor: world.officerA, agency: true },
+      { name: 'agency_admin', actor: world.agencyAdminA, agency: true },
+      { name: 'reviewer', actor: world.reviewer, agency: false },
+      { name: 'counsel', actor: world.counsel, agency: false },
+      { name: 'admin', actor: world.admin, agency: false },
+      { name: 'auditor', actor: world.auditor, agency: false },
+    ];
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const key = (route: RouteEntry) => `${route.method} ${route.url}`;
+
+  it('has a sample for every route, and none for a route that is gone', () => {
+    const guarded = app.routeTable.filter((route) => !route.public).map(key);
+    expect(guarded.filter((route) => !(route in SAMPLES))).toEqual([]);
+    expect(Object.keys(SAMPLES).filter((route) => !guarded.includes(route))).toEqual([]);
+    expect(app.routeTable.filter((route) => !route.public && route.permission === undefined)).toEqual([]);
+  });
+
+  it('answers every route × role × own / other / missing resource as the permission table says', async () => {
+    const { context } = db();
+    const call = async (route: RouteEntry, actor: Actor | undefined, id: string | undefined) => {
+      const sample = SAMPLES[key(route)]!;
+      // Logging out ends the session it is sent with: give it one of its own.
+      const headers: Record<string, string> = actor ? { cookie: `writ_session=${await sessionFor(context, actor)}` } : {};
+      const url = route.url.replace(/:(reference|id)/, id ?? '').replace(':action', 'no-such-action');
+      if (sample.multipart) {
+        const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from(String(Math.random()))]));
+        return app.inject({ method: 'POST', url, headers: { ...headers, ...form.headers }, payload: form.payload });
+      }
+      return app.inject({
+        method: route.method as 'GET',
+        url,
+        headers,
+        ...(sample.body !== undefined ? { payload: sample.body as object } : {}),
+      });
+    };
+    const failures: string[] = [];
+    let checked = 0;
+    for (const route of app.routeTable.filter((entry) => !entry.public)) {
+      const sample = SAMPLES[key(route)]!;
+      for (const principal of principals) {
+        const allowed =
+          principal.actor !== undefined && (route.permission === 'signed_in' || can(principal.actor, route.permission as Permission));
+        const cases: Array<['own' | 'other' | 'missing', string | undefined]> =
+          sample.resource === 'none'
+            ? [['own', undefined]]
+            : [
+                ['own', own[sample.resource]],
+                ['missing', MISSING[sample.resource]],
+                ...(sample.resource !== 'agency' && principal.agency ? [['other', other[sample.resource]] as ['other', string]] : []),
+              ];
+        const answers = new Map<string, { status: number; body: string }>();
+        for (const [which, id] of cases) {
+          const response = await call(route, principal.actor, id);
+          answers.set(which, { status: response.statusCode, body: response.body });
+          const where = `${key(route)} as ${principal.name} on ${which}: ${response.statusCode} ${response.body.slice(0, 120)}`;
+          checked += 1;
+          const errorCode = response.statusCode >= 400 ? (response.json<{ code?: string }>().code ?? '') : '';
+          if (!principal.actor) {
+            if (response.statusCode !== 401) failures.push(`expected 401: ${where}`);
+          } else if (!allowed) {
+            if (response.statusCode !== 403 || errorCode !== 'FORBIDDEN') failures.push(`expected 403: ${where}`);
+          } else if (which === 'missing') {
+            if (response.statusCode !== 404) failures.push(`expected 404: ${where}`);
+          } else if (which === 'own') {
+            if ([401, 403].includes(response.statusCode) || NOT_FOUND_CODES.has(errorCode)) failures.push(`expected access: ${where}`);
+          }
+        }
+        const otherAnswer = answers.get('other');
+        const missingAnswer = answers.get('missing');
+        if (allowed && otherAnswer && missingAnswer) {
+          if (otherAnswer.status !== missingAnswer.status || otherAnswer.body !== missingAnswer.body) {
+            failures.push(`another agency's resource answers unlike a missing one: ${key(route)} as ${principal.name}`);
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(250);
+  });
+});
