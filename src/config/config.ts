@@ -41,6 +41,22 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe('How long a login session lasts, in hours.'),
+  WRIT_LOGIN_LOCK_AFTER: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(100)
+    .default(5)
+    .describe(
+      'Failed logins for one email address (whether or not it has an account) after which it is locked: one minute, doubling with each further failure up to an hour. A quiet hour forgets the count.',
+    ),
+  WRIT_LOGIN_NETWORK_LOCK_AFTER: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(10_000)
+    .default(20)
+    .describe('Failed logins from one network address after which it is locked, in the same way.'),
   WRIT_EMERGENCY_FOLLOW_UP_DAYS: z.coerce
     .number()
     .int()
@@ -53,7 +69,9 @@ export const configSchema = z.object({
   WRIT_COOKIE_SECURE: z
     .stringbool()
     .default(false)
-    .describe('Mark the session cookie Secure (set to true whenever Writ is served over HTTPS).'),
+    .describe(
+      'Writ is served over HTTPS: mark the session cookie Secure and send Strict-Transport-Security (one year, subdomains included).',
+    ),
   WRIT_AUTH_CACHE_MS: z.coerce
     .number()
     .int()

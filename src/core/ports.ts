@@ -2,6 +2,7 @@
 import type { Actor } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
 import type { CallbackRecord } from './emergency.ts';
+import type { ThrottleState } from './throttle.ts';
 import type {
   DecisionItem,
   DecisionRecord,
@@ -163,6 +164,10 @@ export interface CredentialRepository {
   insertToken(token: { userId: string; name: string; tokenSha256: string; expiresAt: Date }): Promise<{ id: string }>;
   /** The user behind a live session or token, by the token's hash. */
   findUserBySecret(kind: 'session' | 'token', tokenSha256: string, at: Date): Promise<UserRecord | undefined>;
+  /** Login throttling: the state of each key (absent when it has none). */
+  throttleStates(keys: readonly string[]): Promise<Map<string, ThrottleState>>;
+  setThrottleState(key: string, state: ThrottleState): Promise<void>;
+  clearThrottle(key: string): Promise<void>;
 }
 
 export interface ProductionRepository {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Role } from '../core/actor.ts';
 import type { OrganisationRecord, UserRecord } from '../core/model.ts';
 import type { CredentialRepository, OrganisationRepository, UserRepository } from '../core/ports.ts';
+import type { ThrottleState } from '../core/throttle.ts';
 import type { Database } from './schema.ts';
 
 const ORGANISATION_COLUMNS = [
@@ -234,6 +235,34 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
               .where('api_tokens.expires_at', '>', at)
               .executeTakeFirst();
       return row ? toUser(row) : undefined;
+    },
+    async throttleStates(keys) {
+      const states = new Map<string, ThrottleState>();
+      if (keys.length === 0) return states;
+      const rows = await db
+        .selectFrom('login_throttle')
+        .selectAll()
+        .where('key', 'in', [...keys])
+        .execute();
+      for (const row of rows) {
+        states.set(row.key, {
+          failures: row.failures,
+          lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
+          updatedAt: new Date(row.updated_at),
+        });
+      }
+      return states;
+    },
+    async setThrottleState(key, state) {
+      const values = { failures: state.failures, locked_until: state.lockedUntil, updated_at: state.updatedAt };
+      await db
+        .insertInto('login_throttle')
+        .values({ key, ...values })
+        .onConflict((conflict) => conflict.column('key').doUpdateSet(values))
+        .execute();
+    },
+    async clearThrottle(key) {
+      await db.deleteFrom('login_throttle').where('key', '=', key).execute();
     },
   };
 }

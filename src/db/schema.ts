@@ -138,6 +138,13 @@ export interface CallbacksTable {
   called_at: Timestamp;
 }
 
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: Date | null;
+  updated_at: Date;
+}
+
 export interface DecisionsTable {
   id: Generated<string>;
   request_id: string;
@@ -218,6 +225,7 @@ export interface Database {
   decisions: DecisionsTable;
   organisation_status_changes: OrganisationStatusChangesTable;
   callbacks: CallbacksTable;
+  login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -122,10 +122,16 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'Your role does not allow this.'));
     }
   });
+  // Every answer, errors included: the API serves data, never a page, so nothing may run, frame or be fetched from it.
+  const secure = context.config.WRIT_COOKIE_SECURE;
   app.addHook('onSend', async (_request, reply) => {
+    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    if (secure) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
   });
 
@@ -151,7 +157,11 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       const body = problem(code, detail, extra);
       return reply.code(body.status).type('application/problem+json').send(body);
     };
-    if (isWritError(error)) return send(error.code, error.detail, error.extra);
+    if (isWritError(error)) {
+      const retryAfter = error.extra.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      return send(error.code, error.detail, error.extra);
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map((issue) => ({
         path: `${error.validationContext ?? 'body'}${issue.instancePath.replaceAll('/', '.')}`,

@@ -4,6 +4,7 @@ import { WritError } from '../core/errors.ts';
 import { isShutOut, type UserRecord } from '../core/model.ts';
 import type { Clock, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { loginInputSchema } from '../core/schemas.ts';
+import { afterFailure, secondsLocked } from '../core/throttle.ts';
 import { parseInput } from './common.ts';
 
 export interface LoginDeps {
@@ -12,6 +13,8 @@ export interface LoginDeps {
   readonly secrets: Secrets;
   readonly clock: Clock;
   readonly sessionHours: number;
+  /** Failed logins after which an account (by email) and a network address are locked, for longer each time. */
+  readonly loginLockAfter: { readonly account: number; readonly network: number };
 }
 
 export interface Session {
@@ -31,6 +34,17 @@ const actorFor = (user: UserRecord | undefined, ip: string | undefined): Actor =
 
 export async function login(deps: LoginDeps, input: { body: unknown; ip?: string | undefined }): Promise<Session> {
   const { email, password } = parseInput(loginInputSchema, input.body);
+  // Counted whether or not the account exists, so a lock says nothing about that.
+  const accountKey = `account:${deps.secrets.sha256Hex(email.trim().toLowerCase())}`;
+  const limits = new Map([[accountKey, deps.loginLockAfter.account]]);
+  if (input.ip) limits.set(`ip:${input.ip}`, deps.loginLockAfter.network);
+  const now = deps.clock.now();
+  const states = await deps.store.read.credentials.throttleStates([...limits.keys()]);
+  const wait = Math.max(0, ...[...limits.keys()].map((key) => secondsLocked(states.get(key), now)));
+  if (wait > 0) {
+    await deps.store.read.audit.append(actorFor(undefined, input.ip), { type: 'auth.login_throttled', data: { retryAfterSeconds: wait } });
+    throw new WritError('RATE_LIMITED', 'Too many failed logins; wait before trying again.', { retryAfterSeconds: wait });
+  }
   const user = await deps.store.read.users.findByEmail(email);
   const matches = await deps.hasher.verify(user?.passwordHash ?? null, password);
   const failure = !user
@@ -41,18 +55,23 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
         ? 'wrong_password'
         : undefined;
   if (failure || !user) {
-    await deps.store.read.audit.append(actorFor(user, input.ip), {
-      type: 'auth.login_failed',
-      data: { reason: failure ?? 'unknown_account' },
+    await deps.store.transaction(async (repositories) => {
+      for (const [key, threshold] of limits) {
+        await repositories.credentials.setThrottleState(key, afterFailure(states.get(key), now, threshold));
+      }
+      await repositories.audit.append(actorFor(user, input.ip), {
+        type: 'auth.login_failed',
+        data: { reason: failure ?? 'unknown_account' },
+      });
     });
     throw new WritError('INVALID_CREDENTIALS', 'The email or password is not right.');
   }
   const token = deps.secrets.newToken('writ_s');
-  const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + deps.sessionHours * 3_600_000);
   await deps.store.transaction(async (repositories) => {
     await repositories.credentials.insertSession({ userId: user.id, tokenSha256: deps.secrets.sha256Hex(token), expiresAt });
     await repositories.users.recordLogin(user.id, now);
+    await repositories.credentials.clearThrottle(accountKey);
     await repositories.audit.append(actorFor(user, input.ip), { type: 'auth.login_succeeded', data: {} });
   });
   return { token, expiresAt: expiresAt.toISOString(), user };

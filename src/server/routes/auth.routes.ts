@@ -20,7 +20,11 @@ const userSchema = z.object({
 export const authRoutes =
   (context: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
-    const deps = { ...context, sessionHours: context.config.WRIT_SESSION_HOURS };
+    const deps = {
+      ...context,
+      sessionHours: context.config.WRIT_SESSION_HOURS,
+      loginLockAfter: { account: context.config.WRIT_LOGIN_LOCK_AFTER, network: context.config.WRIT_LOGIN_NETWORK_LOCK_AFTER },
+    };
 
     app.post(
       '/auth/login',

@@ -1,0 +1,109 @@
+/**
+ * Login defences over HTTP: failures lock an email address (known or not, alike) and a network address, with
+ * Retry-After and an audit event; every answer, errors included, carries the security headers.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../../src/core/actor.ts';
+import { addUser } from '../../src/services/add-user.ts';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { describeOnEachDatabase } from '../support/databases.ts';
+import { buildWorld, sessionFor, type World } from '../support/factories.ts';
+
+const PASSWORD = 'correct horse battery staple';
+
+describeOnEachDatabase(
+  'login defences',
+  (db) => {
+    let app: App;
+    let world: World;
+    beforeAll(async () => {
+      world = await buildWorld(db().context);
+      app = await buildApp(db().context);
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    let counter = 0;
+    const newAccount = async () => {
+      const email = `throttle.${Date.now()}.${(counter += 1)}@example.test`;
+      await addUser(db().context, CLI_ACTOR, {
+        organisationId: world.agencyA,
+        email,
+        displayName: 'Throttle Test',
+        roles: ['officer'],
+        password: PASSWORD,
+      });
+      return email;
+    };
+    // Each test logs in from its own address, so the network lock of one does not reach another.
+    const login = (email: string, password: string, ip: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
+
+    it('locks an account after five failures, even against the right password, and an unknown address exactly alike', async () => {
+      const email = await newAccount();
+      const unknown = `nobody.${Date.now()}@example.test`;
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        expect((await login(email, 'wrong password here', '192.0.2.10')).statusCode).toBe(401);
+        expect((await login(unknown, 'wrong password here', '192.0.2.11')).statusCode).toBe(401);
+      }
+      const locked = await login(email, PASSWORD, '192.0.2.10');
+      const lockedUnknown = await login(unknown, PASSWORD, '192.0.2.11');
+      expect(locked.statusCode).toBe(429);
+      expect(locked.headers['retry-after']).toBe('60');
+      expect(locked.json()).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 60 });
+      expect(lockedUnknown.statusCode).toBe(429);
+      expect(lockedUnknown.json()).toEqual(locked.json());
+      const throttled = await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events WHERE type = 'auth.login_throttled'`.execute(
+        db().context.database.db,
+      );
+      expect(Number(throttled.rows[0]?.n)).toBeGreaterThanOrEqual(2);
+    });
+
+    it('forgets the failures of an account that logs in', async () => {
+      const email = await newAccount();
+      for (let attempt = 1; attempt <= 4; attempt += 1) await login(email, 'wrong password here', '192.0.2.20');
+      expect((await login(email, PASSWORD, '192.0.2.20')).statusCode).toBe(200);
+      // From another address: this one's own count (eight here) is not reset by a login.
+      for (let attempt = 1; attempt <= 4; attempt += 1) await login(email, 'wrong password here', '192.0.2.21');
+      expect((await login(email, PASSWORD, '192.0.2.21')).statusCode).toBe(200);
+    });
+
+    it('locks a network address that tries many accounts', async () => {
+      const emails = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => newAccount()));
+      for (const email of emails) expect((await login(email, 'wrong password here', '192.0.2.30')).statusCode).toBe(401);
+      const fresh = await newAccount();
+      expect((await login(fresh, PASSWORD, '192.0.2.30')).statusCode).toBe(429);
+      expect((await login(fresh, PASSWORD, '192.0.2.31')).statusCode).toBe(200);
+    });
+
+    it('sends the security headers on every answer, errors included', async () => {
+      const cookie = `writ_session=${await sessionFor(db().context, world.officerA)}`;
+      const answers = [
+        await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } }),
+        await app.inject({ method: 'GET', url: '/api/v1/me' }),
+        await app.inject({ method: 'GET', url: '/api/v1/requests/WR-2026-999999', headers: { cookie } }),
+        await app.inject({ method: 'GET', url: '/no/such/path' }),
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: '{not json',
+          headers: { 'content-type': 'application/json' },
+        }),
+        await app.inject({ method: 'GET', url: '/healthz' }),
+      ];
+      expect(answers.map((answer) => answer.statusCode)).toEqual([200, 401, 404, 404, 400, 200]);
+      for (const answer of answers) {
+        expect(answer.headers['content-security-policy']).toBe(
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        );
+        expect(answer.headers['x-content-type-options']).toBe('nosniff');
+        expect(answer.headers['x-frame-options']).toBe('DENY');
+        expect(answer.headers['referrer-policy']).toBe('no-referrer');
+        expect(answer.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      }
+    });
+  },
+  { WRIT_LOGIN_NETWORK_LOCK_AFTER: '8', WRIT_COOKIE_SECURE: 'true' },
+);
