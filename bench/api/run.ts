@@ -7,6 +7,7 @@
  *
  * Options (environment): BENCH_SUBMISSIONS (default 3000), BENCH_READ_SECONDS (10), BENCH_CONNECTIONS (10).
  */
+import { totpSecondFactor } from '../../src/auth/totp.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,16 @@ async function main() {
   });
   const cookie = /writ_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')?.[0];
   if (!cookie) throw new Error('login failed');
+  // A new account has no second factor yet: enrol one, as every account must, before anything else.
+  const enrolment = (await (await fetch(`${BASE}/api/v1/auth/mfa/totp`, { method: 'POST', headers: { cookie } })).json()) as {
+    secret: string;
+  };
+  const confirmed = await fetch(`${BASE}/api/v1/auth/mfa/totp/confirm`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ code: totpSecondFactor.code(enrolment.secret, new Date()) }),
+  });
+  if (confirmed.status !== 204) throw new Error(`second factor enrolment failed: ${confirmed.status}`);
   const tokenResponse = await fetch(`${BASE}/api/v1/tokens`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json' },

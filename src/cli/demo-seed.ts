@@ -19,9 +19,13 @@ export async function announceLogins(context: AppContext, logins: readonly DemoL
   const file = path.resolve(context.config.WRIT_DATA_DIR, 'demo-logins.txt');
   const lines = [
     'Demo accounts (shown once; a copy is in ' + file + '):',
-    ...logins.map((login) => `  ${login.role.padEnd(8)} ${login.email.padEnd(42)} ${login.password}   (${login.organisation})`),
+    ...logins.map(
+      (login) => `  ${login.role.padEnd(8)} ${login.email.padEnd(42)} ${login.password}  TOTP ${login.totpSecret}  (${login.organisation})`,
+    ),
     '',
-    `Log in: POST ${url}/api/v1/auth/login with {"email": ..., "password": ...}; the API is described at ${url}/api/openapi.json`,
+    `Log in: POST ${url}/api/v1/auth/login with {"email": ..., "password": ..., "code": ...}, where code is what an`,
+    'authenticator app shows for the TOTP secret (or `npx writ totp <secret>`, or `oathtool --totp -b <secret>`).',
+    `The API is described at ${url}/api/openapi.json`,
   ];
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });

@@ -20,6 +20,7 @@ Commands:
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.
+  totp <secret>         Print the current code for a TOTP secret (the demo accounts' are in data/demo-logins.txt).
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay
                         published, so every package ever signed still verifies).
@@ -39,6 +40,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   agency: async () => (await import('./accounts.command.ts')).agencyCommand,
   verify: async () => (await import('./verify.command.ts')).verifyCommand,
   keys: async () => (await import('./keys.command.ts')).keysCommand,
+  totp: async () => (await import('./totp.command.ts')).totpCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,
   'config-docs': async () => (await import('./admin.command.ts')).configDocsCommand,
 };

@@ -41,6 +41,12 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe('How long a login session lasts, in hours.'),
+  WRIT_REQUIRE_MFA: z
+    .stringbool()
+    .default(true)
+    .describe(
+      'Every account needs a second factor (TOTP): a session opened with a password only may log out, read /me and enrol one, nothing else. Set to false only for a closed test installation.',
+    ),
   WRIT_LOGIN_LOCK_AFTER: z.coerce
     .number()
     .int()

@@ -16,6 +16,8 @@ export interface Actor {
   readonly roles: readonly Role[];
   /** How the actor authenticated; audit events record it. */
   readonly via: 'session' | 'token' | 'cli' | 'system';
+  /** A session opened with both factors (password and a TOTP code). Tokens count as such: only such a session issues them. */
+  readonly mfa?: boolean;
   /** Request metadata for the audit log (never logged elsewhere). */
   readonly ip?: string;
 }

@@ -41,10 +41,17 @@ export type AuditEvent =
   /** A person logged in. */
   | { type: 'auth.login_succeeded'; requestId?: undefined; data: Record<string, never> }
   /** A login failed; the subject is the account if one matched, or none. */
-  | { type: 'auth.login_failed'; requestId?: undefined; data: { reason: 'unknown_account' | 'wrong_password' | 'disabled' } }
+  | {
+      type: 'auth.login_failed';
+      requestId?: undefined;
+      data: { reason: 'unknown_account' | 'wrong_password' | 'disabled' | 'wrong_code' | 'code_reused' };
+    }
   /** A session ended by logout. */
   /** A login refused unchecked because the account or the address is locked after failures. */
   | { type: 'auth.login_throttled'; requestId?: undefined; data: { retryAfterSeconds: number } }
+  | { type: 'auth.totp_enrolment_started'; requestId?: undefined; data: Record<string, never> }
+  | { type: 'auth.totp_confirmation_failed'; requestId?: undefined; data: Record<string, never> }
+  | { type: 'auth.totp_enabled'; requestId?: undefined; data: Record<string, never> }
   | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
   /** An API token was issued (its hash prefix is recorded, never the token). */
   | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }

@@ -132,6 +132,8 @@ export interface UserRecord {
   readonly roles: readonly Role[];
   readonly status: 'active' | 'disabled';
   readonly passwordHash: string | null;
+  /** The TOTP second factor: its secret (pending until confirmed), and the last time step a code was used for. */
+  readonly totp: { readonly secret: string | null; readonly enabled: boolean; readonly lastStep: number | null };
 }
 
 /** Which requests an actor can see. Another agency's request is invisible: it answers as if it did not exist. */

@@ -155,15 +155,22 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findActive(id: string): Promise<UserRecord | undefined>;
   recordLogin(id: string, at: Date): Promise<void>;
+  /** A new TOTP secret, pending until a first code confirms it (replaces any earlier one). */
+  setPendingTotp(id: string, secret: string): Promise<void>;
+  enableTotp(id: string, at: Date): Promise<void>;
+  /** Records that a code of this time step was used; false when it, or a later one, already was (a replay). */
+  useTotpStep(id: string, step: number): Promise<boolean>;
   count(): Promise<number>;
 }
 
 export interface CredentialRepository {
-  insertSession(session: { userId: string; tokenSha256: string; expiresAt: Date }): Promise<void>;
+  insertSession(session: { userId: string; tokenSha256: string; expiresAt: Date; mfa: boolean }): Promise<void>;
+  /** The session was completed with a second factor. */
+  markSessionMfa(tokenSha256: string): Promise<void>;
   revokeSession(tokenSha256: string, at: Date): Promise<void>;
   insertToken(token: { userId: string; name: string; tokenSha256: string; expiresAt: Date }): Promise<{ id: string }>;
   /** The user behind a live session or token, by the token's hash. */
-  findUserBySecret(kind: 'session' | 'token', tokenSha256: string, at: Date): Promise<UserRecord | undefined>;
+  findUserBySecret(kind: 'session' | 'token', tokenSha256: string, at: Date): Promise<(UserRecord & { mfa: boolean }) | undefined>;
   /** Login throttling: the state of each key (absent when it has none). */
   throttleStates(keys: readonly string[]): Promise<Map<string, ThrottleState>>;
   setThrottleState(key: string, state: ThrottleState): Promise<void>;
@@ -229,6 +236,16 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** With no hash, still spends the time of a verification (so an unknown account is not told apart) and answers false. */
   verify(hash: string | null, password: string): Promise<boolean>;
+}
+
+/** A second factor: TOTP secrets and codes. */
+export interface SecondFactor {
+  /** A new secret (base32) and the otpauth:// URI an authenticator app reads from a QR code. */
+  newSecret(label: string): { secret: string; uri: string };
+  /** The time step the code belongs to when it is right at `now` (one step of drift either way), else undefined. */
+  verify(secret: string, code: string, now: Date): number | undefined;
+  /** The code at `now` (for the demo's own accounts and for tests). */
+  code(secret: string, now: Date): string;
 }
 
 export interface Secrets {

@@ -102,7 +102,13 @@ export const listRequestsQuerySchema = z.strictObject({
 });
 export type ListRequestsQuery = z.infer<typeof listRequestsQuerySchema>;
 
-export const loginInputSchema = z.strictObject({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
+export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'the six digits your authenticator app shows');
+export const loginInputSchema = z.strictObject({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+  code: totpCodeSchema.optional().describe('The code from your authenticator app, once you have enrolled one.'),
+});
+export const totpConfirmInputSchema = z.strictObject({ code: totpCodeSchema });
 export const createTokenInputSchema = z.strictObject({ name: text(100), expiresInDays: z.number().int().min(1).max(365).default(90) });
 
 /** An age X25519 recipient as age-keygen prints it: `age1` and 58 bech32 characters. */

@@ -138,6 +138,9 @@ const userColumns = [
   'organisations.kind',
   'organisations.name',
   'organisations.verification_status',
+  'users.totp_secret',
+  'users.totp_enabled_at',
+  'users.totp_last_step',
 ] as const;
 
 function selectUsers(db: Kysely<Database>) {
@@ -156,6 +159,11 @@ const toUser = (row: UserRow): UserRecord => ({
   roles: row.roles as Role[],
   status: row.status as UserRecord['status'],
   passwordHash: row.password_hash,
+  totp: {
+    secret: row.totp_secret,
+    enabled: row.totp_enabled_at !== null,
+    lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+  },
 });
 
 export function userRepository(db: Kysely<Database>): UserRepository {
@@ -186,6 +194,26 @@ export function userRepository(db: Kysely<Database>): UserRepository {
     async recordLogin(id, at) {
       await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute();
     },
+    async setPendingTotp(id, secret) {
+      await db
+        .updateTable('users')
+        .set({ totp_secret: secret, totp_enabled_at: null, totp_last_step: null })
+        .where('id', '=', id)
+        .execute();
+    },
+    async enableTotp(id, at) {
+      await db.updateTable('users').set({ totp_enabled_at: at }).where('id', '=', id).execute();
+    },
+    async useTotpStep(id, step) {
+      // Conditional: of two logins racing with one code, one wins.
+      const result = await db
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', String(step) as never)]))
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
     async count() {
       const row = await db
         .selectFrom('users')
@@ -201,8 +229,11 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
     async insertSession(session) {
       await db
         .insertInto('sessions')
-        .values({ user_id: session.userId, token_sha256: session.tokenSha256, expires_at: session.expiresAt })
+        .values({ user_id: session.userId, token_sha256: session.tokenSha256, expires_at: session.expiresAt, mfa: session.mfa })
         .execute();
+    },
+    async markSessionMfa(tokenSha256) {
+      await db.updateTable('sessions').set({ mfa: true }).where('token_sha256', '=', tokenSha256).execute();
     },
     async revokeSession(tokenSha256, at) {
       await db
@@ -220,21 +251,24 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
         .executeTakeFirstOrThrow();
     },
     async findUserBySecret(kind, tokenSha256, at) {
-      const row =
-        kind === 'session'
-          ? await selectUsers(db)
-              .innerJoin('sessions', 'sessions.user_id', 'users.id')
-              .where('sessions.token_sha256', '=', tokenSha256)
-              .where('sessions.revoked_at', 'is', null)
-              .where('sessions.expires_at', '>', at)
-              .executeTakeFirst()
-          : await selectUsers(db)
-              .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
-              .where('api_tokens.token_sha256', '=', tokenSha256)
-              .where('api_tokens.revoked_at', 'is', null)
-              .where('api_tokens.expires_at', '>', at)
-              .executeTakeFirst();
-      return row ? toUser(row) : undefined;
+      if (kind === 'session') {
+        const row = await selectUsers(db)
+          .innerJoin('sessions', 'sessions.user_id', 'users.id')
+          .select('sessions.mfa')
+          .where('sessions.token_sha256', '=', tokenSha256)
+          .where('sessions.revoked_at', 'is', null)
+          .where('sessions.expires_at', '>', at)
+          .executeTakeFirst();
+        return row ? { ...toUser(row), mfa: row.mfa } : undefined;
+      }
+      // Tokens are issued only from a session with both factors (where a second factor is required).
+      const row = await selectUsers(db)
+        .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+        .where('api_tokens.token_sha256', '=', tokenSha256)
+        .where('api_tokens.revoked_at', 'is', null)
+        .where('api_tokens.expires_at', '>', at)
+        .executeTakeFirst();
+      return row ? { ...toUser(row), mfa: true } : undefined;
     },
     async throttleStates(keys) {
       const states = new Map<string, ThrottleState>();

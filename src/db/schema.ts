@@ -27,6 +27,9 @@ export interface UsersTable {
   status: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
   last_login_at: Date | null;
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  totp_last_step: ColumnType<string | null, number | null | undefined, number | null>;
 }
 
 export interface SessionsTable {
@@ -36,6 +39,7 @@ export interface SessionsTable {
   created_at: Timestamp;
   expires_at: Date;
   revoked_at: Date | null;
+  mfa: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface ApiTokensTable {

@@ -43,6 +43,8 @@ declare module 'fastify' {
      * checks again.
      */
     permission?: Permission | 'signed_in';
+    /** Open to a session without a second factor yet: logging out, who am I, enrolling one. */
+    mfaExempt?: boolean;
   }
 }
 
@@ -53,6 +55,7 @@ export interface RouteEntry {
   readonly url: string;
   readonly public: boolean;
   readonly permission: Permission | 'signed_in' | undefined;
+  readonly mfaExempt: boolean;
 }
 
 export async function buildApp(context: AppContext): Promise<FastifyInstance> {
@@ -88,11 +91,17 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission | 'signed_in' };
+    const config = (route.config ?? {}) as { public?: boolean; permission?: Permission | 'signed_in'; mfaExempt?: boolean };
     if (!config.public && !config.permission) throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      routeTable.push({ method, url: route.url, public: config.public === true, permission: config.permission });
+      routeTable.push({
+        method,
+        url: route.url,
+        public: config.public === true,
+        permission: config.permission,
+        mfaExempt: config.mfaExempt === true,
+      });
     }
   });
 
@@ -117,6 +126,17 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     if (request.routeOptions.url === undefined || config.public) return;
     if (!request.actor) {
       return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
+    }
+    if (context.config.WRIT_REQUIRE_MFA && request.actor.via === 'session' && !request.actor.mfa && !config.mfaExempt) {
+      return reply
+        .code(403)
+        .type('application/problem+json')
+        .send(
+          problem(
+            'MFA_ENROLMENT_REQUIRED',
+            'This account needs a second factor: enrol an authenticator (POST /api/v1/auth/mfa/totp, then /confirm), or log in with its code.',
+          ),
+        );
     }
     if (config.permission !== 'signed_in' && (!config.permission || !can(request.actor, config.permission))) {
       return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'Your role does not allow this.'));

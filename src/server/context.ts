@@ -4,9 +4,10 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
 import { nodeSecrets } from '../auth/node.secrets.ts';
+import { totpSecondFactor } from '../auth/totp.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
-import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
 import { demoConnector } from '../connectors/demo/demo.connector.ts';
 import { mastodonConnector } from '../connectors/mastodon/mastodon.connector.ts';
 import { copyEncoder } from '../connectors/shared/copy.ts';
@@ -30,6 +31,7 @@ export interface AppContext {
   readonly files: FileStore;
   readonly hasher: PasswordHasher;
   readonly secrets: Secrets;
+  readonly secondFactor: SecondFactor;
   readonly clock: Clock;
   readonly log: Logger;
   /** Where the platform's signing keys live (`<data>/keys`). */
@@ -77,6 +79,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     files: directoryFileStore(path.join(config.WRIT_DATA_DIR, 'files')),
     hasher: argon2Hasher(),
     secrets: nodeSecrets,
+    secondFactor: totpSecondFactor,
     clock: systemClock,
     log,
     keysDir,

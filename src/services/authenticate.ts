@@ -27,5 +27,5 @@ export async function authenticate(
   if (input.secret.length < 20 || input.secret.length > 200) return undefined;
   const user = await deps.store.read.credentials.findUserBySecret(input.kind, deps.secrets.sha256Hex(input.secret), deps.clock.now());
   if (!user || user.status !== 'active' || isShutOut(user)) return undefined;
-  return actorOf(user, input.kind, input.ip);
+  return { ...actorOf(user, input.kind, input.ip), mfa: user.mfa };
 }

@@ -2,7 +2,7 @@
 import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import { isShutOut, type UserRecord } from '../core/model.ts';
-import type { Clock, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import type { Clock, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
 import { loginInputSchema } from '../core/schemas.ts';
 import { afterFailure, secondsLocked } from '../core/throttle.ts';
 import { parseInput } from './common.ts';
@@ -15,6 +15,7 @@ export interface LoginDeps {
   readonly sessionHours: number;
   /** Failed logins after which an account (by email) and a network address are locked, for longer each time. */
   readonly loginLockAfter: { readonly account: number; readonly network: number };
+  readonly secondFactor: Pick<SecondFactor, 'verify'>;
 }
 
 export interface Session {
@@ -33,7 +34,7 @@ const actorFor = (user: UserRecord | undefined, ip: string | undefined): Actor =
 });
 
 export async function login(deps: LoginDeps, input: { body: unknown; ip?: string | undefined }): Promise<Session> {
-  const { email, password } = parseInput(loginInputSchema, input.body);
+  const { email, password, code } = parseInput(loginInputSchema, input.body);
   // Counted whether or not the account exists, so a lock says nothing about that.
   const accountKey = `account:${deps.secrets.sha256Hex(email.trim().toLowerCase())}`;
   const limits = new Map([[accountKey, deps.loginLockAfter.account]]);
@@ -47,13 +48,26 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
   }
   const user = await deps.store.read.users.findByEmail(email);
   const matches = await deps.hasher.verify(user?.passwordHash ?? null, password);
-  const failure = !user
+  const passwordFailure = !user
     ? 'unknown_account'
     : user.status !== 'active' || isShutOut(user)
       ? 'disabled'
       : !matches || !user.passwordHash
         ? 'wrong_password'
         : undefined;
+  // The password is right: an account with a second factor needs its code too, each code good once.
+  if (!passwordFailure && user?.totp.enabled && code === undefined) {
+    throw new WritError('MFA_REQUIRED', 'Send the six-digit code from your authenticator app as `code` with your email and password.');
+  }
+  const step =
+    !passwordFailure && user?.totp.enabled && user.totp.secret && code ? deps.secondFactor.verify(user.totp.secret, code, now) : undefined;
+  const failure =
+    passwordFailure ??
+    (user?.totp.enabled && step === undefined
+      ? 'wrong_code'
+      : user?.totp.enabled && step !== undefined && !(await deps.store.read.users.useTotpStep(user.id, step))
+        ? 'code_reused'
+        : undefined);
   if (failure || !user) {
     await deps.store.transaction(async (repositories) => {
       for (const [key, threshold] of limits) {
@@ -64,12 +78,17 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
         data: { reason: failure ?? 'unknown_account' },
       });
     });
-    throw new WritError('INVALID_CREDENTIALS', 'The email or password is not right.');
+    throw new WritError('INVALID_CREDENTIALS', 'The email, password or code is not right.');
   }
   const token = deps.secrets.newToken('writ_s');
   const expiresAt = new Date(now.getTime() + deps.sessionHours * 3_600_000);
   await deps.store.transaction(async (repositories) => {
-    await repositories.credentials.insertSession({ userId: user.id, tokenSha256: deps.secrets.sha256Hex(token), expiresAt });
+    await repositories.credentials.insertSession({
+      userId: user.id,
+      tokenSha256: deps.secrets.sha256Hex(token),
+      expiresAt,
+      mfa: user.totp.enabled,
+    });
     await repositories.users.recordLogin(user.id, now);
     await repositories.credentials.clearThrottle(accountKey);
     await repositories.audit.append(actorFor(user, input.ip), { type: 'auth.login_succeeded', data: {} });

@@ -3,12 +3,14 @@
  * each. Passwords are random and returned once so the caller can show them.
  */
 import { SYSTEM_ACTOR, type Role } from '../core/actor.ts';
-import type { PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
+import type { Clock, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
 
 export interface DemoLogin {
   readonly role: Role;
   readonly email: string;
   readonly password: string;
+  /** The account's TOTP secret (base32): add it to an authenticator app, or print a code with `writ totp <secret>`. */
+  readonly totpSecret: string;
   readonly organisation: string;
 }
 
@@ -16,6 +18,8 @@ export interface SeedDemoDeps {
   readonly store: Transactor<Pick<Repositories, 'organisations' | 'users' | 'audit'>>;
   readonly hasher: PasswordHasher;
   readonly secrets: Pick<Secrets, 'newToken'>;
+  readonly secondFactor: Pick<SecondFactor, 'newSecret'>;
+  readonly clock: Clock;
 }
 
 export const DEMO_PLATFORM_NAME = 'The demo messenger';
@@ -99,8 +103,18 @@ export async function seedDemoAccounts(deps: SeedDemoDeps): Promise<DemoLogin[] 
     }
     for (const user of hashed) {
       const created = await repositories.users.insert({ ...user, passwordHash: await deps.hasher.hash(user.password) });
+      // Every demo account has its second factor already, as every account must.
+      const { secret } = deps.secondFactor.newSecret(user.email);
+      await repositories.users.setPendingTotp(created.id, secret);
+      await repositories.users.enableTotp(created.id, deps.clock.now());
       await repositories.audit.append(SYSTEM_ACTOR, { type: 'user.created', data: { userId: created.id, roles: user.roles } });
-      logins.push({ role: user.roles[0] ?? 'officer', email: user.email, password: user.password, organisation: user.organisation });
+      logins.push({
+        role: user.roles[0] ?? 'officer',
+        email: user.email,
+        password: user.password,
+        totpSecret: secret,
+        organisation: user.organisation,
+      });
     }
     await repositories.audit.append(SYSTEM_ACTOR, { type: 'demo.seeded', data: { accounts: hashed.length } });
   });

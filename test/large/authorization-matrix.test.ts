@@ -2,7 +2,8 @@
  * The authorization matrix, generated from the app's route table: every route × every role (and anonymous) × the
  * caller's own resource, another agency's, and one that does not exist. What each route needs is what it declares
  * (`config.permission`), judged by the one permission table in core; another agency's resource must answer byte for
- * byte like a missing one. A route added without a sample below fails this test.
+ * byte like a missing one; a session opened with a password only reaches nothing but the routes that enrol a second
+ * factor. A route added without a sample below fails this test.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { can, type Actor, type Permission } from '../../src/core/actor.ts';
@@ -21,6 +22,8 @@ interface Sample {
 const SAMPLES: Readonly<Record<string, Sample>> = {
   'POST /api/v1/auth/logout': { resource: 'none' },
   'GET /api/v1/me': { resource: 'none' },
+  'POST /api/v1/auth/mfa/totp': { resource: 'none' },
+  'POST /api/v1/auth/mfa/totp/confirm': { resource: 'none', body: { code: '123456' } },
   'POST /api/v1/tokens': { resource: 'none', body: { name: 'matrix' } },
   'POST /api/v1/requests': {
     resource: 'none',
@@ -71,7 +74,7 @@ const MISSING = {
 describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
-  let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean }>;
+  let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean }>;
   const own = { request: '', document: '', agency: '' };
   const other = { request: '', document: '' };
 
@@ -87,6 +90,7 @@ describeOnEachDatabase('authorization matrix', (db) => {
     principals = [
       { name: 'anonymous', actor: undefined, agency: false },
       { name: 'officer', actor: world.officerA, agency: true },
+      { name: 'officer with a password only', actor: world.officerA2, agency: true, passwordOnly: true },
       { name: 'agency_admin', actor: world.agencyAdminA, agency: true },
       { name: 'reviewer', actor: world.reviewer, agency: false },
       { name: 'counsel', actor: world.counsel, agency: false },
@@ -109,10 +113,10 @@ describeOnEachDatabase('authorization matrix', (db) => {
 
   it('answers every route × role × own / other / missing resource as the permission table says', async () => {
     const { context } = db();
-    const call = async (route: RouteEntry, actor: Actor | undefined, id: string | undefined) => {
+    const call = async (route: RouteEntry, actor: Actor | undefined, id: string | undefined, passwordOnly: boolean) => {
       const sample = SAMPLES[key(route)]!;
       // Logging out ends the session it is sent with: give it one of its own.
-      const headers: Record<string, string> = actor ? { cookie: `writ_session=${await sessionFor(context, actor)}` } : {};
+      const headers: Record<string, string> = actor ? { cookie: `writ_session=${await sessionFor(context, actor, !passwordOnly)}` } : {};
       const url = route.url.replace(/:(reference|id)/, id ?? '').replace(':action', 'no-such-action');
       if (sample.multipart) {
         const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from(String(Math.random()))]));
@@ -130,8 +134,11 @@ describeOnEachDatabase('authorization matrix', (db) => {
     for (const route of app.routeTable.filter((entry) => !entry.public)) {
       const sample = SAMPLES[key(route)]!;
       for (const principal of principals) {
+        const held = principal.passwordOnly === true && !route.mfaExempt;
         const allowed =
-          principal.actor !== undefined && (route.permission === 'signed_in' || can(principal.actor, route.permission as Permission));
+          principal.actor !== undefined &&
+          !held &&
+          (route.permission === 'signed_in' || can(principal.actor, route.permission as Permission));
         const cases: Array<['own' | 'other' | 'missing', string | undefined]> =
           sample.resource === 'none'
             ? [['own', undefined]]
@@ -142,13 +149,16 @@ describeOnEachDatabase('authorization matrix', (db) => {
               ];
         const answers = new Map<string, { status: number; body: string }>();
         for (const [which, id] of cases) {
-          const response = await call(route, principal.actor, id);
+          const response = await call(route, principal.actor, id, principal.passwordOnly === true);
           answers.set(which, { status: response.statusCode, body: response.body });
           const where = `${key(route)} as ${principal.name} on ${which}: ${response.statusCode} ${response.body.slice(0, 120)}`;
           checked += 1;
           const errorCode = response.statusCode >= 400 ? (response.json<{ code?: string }>().code ?? '') : '';
           if (!principal.actor) {
             if (response.statusCode !== 401) failures.push(`expected 401: ${where}`);
+          } else if (held) {
+            if (response.statusCode !== 403 || errorCode !== 'MFA_ENROLMENT_REQUIRED')
+              failures.push(`expected MFA_ENROLMENT_REQUIRED: ${where}`);
           } else if (!allowed) {
             if (response.statusCode !== 403 || errorCode !== 'FORBIDDEN') failures.push(`expected 403: ${where}`);
           } else if (which === 'missing') {

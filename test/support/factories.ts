@@ -127,14 +127,15 @@ export async function submitted(context: AppContext, officer: Actor, overrides: 
   return receipt.trackingNumber;
 }
 
-/** A live session for an actor, as a login would make; returns the cookie value. */
-export async function sessionFor(context: AppContext, actor: Actor): Promise<string> {
+/** A live session for an actor, as a login with both factors would make (or, with `mfa` false, a password only); returns the cookie value. */
+export async function sessionFor(context: AppContext, actor: Actor, mfa = true): Promise<string> {
   const token = context.secrets.newToken('writ_s');
   await context.store.transaction((repositories) =>
     repositories.credentials.insertSession({
       userId: actor.userId,
       tokenSha256: context.secrets.sha256Hex(token),
       expiresAt: new Date(Date.now() + 3_600_000),
+      mfa,
     }),
   );
   return token;

@@ -1,7 +1,8 @@
 /** Login, logout, who am I, and API tokens for agency systems. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createTokenInputSchema, loginInputSchema } from '../../core/schemas.ts';
+import { createTokenInputSchema, loginInputSchema, totpConfirmInputSchema } from '../../core/schemas.ts';
+import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
 import { createApiToken } from '../../services/create-api-token.ts';
 import { login, logout } from '../../services/login.ts';
 import type { AppContext } from '../context.ts';
@@ -34,7 +35,15 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Log in with email and password; sets the session cookie.',
           body: loginInputSchema,
-          response: { 200: z.object({ user: userSchema, expiresAt: z.string() }) },
+          response: {
+            200: z.object({
+              user: userSchema,
+              expiresAt: z.string(),
+              secondFactor: z
+                .enum(['verified', 'not_enrolled'])
+                .describe('not_enrolled: enrol one (POST /api/v1/auth/mfa/totp) before anything else, where a second factor is required.'),
+            }),
+          },
         },
       },
       async (request, reply) => {
@@ -56,13 +65,14 @@ export const authRoutes =
             organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
           },
           expiresAt: session.expiresAt,
+          secondFactor: user.totp.enabled ? ('verified' as const) : ('not_enrolled' as const),
         };
       },
     );
 
     app.post(
       '/auth/logout',
-      { config: { permission: 'signed_in' }, schema: { tags: ['auth'], summary: 'End this session.' } },
+      { config: { permission: 'signed_in', mfaExempt: true }, schema: { tags: ['auth'], summary: 'End this session.' } },
       async (request, reply) => {
         const token = request.cookies[SESSION_COOKIE];
         if (token) {
@@ -76,7 +86,10 @@ export const authRoutes =
 
     app.get(
       '/me',
-      { config: { permission: 'signed_in' }, schema: { tags: ['auth'], summary: 'Who is logged in.', response: { 200: userSchema } } },
+      {
+        config: { permission: 'signed_in', mfaExempt: true },
+        schema: { tags: ['auth'], summary: 'Who is logged in.', response: { 200: userSchema } },
+      },
       async (request) => {
         const current = actor(request);
         const user = await context.store.read.users.findActive(current.userId);
@@ -88,6 +101,38 @@ export const authRoutes =
           roles: [...user.roles],
           organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
         };
+      },
+    );
+
+    app.post(
+      '/auth/mfa/totp',
+      {
+        config: { permission: 'signed_in', mfaExempt: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Start enrolling an authenticator app: returns a TOTP secret and its otpauth:// URI (show it as a QR code). Confirm with a first code.',
+          response: { 200: z.object({ secret: z.string(), uri: z.string() }) },
+        },
+      },
+      async (request) => startTotpEnrolment(context, actor(request)),
+    );
+
+    app.post(
+      '/auth/mfa/totp/confirm',
+      {
+        config: { permission: 'signed_in', mfaExempt: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Confirm the authenticator with the code it shows; this session then counts as opened with both factors.',
+          body: totpConfirmInputSchema,
+        },
+      },
+      async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE] ?? '';
+        await confirmTotpEnrolment(context, actor(request), { body: request.body, sessionToken: token });
+        app.actors.drop(`session:${token}`);
+        return reply.code(204).send();
       },
     );
 
