@@ -49,7 +49,10 @@ async function main() {
   await admin.end();
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'writ-bench-production-'));
-  const context = await createContext(loadConfig({ DATABASE_URL: url, WRIT_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
+  // The benchmark's officer is minutes old: no new-account hold, so the request goes straight to review.
+  const context = await createContext(
+    loadConfig({ DATABASE_URL: url, WRIT_DATA_DIR: dataDir, LOG_LEVEL: 'warn', WRIT_HOLD_NEW_ACCOUNT_DAYS: '0' }),
+  );
   const db = context.database.db;
   await createDemoSchema(db);
   await generateDemoDataset(db, { users: 1000, loginsPerUser: 1, messagesPerUser: 1, seed: 1 });

@@ -12,6 +12,8 @@ import { getFindings } from '../services/review-request.ts';
 import { approveRequest } from '../services/approve-request.ts';
 import { actorOf } from '../services/authenticate.ts';
 import { downloadProduction, getProduction, startProduction } from '../services/production.ts';
+import { getRequest } from '../services/get-request.ts';
+import { confirmRequester } from '../services/verify-request.ts';
 import { submitRequest } from '../services/submit-request.ts';
 import { uploadDocument } from '../services/upload-document.ts';
 import { startJobs, type AppContext } from '../server/context.ts';
@@ -76,10 +78,16 @@ export async function walkthrough(context: AppContext, out: string, port: number
   });
   console.log(`  receipt: ${receipt.trackingNumber}, state ${receipt.state}, payload SHA-256 ${receipt.payloadSha256}`);
 
-  step('Verification runs in the background (the agency is in the verified directory).');
+  step('Verification runs in the background: the agency is verified in the directory, but is the sender as expected?');
   await jobs.drain();
-  const reviewed = await context.store.read.requests.status({ kind: 'desk' }, receipt.trackingNumber);
-  console.log(`  ${receipt.trackingNumber} is now ${reviewed?.state}`);
+  const verified = await getRequest(context, counsel, { reference: receipt.trackingNumber });
+  console.log(`  ${receipt.trackingNumber} is now ${verified.request.state}`);
+  if (verified.request.state === 'verifying') {
+    for (const hold of verified.holds ?? []) console.log(`  held: ${hold.code}: ${hold.detail}`);
+    step('Counsel checks the officer with the agency through its official channel, and confirms the requester.');
+    const confirmed = await confirmRequester(context, counsel, { reference: receipt.trackingNumber });
+    console.log(`  ${receipt.trackingNumber} is now ${confirmed.state}`);
+  }
 
   step('The findings the desk reads before deciding (rules/*.yaml and policy.yaml):');
   const { findings } = await getFindings(context, counsel, { reference: receipt.trackingNumber });

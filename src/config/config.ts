@@ -63,6 +63,22 @@ export const configSchema = z.object({
     .max(10_000)
     .default(20)
     .describe('Failed logins from one network address after which it is locked, in the same way.'),
+  WRIT_HOLD_NEW_ACCOUNT_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .default(7)
+    .describe(
+      'A request from an officer account younger than this many days waits in verification for the desk to confirm the requester (0: never).',
+    ),
+  WRIT_HOLD_BURST_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(20)
+    .describe('More requests than this from one officer within an hour hold each further one for the desk to confirm.'),
   WRIT_EMERGENCY_FOLLOW_UP_DAYS: z.coerce
     .number()
     .int()

@@ -2,6 +2,7 @@
  * The audit event union, typed and versioned. Every event is written in the same transaction as the change it records.
  * `data` never holds passwords, tokens or message bodies; it holds identifiers and hashes.
  */
+import type { HoldReason } from './anomalies.ts';
 import type { RequestEvent } from './transitions.ts';
 import type { RequestState } from './request.ts';
 
@@ -64,6 +65,8 @@ export type AuditEvent =
       requestId?: undefined;
       data: { organisationId: string; fields: readonly string[]; statusFrom?: string; statusTo?: string };
     }
+  /** Verification held the request for the desk to confirm its requester, and why. */
+  | { type: 'request.held'; requestId: string; data: { reasons: readonly HoldReason[] } }
   /** Someone at the desk phoned the agency's directory number about a request. */
   | { type: 'request.callback_recorded'; requestId: string; data: { callbackId: string; outcome: string } }
   /** The legal process an emergency request promised has come. */

@@ -132,6 +132,7 @@ export interface UserRecord {
   readonly roles: readonly Role[];
   readonly status: 'active' | 'disabled';
   readonly passwordHash: string | null;
+  readonly createdAt: string;
   /** The TOTP second factor: its secret (pending until confirmed), and the last time step a code was used for. */
   readonly totp: { readonly secret: string | null; readonly enabled: boolean; readonly lastStep: number | null };
 }

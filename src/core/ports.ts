@@ -46,6 +46,10 @@ export interface RequestRepository {
   targets(requestId: string): Promise<TargetRecord[]>;
   /** Other open requests naming any of these target values (compared in lower case): value → tracking numbers. */
   openRequestsNaming(values: readonly string[], exceptRequestId: string): Promise<Map<string, string[]>>;
+  /** What the officer who sent `request` sent before it: emergency requests ever, and requests in the hour up to it. */
+  officerActivity(
+    request: Pick<RequestRecord, 'id' | 'officerId' | 'receivedAt'>,
+  ): Promise<{ earlierEmergencies: number; requestsInLastHour: number }>;
   /** Records when an emergency request's follow-up legal process is due, or when it came. */
   setFollowUp(requestId: string, followUp: { due?: Date; receivedAt?: Date }): Promise<void>;
 }
@@ -106,6 +110,8 @@ export interface OrganisationRepository {
   findByName(name: string): Promise<OrganisationRecord | undefined>;
   platform(): Promise<OrganisationRecord | undefined>;
   listAgencies(): Promise<OrganisationRecord[]>;
+  /** Every official email domain of every agency in the directory. */
+  directoryDomains(): Promise<string[]>;
   setAgeRecipient(id: string, recipient: string | null): Promise<void>;
   /** Changes the fields given; a phone number always goes with its source. */
   updateDirectoryEntry(

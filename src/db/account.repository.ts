@@ -75,6 +75,10 @@ export function organisationRepository(db: Kysely<Database>): OrganisationReposi
       const row = await select().where('kind', '=', 'platform').executeTakeFirst();
       return row ? toOrganisation(row) : undefined;
     },
+    async directoryDomains() {
+      const rows = await db.selectFrom('organisations').select('email_domains').where('kind', '=', 'agency').execute();
+      return [...new Set(rows.flatMap((row) => row.email_domains))];
+    },
     async listAgencies() {
       const rows = await select().where('kind', '=', 'agency').orderBy('name').orderBy('id').execute();
       return rows.map(toOrganisation);
@@ -141,6 +145,7 @@ const userColumns = [
   'users.totp_secret',
   'users.totp_enabled_at',
   'users.totp_last_step',
+  'users.created_at',
 ] as const;
 
 function selectUsers(db: Kysely<Database>) {
@@ -159,6 +164,7 @@ const toUser = (row: UserRow): UserRecord => ({
   roles: row.roles as Role[],
   status: row.status as UserRecord['status'],
   passwordHash: row.password_hash,
+  createdAt: new Date(row.created_at).toISOString(),
   totp: {
     secret: row.totp_secret,
     enabled: row.totp_enabled_at !== null,

@@ -189,6 +189,28 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       }
       return found;
     },
+    async officerActivity(request) {
+      const at = new Date(request.receivedAt);
+      const row = await db
+        .selectFrom('requests')
+        .select((eb) => [
+          eb.fn
+            .count<string>('id')
+            .filterWhere((inner) =>
+              inner.and([inner('kind', '=', 'emergency'), inner('received_at', '<', at), inner('id', '!=', request.id)]),
+            )
+            .as('emergencies'),
+          eb.fn
+            .count<string>('id')
+            .filterWhere((inner) =>
+              inner.and([inner('received_at', '>', new Date(at.getTime() - 3_600_000)), inner('received_at', '<=', at)]),
+            )
+            .as('recent'),
+        ])
+        .where('officer_id', '=', request.officerId)
+        .executeTakeFirstOrThrow();
+      return { earlierEmergencies: Number(row.emergencies), requestsInLastHour: Number(row.recent) };
+    },
     async setFollowUp(requestId, followUp) {
       await db
         .updateTable('requests')

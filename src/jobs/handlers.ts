@@ -1,10 +1,12 @@
 /** Job handlers by topic. Each is safe to run twice: it checks the request's state before acting. */
 import type { Repositories, Transactor } from '../core/ports.ts';
 import { runProduction, type RunProductionDeps } from '../services/run-production.ts';
-import { verifyRequest } from '../services/verify-request.ts';
+import { verifyRequest, type VerifyRequestDeps } from '../services/verify-request.ts';
 import type { JobHandler } from './job-runner.ts';
 
-export function jobHandlers(deps: RunProductionDeps & { store: Transactor<Repositories> }): Record<string, JobHandler> {
+export function jobHandlers(
+  deps: RunProductionDeps & Pick<VerifyRequestDeps, 'holdLimits'> & { store: Transactor<Repositories> },
+): Record<string, JobHandler> {
   return {
     'request.verify': async (payload) => {
       if (typeof payload.requestId !== 'string') return;

@@ -42,6 +42,8 @@ export interface AppContext {
   readonly review: ReviewRules;
   /** Days after approval by which an emergency request's promised legal process is due. */
   readonly emergencyFollowUpDays: number;
+  /** An officer account younger than this many days, and more requests than this in an hour, hold a request. */
+  readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number };
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     connector: platform.connector,
     review,
     emergencyFollowUpDays: config.WRIT_EMERGENCY_FOLLOW_UP_DAYS,
+    holdLimits: { newAccountDays: config.WRIT_HOLD_NEW_ACCOUNT_DAYS, burstPerHour: config.WRIT_HOLD_BURST_PER_HOUR },
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();

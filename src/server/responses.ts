@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, REQUEST_KINDS, REQUEST_STATES } from '../core/request.ts';
 import { REQUEST_EVENTS } from '../core/transitions.ts';
+import { HOLD_CODES } from '../core/anomalies.ts';
 
 const range = z.object({ from: z.string(), to: z.string() });
 
@@ -102,6 +103,11 @@ export const requestViewSchema = z.object({
     )
     .readonly(),
   notes: z.array(noteSchema).readonly().optional().describe('Desk only.'),
+  holds: z
+    .array(z.object({ code: z.enum(HOLD_CODES), detail: z.string() }))
+    .readonly()
+    .optional()
+    .describe('Desk only: why verification held the request for the desk to confirm its requester.'),
   timeline: z
     .array(
       z.object({

@@ -1,5 +1,6 @@
 /** Reads one request with everything the actor may see of it; desk-internal notes only for the desk. */
 import { can, sideOf, type Actor } from '../core/actor.ts';
+import type { HoldReason } from '../core/anomalies.ts';
 import { WritError } from '../core/errors.ts';
 import { scopeOf } from '../core/model.ts';
 import type {
@@ -23,6 +24,8 @@ export interface RequestView {
   readonly decisions: readonly DecisionRecord[];
   /** Desk only; absent for agencies. */
   readonly notes?: readonly NoteRecord[];
+  /** Desk only: why verification held the request for the desk to confirm its requester (the latest hold). */
+  readonly holds?: readonly HoldReason[];
   readonly timeline: readonly TimelineEntry[];
   /** What this actor can do next. */
   readonly allowedEvents: readonly RequestEvent[];
@@ -45,6 +48,7 @@ export async function getRequest(deps: GetRequestDeps, actor: Actor, input: { re
     ]);
     const isDesk = sideOf(actor) !== 'agency';
     const notes = isDesk && can(actor, 'request.read_notes') ? await repositories.notes.list(request.id) : undefined;
+    const held = isDesk ? timeline.filter((entry) => entry.type === 'request.held').at(-1) : undefined;
     await repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: {} });
     return {
       request,
@@ -53,8 +57,9 @@ export async function getRequest(deps: GetRequestDeps, actor: Actor, input: { re
       messages,
       decisions,
       ...(notes ? { notes } : {}),
-      // Agencies see their request's progress, not who at the desk looked at it.
-      timeline: isDesk ? timeline : timeline.filter((entry) => entry.type !== 'request.viewed'),
+      ...(held ? { holds: held.data.reasons as RequestView['holds'] } : {}),
+      // Agencies see their request's progress, not who at the desk looked at it nor what made verification hold it.
+      timeline: isDesk ? timeline : timeline.filter((entry) => entry.type !== 'request.viewed' && entry.type !== 'request.held'),
       allowedEvents: allowedEvents(request.kind, request.state, sideOf(actor)),
     };
   });

@@ -1,14 +1,20 @@
 /**
- * Verification of a newly received request, run by a job after the submission commits. A request from a verified agency
- * passes into review; anything else waits in `verifying` for the desk to confirm the requester.
+ * Verification of a newly received request, run by a job after the submission commits. A request passes into review
+ * only when nothing about its sender looks wrong (`core/anomalies.ts`): a verified agency, an officer at one of its
+ * official domains, an account not brand new, not a first emergency, no burst, the agency's own jurisdiction.
+ * Otherwise it waits in `verifying`, the reasons recorded, for the desk to confirm the requester.
  */
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
+import { holdReasons } from '../core/anomalies.ts';
 import type { RequestRecord } from '../core/model.ts';
-import type { Repositories, Transactor } from '../core/ports.ts';
+import type { Clock, Repositories, Transactor } from '../core/ports.ts';
 import { applyTransition, changeState, requirePermission, type StateChangeDeps } from './common.ts';
 
 export interface VerifyRequestDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'organisations' | 'audit' | 'outbox'>>;
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'organisations' | 'users' | 'audit' | 'outbox'>>;
+  readonly clock: Clock;
+  /** An officer account younger than this many days, and more requests than this in an hour, hold a request. */
+  readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number };
 }
 
 /** Safe to run twice: a request no longer `received` is left alone. */
@@ -17,8 +23,27 @@ export async function verifyRequest(deps: VerifyRequestDeps, input: { requestId:
     const request = await repositories.requests.find({ kind: 'desk' }, input.requestId);
     if (!request || request.state !== 'received') return undefined;
     const verifying = await applyTransition(repositories, SYSTEM_ACTOR, request, 'begin_verification');
-    const agency = await repositories.organisations.find(request.agencyId);
-    if (agency?.verificationStatus !== 'verified') return verifying;
+    const [agency, officer, activity, directoryDomains] = await Promise.all([
+      repositories.organisations.find(request.agencyId),
+      repositories.users.findActive(request.officerId),
+      repositories.requests.officerActivity(request),
+      repositories.organisations.directoryDomains(),
+    ]);
+    const reasons =
+      agency && officer
+        ? holdReasons({
+            request,
+            agency,
+            directoryDomains,
+            officer: { email: officer.email, createdAt: officer.createdAt, ...activity },
+            now: deps.clock.now(),
+            limits: deps.holdLimits,
+          })
+        : [{ code: 'AGENCY_NOT_VERIFIED' as const, detail: 'The agency or the officer is no longer active.' }];
+    if (reasons.length > 0) {
+      await repositories.audit.append(SYSTEM_ACTOR, { type: 'request.held', requestId: request.id, data: { reasons } });
+      return verifying;
+    }
     return applyTransition(repositories, SYSTEM_ACTOR, verifying, 'pass_verification');
   });
 }

@@ -3,7 +3,7 @@
  * emergency approval walls, and the kill switch — an agency suspended mid-session is answered 401 on its next call.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyRequest } from '../../src/services/verify-request.ts';
+import { confirmRequester, verifyRequest } from '../../src/services/verify-request.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, type World } from '../support/factories.ts';
@@ -52,7 +52,8 @@ describeOnEachDatabase('emergency requests and the directory over HTTP', (db) =>
     expect(response.statusCode).toBe(201);
     const tracking = response.json<{ trackingNumber: string }>().trackingNumber;
     const stored = await db().context.store.read.requests.find({ kind: 'desk' }, tracking);
-    await verifyRequest(db().context, { requestId: stored!.id });
+    const verified = await verifyRequest(db().context, { requestId: stored!.id });
+    if (verified?.state === 'verifying') await confirmRequester(db().context, world.reviewer, { reference: tracking });
     return tracking;
   };
   const post = (who: string, url: string, payload: object) => app.inject({ method: 'POST', url, headers: as[who], payload });

@@ -14,7 +14,7 @@ import { approveRequest } from '../../src/services/approve-request.ts';
 import { authenticate } from '../../src/services/authenticate.ts';
 import { listCallbacks, recordCallback, recordFollowUp } from '../../src/services/callbacks.ts';
 import { startProduction } from '../../src/services/production.ts';
-import { verifyRequest } from '../../src/services/verify-request.ts';
+import { confirmRequester, verifyRequest } from '../../src/services/verify-request.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
 import { buildWorld, sessionFor, submitted, type World } from '../support/factories.ts';
 
@@ -86,7 +86,9 @@ describeOnEachDatabase('emergency requests', (db) => {
     const { context } = db();
     const tracking = await submitted(context, officer, EMERGENCY);
     const request = await context.store.read.requests.find({ kind: 'desk' }, tracking);
-    await verifyRequest(context, { requestId: request!.id });
+    const verified = await verifyRequest(context, { requestId: request!.id });
+    // An officer's first emergency request is held for the desk to confirm the requester.
+    if (verified?.state === 'verifying') await confirmRequester(context, world.reviewer, { reference: tracking });
     return tracking;
   };
 

@@ -49,7 +49,14 @@ export async function openTestContext(
 ): Promise<{ context: AppContext; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'writ-test-'));
   const database = kind === 'postgres' ? await createDatabase() : undefined;
-  const config = loadConfig({ WRIT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(database ? { DATABASE_URL: database.url } : {}), ...env });
+  const config = loadConfig({
+    WRIT_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    // The test world's accounts are minutes old: suites that test the new-account hold set their own value.
+    WRIT_HOLD_NEW_ACCOUNT_DAYS: '0',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
   const context = await createContext(config, { pgliteInMemory: kind === 'pglite', log: createLogger(config) });
   return {
     context,

@@ -27,8 +27,9 @@ export interface World {
   readonly auditor: Actor;
 }
 
-async function person(context: AppContext, organisationId: string, role: Role, passwordHash: string | null = null): Promise<Actor> {
-  const email = `${role}.${unique()}@example.test`;
+async function person(context: AppContext, organisationId: string, role: Role, domain = 'example.test'): Promise<Actor> {
+  const email = `${role}.${unique()}@${domain}`;
+  const passwordHash = null;
   await context.store.transaction((repositories) =>
     repositories.users.insert({ organisationId, email, displayName: `${role} ${unique()}`, roles: [role], passwordHash }),
   );
@@ -70,10 +71,11 @@ export async function buildWorld(context: AppContext): Promise<World> {
     platformId: platform.id,
     agencyA: a.id,
     agencyB: b.id,
-    officerA: await person(context, a.id, 'officer'),
-    officerA2: await person(context, a.id, 'officer'),
-    officerB: await person(context, b.id, 'officer'),
-    agencyAdminA: await person(context, a.id, 'agency_admin'),
+    // Agency people have addresses at their agency's official domain, as verification expects.
+    officerA: await person(context, a.id, 'officer', a.emailDomains[0]),
+    officerA2: await person(context, a.id, 'officer', a.emailDomains[0]),
+    officerB: await person(context, b.id, 'officer', b.emailDomains[0]),
+    agencyAdminA: await person(context, a.id, 'agency_admin', a.emailDomains[0]),
     reviewer: await person(context, platform.id, 'reviewer'),
     counsel: await person(context, platform.id, 'counsel'),
     counsel2: await person(context, platform.id, 'counsel'),
