@@ -190,26 +190,14 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       return found;
     },
     async officerActivity(request) {
-      const at = new Date(request.receivedAt);
-      const row = await db
-        .selectFrom('requests')
-        .select((eb) => [
-          eb.fn
-            .count<string>('id')
-            .filterWhere((inner) =>
-              inner.and([inner('kind', '=', 'emergency'), inner('received_at', '<', at), inner('id', '!=', request.id)]),
-            )
-            .as('emergencies'),
-          eb.fn
-            .count<string>('id')
-            .filterWhere((inner) =>
-              inner.and([inner('received_at', '>', new Date(at.getTime() - 3_600_000)), inner('received_at', '<=', at)]),
-            )
-            .as('recent'),
-        ])
-        .where('officer_id', '=', request.officerId)
-        .executeTakeFirstOrThrow();
-      return { earlierEmergencies: Number(row.emergencies), requestsInLastHour: Number(row.recent) };
+      // Anchored on the stored instant (microseconds), not the millisecond one in the record.
+      const { rows } = await sql<{ emergencies: string; recent: string }>`
+        SELECT count(*) FILTER (WHERE r.kind = 'emergency' AND r.received_at < anchor.at AND r.id <> ${request.id})::text AS emergencies,
+               count(*) FILTER (WHERE r.received_at > anchor.at - interval '1 hour' AND r.received_at <= anchor.at)::text AS recent
+        FROM requests r, (SELECT received_at AS at FROM requests WHERE id = ${request.id}) AS anchor
+        WHERE r.officer_id = ${request.officerId}
+      `.execute(db);
+      return { earlierEmergencies: Number(rows[0]?.emergencies ?? 0), requestsInLastHour: Number(rows[0]?.recent ?? 0) };
     },
     async setFollowUp(requestId, followUp) {
       await db

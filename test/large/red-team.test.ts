@@ -1,0 +1,419 @@
+/**
+ * The red team: forged and suspicious requests, each of which must end held for the desk or refused — and, at the
+ * end, not one byte released: no production and no download for any request this suite made. Spoofed and lookalike
+ * domains, new and bursting accounts, forged emergencies, hijacked officer accounts, suspended agencies, replayed
+ * credentials, and guessing at another agency's tracking numbers.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLI_ACTOR, type Actor } from '../../src/core/actor.ts';
+import type { HoldCode } from '../../src/core/anomalies.ts';
+import { WritError } from '../../src/core/errors.ts';
+import { addUser } from '../../src/services/add-user.ts';
+import { updateAgency } from '../../src/services/agency-directory.ts';
+import { approveRequest } from '../../src/services/approve-request.ts';
+import { actorOf } from '../../src/services/authenticate.ts';
+import { recordCallback } from '../../src/services/callbacks.ts';
+import { createApiToken } from '../../src/services/create-api-token.ts';
+import { getRequest } from '../../src/services/get-request.ts';
+import { startProduction } from '../../src/services/production.ts';
+import { confirmRequester, verifyRequest } from '../../src/services/verify-request.ts';
+import { buildApp, type App } from '../../src/server/app.ts';
+import { describeOnEachDatabase } from '../support/databases.ts';
+import {
+  buildWorld,
+  multipartBody,
+  PDF_BYTES,
+  requestPayload,
+  sessionFor,
+  submitted,
+  uploadPdf,
+  type World,
+} from '../support/factories.ts';
+
+const PASSWORD = 'correct horse battery staple';
+const DANGER = { dangerDescription: 'He posted that he will shoot his former partner tonight, with a photo of a gun.', attestation: true };
+const EMERGENCY = {
+  kind: 'emergency' as const,
+  legalProcess: { instrumentType: 'emergency_request' as const, issuingAuthority: 'Seoul Police', documentIds: [] },
+  categories: ['subscriber' as const],
+  emergency: { ...DANGER, attestation: true as const },
+};
+
+const codeOf = async (promise: Promise<unknown>): Promise<string> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof WritError) return error.code;
+    throw error;
+  }
+  return 'OK';
+};
+
+describeOnEachDatabase('red team', (db) => {
+  let app: App;
+  let world: World;
+  let officialDomain: string;
+  const made: string[] = [];
+  const strict = { newAccountDays: 7, burstPerHour: 3 };
+
+  beforeAll(async () => {
+    const { context } = db();
+    world = await buildWorld(context);
+    app = await buildApp(context);
+    // A plain official domain to imitate, beside the generated one the world's officers use.
+    const generated = (await context.store.read.organisations.find(world.agencyA))!.emailDomains;
+    officialDomain = 'police.example.kr';
+    await updateAgency(context, world.admin, { id: world.agencyA, body: { emailDomains: [...generated, officialDomain] } });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  let counter = 0;
+  /** An officer of agency A with an address at `domain`, whose account is `ageDays` old. */
+  const officerAt = async (domain: string, ageDays = 30, organisationId = world.agencyA): Promise<Actor> => {
+    const { context } = db();
+    const email = `officer${(counter += 1)}.${Date.now()}@${domain}`;
+    const { id } = await addUser(context, CLI_ACTOR, {
+      organisationId,
+      email,
+      displayName: 'Officer',
+      roles: ['officer'],
+      password: PASSWORD,
+    });
+    await sql`UPDATE users SET created_at = now() - make_interval(days => ${ageDays}) WHERE id = ${id}`.execute(context.database.db);
+    return actorOf((await context.store.read.users.findActive(id))!, 'session');
+  };
+  const submit = async (officer: Actor, overrides: Parameters<typeof submitted>[2] = {}) => {
+    const tracking = await submitted(db().context, officer, overrides);
+    made.push(tracking);
+    return tracking;
+  };
+  /** Verification as the job runs it, with strict limits; returns the state and the hold codes the desk sees. */
+  const verify = async (tracking: string) => {
+    const { context } = db();
+    const request = await context.store.read.requests.find({ kind: 'desk' }, tracking);
+    await verifyRequest({ ...context, holdLimits: strict }, { requestId: request!.id });
+    const view = await getRequest(context, world.reviewer, { reference: tracking });
+    return { state: view.request.state, holds: (view.holds ?? []).map((hold) => hold.code) };
+  };
+  const expectHeld = async (tracking: string, code: HoldCode) => {
+    const result = await verify(tracking);
+    expect(result.state).toBe('verifying');
+    expect(result.holds).toContain(code);
+    // Nothing can be approved while held (an emergency request is refused even earlier, for want of a callback).
+    const refusal = await codeOf(approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'x' } }));
+    expect(['INVALID_TRANSITION', 'CALLBACK_REQUIRED']).toContain(refusal);
+    expect((await db().context.store.read.requests.find({ kind: 'desk' }, tracking))?.state).toBe('verifying');
+  };
+  /** An emergency request from a seasoned officer of agency A, past verification and into review. */
+  const emergencyInReview = async (officer: Actor = world.officerA) => {
+    const tracking = await submit(officer, EMERGENCY);
+    const { state } = await verify(tracking);
+    if (state === 'verifying') await confirmRequester(db().context, world.reviewer, { reference: tracking });
+    return tracking;
+  };
+  const cookie = async (actor: Actor, mfa = true) => ({ cookie: `writ_session=${await sessionFor(db().context, actor, mfa)}` });
+  const login = (email: string, password: string, extra: Record<string, string> = {}, ip = '203.0.113.9') =>
+    app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password, ...extra }, remoteAddress: ip });
+
+  // Spoofed and lookalike senders: held for the desk, with the reason.
+  it('1. an address at a free-mail domain is held', async () => {
+    await expectHeld(await submit(await officerAt('gmail.com')), 'DOMAIN_NOT_IN_DIRECTORY');
+  });
+  it('2. a digit-for-letter lookalike of the official domain is held', async () => {
+    await expectHeld(await submit(await officerAt(officialDomain.replace(/o/, '0'))), 'LOOKALIKE_DOMAIN');
+  });
+  it('3. an address with a Cyrillic homoglyph in its domain cannot even become an account', async () => {
+    const email = `kim@${officialDomain.replace(/e/, 'е')}`;
+    const added = addUser(db().context, CLI_ACTOR, {
+      organisationId: world.agencyA,
+      email,
+      displayName: 'K',
+      roles: ['officer'],
+      password: PASSWORD,
+    });
+    expect(await codeOf(added)).toBe('VALIDATION_FAILED');
+  });
+  it('4. the official domain used as the prefix of another is held', async () => {
+    await expectHeld(await submit(await officerAt(`${officialDomain}.secure-mail.example.com`)), 'LOOKALIKE_DOMAIN');
+  });
+  it('5. a punycode domain is held', async () => {
+    await expectHeld(await submit(await officerAt('xn--80ak6aa92e.example.test')), 'LOOKALIKE_DOMAIN');
+  });
+  it('6. a domain one letter longer than the official one is held', async () => {
+    await expectHeld(await submit(await officerAt(`x${officialDomain}`)), 'LOOKALIKE_DOMAIN');
+  });
+  it("7. another agency's official domain in this agency's account is held", async () => {
+    const otherDomain = (await db().context.store.read.organisations.find(world.agencyB))!.emailDomains[0]!;
+    await expectHeld(await submit(await officerAt(otherDomain)), 'DOMAIN_NOT_IN_DIRECTORY');
+  });
+
+  // Accounts that behave unlike an established officer.
+  it('8. a request from a day-old account is held', async () => {
+    await expectHeld(await submit(await officerAt(officialDomain, 1)), 'NEW_ACCOUNT');
+  });
+  it("9. an officer's first emergency request is held", async () => {
+    const tracking = await submit(await officerAt(officialDomain), EMERGENCY);
+    await expectHeld(tracking, 'FIRST_EMERGENCY');
+  });
+  it('10. a burst of requests from one officer holds the ones past the limit', async () => {
+    const officer = await officerAt(officialDomain);
+    const numbers = [];
+    for (let index = 0; index < 4; index += 1) numbers.push(await submit(officer));
+    const states = [];
+    for (const tracking of numbers) states.push((await verify(tracking)).state);
+    expect(states.slice(0, 3)).toEqual(['in_review', 'in_review', 'in_review']);
+    await expectHeld(numbers[3]!, 'BURST');
+  });
+  it("11. a request invoking another country's law than the agency's is held", async () => {
+    await expectHeld(await submit(await officerAt(officialDomain), { jurisdiction: 'US' }), 'JURISDICTION_MISMATCH');
+  });
+  it('12. a request from an agency the directory has only pending is held', async () => {
+    const { context } = db();
+    const pending = await context.store.transaction((r) =>
+      r.organisations.insert({
+        kind: 'agency',
+        name: `Pending ${Date.now()}`,
+        jurisdiction: 'KR',
+        emailDomains: ['pending.example.kr'],
+        verificationStatus: 'pending',
+      }),
+    );
+    await expectHeld(await submit(await officerAt('pending.example.kr', 30, pending.id)), 'AGENCY_NOT_VERIFIED');
+  });
+
+  // Forged emergencies: no release without a confirmed call to the directory number and a second person.
+  it('13. an emergency request without the danger facts is refused at the door', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: await cookie(world.officerA),
+      payload: { ...requestPayload({ documentIds: [await uploadPdf(db().context, world.officerA)] }), kind: 'emergency' },
+    });
+    expect(response.statusCode).toBe(400);
+  });
+  it('14. an emergency request with no callback cannot be approved', async () => {
+    const tracking = await emergencyInReview();
+    expect(await codeOf(approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'x' } }))).toBe(
+      'CALLBACK_REQUIRED',
+    );
+  });
+  it('15. an emergency request the agency did not confirm on the phone cannot be approved', async () => {
+    const tracking = await emergencyInReview();
+    await recordCallback(db().context, world.reviewer, { reference: tracking, body: { outcome: 'not_confirmed', note: 'No such case.' } });
+    expect(await codeOf(approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'x' } }))).toBe(
+      'CALLBACK_REQUIRED',
+    );
+  });
+  it('16. an emergency request whose callback went unanswered cannot be approved', async () => {
+    const tracking = await emergencyInReview();
+    await recordCallback(db().context, world.reviewer, { reference: tracking, body: { outcome: 'no_answer' } });
+    expect(await codeOf(approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'x' } }))).toBe(
+      'CALLBACK_REQUIRED',
+    );
+  });
+  it('17. a callback cannot be pointed at a number of the sender’s choosing', async () => {
+    const tracking = await emergencyInReview();
+    const response = await app.inject({
+      method: 'POST',
+      url: `/api/v1/requests/${tracking}/callbacks`,
+      headers: await cookie(world.reviewer),
+      payload: { outcome: 'confirmed', phone: '+15555550123' },
+    });
+    expect(response.statusCode).toBe(400);
+  });
+  it('18. an agency with no verification number in the directory cannot be "confirmed" at all', async () => {
+    const officerB = await officerAt(
+      (await db().context.store.read.organisations.find(world.agencyB))!.emailDomains[0]!,
+      30,
+      world.agencyB,
+    );
+    const tracking = await submit(officerB, { ...EMERGENCY, jurisdiction: 'US' });
+    await confirmRequester(db().context, world.reviewer, { reference: tracking }).catch(() => undefined);
+    expect(await codeOf(recordCallback(db().context, world.reviewer, { reference: tracking, body: { outcome: 'confirmed' } }))).toBe(
+      'DIRECTORY_PHONE_MISSING',
+    );
+  });
+  it('19. the person who made the confirming call cannot also approve', async () => {
+    const tracking = await emergencyInReview();
+    await recordCallback(db().context, world.counsel, { reference: tracking, body: { outcome: 'confirmed' } });
+    expect(await codeOf(approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'x' } }))).toBe(
+      'SECOND_PERSON_REQUIRED',
+    );
+  });
+  it('20. a reviewer cannot approve an emergency request on their own', async () => {
+    const tracking = await emergencyInReview();
+    await recordCallback(db().context, world.counsel, { reference: tracking, body: { outcome: 'confirmed' } });
+    expect(await codeOf(approveRequest(db().context, world.reviewer, { reference: tracking, body: { reason: 'x' } }))).toBe('FORBIDDEN');
+  });
+  it('21. a confirmation withdrawn after approval stops the production', async () => {
+    const tracking = await emergencyInReview();
+    await recordCallback(db().context, world.reviewer, { reference: tracking, body: { outcome: 'confirmed' } });
+    await approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'Danger to life.' } });
+    await recordCallback(db().context, world.reviewer, {
+      reference: tracking,
+      body: { outcome: 'not_confirmed', note: 'The agency disowns it.' },
+    });
+    expect(await codeOf(startProduction(db().context, world.counsel, { reference: tracking }))).toBe('CALLBACK_REQUIRED');
+  });
+
+  // A hijacked real officer account.
+  it('22. a stolen password without the second factor submits nothing', async () => {
+    const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from('22')]));
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: { ...(await cookie(world.officerA, false)), ...form.headers },
+      payload: form.payload,
+    });
+    expect(response.json()).toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+  });
+  it('23. a one-time code seen once cannot be replayed', async () => {
+    const { context } = db();
+    const email = `replay.${Date.now()}@${officialDomain}`;
+    const { id } = await addUser(context, CLI_ACTOR, {
+      organisationId: world.agencyA,
+      email,
+      displayName: 'R',
+      roles: ['officer'],
+      password: PASSWORD,
+    });
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    await context.store.transaction(async (r) => {
+      await r.users.setPendingTotp(id, secret);
+      await r.users.enableTotp(id, new Date());
+    });
+    const code = context.secondFactor.code(secret, new Date());
+    expect((await login(email, PASSWORD, { code }, '203.0.113.23')).statusCode).toBe(200);
+    expect((await login(email, PASSWORD, { code }, '203.0.113.24')).statusCode).toBe(401);
+  });
+  it("24. guessing an officer's password locks the account, against the right password and from another address too", async () => {
+    const email = `guess.${Date.now()}@${officialDomain}`;
+    await addUser(db().context, CLI_ACTOR, {
+      organisationId: world.agencyA,
+      email,
+      displayName: 'G',
+      roles: ['officer'],
+      password: PASSWORD,
+    });
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      expect((await login(email, `password${attempt}`, {}, '203.0.113.24')).statusCode).toBe(401);
+    const locked = await login(email, PASSWORD, {}, '203.0.113.25');
+    expect(locked.statusCode).toBe(429);
+    expect(locked.headers['retry-after']).toBe('60');
+  });
+
+  // Suspended agencies and spent credentials.
+  it("25. suspending an agency ends its officers' sessions and tokens on the next call", async () => {
+    const { context } = db();
+    const fresh = await buildWorld(context);
+    const session = await cookie(fresh.officerA);
+    const token = (await createApiToken(context, { ...fresh.officerA, mfa: true }, { name: 'case system' })).token;
+    await updateAgency(context, fresh.admin, { id: fresh.agencyA, body: { status: 'suspended', reason: 'Compromised mailbox.' } });
+    app.actors.clear();
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: session })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
+      401,
+    );
+  });
+  it('26. a blocklisted agency cannot log in, and the answer is the one for an unknown address', async () => {
+    const { context } = db();
+    const fresh = await buildWorld(context);
+    const email = `blocked.${Date.now()}@${(await context.store.read.organisations.find(fresh.agencyA))!.emailDomains[0]}`;
+    await addUser(context, CLI_ACTOR, { organisationId: fresh.agencyA, email, displayName: 'B', roles: ['officer'], password: PASSWORD });
+    await updateAgency(context, fresh.admin, { id: fresh.agencyA, body: { status: 'blocklisted', reason: 'Fraudulent requests.' } });
+    const blocked = await login(email, PASSWORD, {}, '203.0.113.26');
+    const unknown = await login(`nobody.${Date.now()}@example.test`, PASSWORD, {}, '203.0.113.27');
+    expect(blocked.statusCode).toBe(401);
+    expect(blocked.json()).toEqual(unknown.json());
+  });
+  it('27. a session cookie replayed after logout is refused', async () => {
+    const session = await cookie(world.officerA);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: session })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: session })).statusCode).toBe(401);
+  });
+  it('28. an expired session is refused', async () => {
+    const { context } = db();
+    const token = context.secrets.newToken('writ_s');
+    await context.store.transaction((r) =>
+      r.credentials.insertSession({
+        userId: world.officerA.userId,
+        tokenSha256: context.secrets.sha256Hex(token),
+        expiresAt: new Date(Date.now() - 1000),
+        mfa: true,
+      }),
+    );
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: { cookie: `writ_session=${token}` } })).statusCode).toBe(
+      401,
+    );
+  });
+
+  // Guessing at another agency's requests: every answer is the one for a request that does not exist.
+  it("29-32. another agency's request, document, package and thread answer exactly like missing ones", async () => {
+    const theirs = await submit(world.officerA);
+    const theirDocument = await uploadPdf(db().context, world.officerA);
+    const mine = await cookie(world.officerB);
+    const pairs: Array<[string, string, 'GET' | 'POST', object?]> = [
+      [`/api/v1/requests/${theirs}`, '/api/v1/requests/WR-2026-999998', 'GET'],
+      [`/api/v1/documents/${theirDocument}`, '/api/v1/documents/00000000-0000-4000-8000-00000000abcd', 'GET'],
+      [`/api/v1/requests/${theirs}/production/download`, '/api/v1/requests/WR-2026-999998/production/download', 'GET'],
+      [`/api/v1/requests/${theirs}/messages`, '/api/v1/requests/WR-2026-999998/messages', 'POST', { body: 'Is this yours?' }],
+    ];
+    for (const [other, missing, method, payload] of pairs) {
+      const a = await app.inject({ method, url: other, headers: mine, ...(payload ? { payload } : {}) });
+      const b = await app.inject({ method, url: missing, headers: mine, ...(payload ? { payload } : {}) });
+      expect([other, a.statusCode, a.body]).toEqual([other, 404, b.body]);
+    }
+  });
+
+  // People acting outside their role.
+  it('33. an officer cannot approve their own request', async () => {
+    const tracking = await submit(world.officerA);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${tracking}/approve`,
+          headers: await cookie(world.officerA),
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+  it('34. an officer cannot start a production', async () => {
+    const tracking = await submit(world.officerA);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/requests/${tracking}/produce`,
+          headers: await cookie(world.officerA),
+          payload: {},
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+  it('35. an agency admin cannot verify their own agency or change its number', async () => {
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/agencies/${world.agencyA}`,
+      headers: await cookie(world.agencyAdminA),
+      payload: { verificationPhone: { number: '+82 2-0000-0113', source: 'us' } },
+    });
+    expect(response.statusCode).toBe(403);
+    expect((await db().context.store.read.organisations.find(world.agencyA))?.verificationPhone).toBe('+82200000112');
+  });
+
+  it('released nothing: no production and no download for any request of this suite', async () => {
+    const { context } = db();
+    expect(made.length).toBeGreaterThanOrEqual(25);
+    const rows = await sql<{ productions: string; downloads: string }>`
+      SELECT (SELECT count(*) FROM productions p JOIN requests r ON r.id = p.request_id WHERE r.tracking_number = ANY(${made}))::text AS productions,
+             (SELECT count(*) FROM production_downloads d JOIN productions p ON p.id = d.production_id
+                JOIN requests r ON r.id = p.request_id WHERE r.tracking_number = ANY(${made}))::text AS downloads
+    `.execute(context.database.db);
+    expect(rows.rows[0]).toEqual({ productions: '0', downloads: '0' });
+  });
+});
