@@ -56,6 +56,8 @@ export const PERMISSIONS = {
   'document.read': ['officer', 'agency_admin', 'reviewer', 'counsel', 'admin', 'auditor'],
   'token.create': ['officer', 'agency_admin', 'admin'],
   'user.manage': ['admin'],
+  /** Suspend or reinstate a person: the platform's admins anyone, an agency admin the people of their own agency. */
+  'user.suspend': ['admin', 'agency_admin'],
   'agency.manage': ['admin'],
   'agency.read': ['reviewer', 'counsel', 'admin', 'auditor'],
   'request.callback': ['reviewer', 'counsel'],

@@ -57,6 +57,12 @@ export type AuditEvent =
   /** An API token was issued (its hash prefix is recorded, never the token). */
   | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }
   /** An account was created. */
+  /** A person suspended (every session and token ended) or reinstated. */
+  | {
+      type: 'user.status_changed';
+      requestId?: undefined;
+      data: { userId: string; status: string; reason: string; sessionsEnded: number; tokensEnded: number };
+    }
   | { type: 'user.created'; requestId?: undefined; data: { userId: string; roles: readonly string[] } }
   /** The demo platform and accounts were seeded. */
   | { type: 'agency.encryption_key_set'; requestId?: undefined; data: { organisationId: string; recipient: string | null } }

@@ -161,6 +161,9 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findActive(id: string): Promise<UserRecord | undefined>;
   recordLogin(id: string, at: Date): Promise<void>;
+  /** Any account by id, active or not (undefined when there is none). */
+  find(id: string): Promise<UserRecord | undefined>;
+  setStatus(id: string, status: UserRecord['status']): Promise<void>;
   /** A new TOTP secret, pending until a first code confirms it (replaces any earlier one). */
   setPendingTotp(id: string, secret: string): Promise<void>;
   enableTotp(id: string, at: Date): Promise<void>;
@@ -171,6 +174,8 @@ export interface UserRepository {
 
 export interface CredentialRepository {
   insertSession(session: { userId: string; tokenSha256: string; expiresAt: Date; mfa: boolean }): Promise<void>;
+  /** Ends every session and token of a person at once; returns how many. */
+  revokeAll(userId: string, at: Date): Promise<{ sessions: number; tokens: number }>;
   /** The session was completed with a second factor. */
   markSessionMfa(tokenSha256: string): Promise<void>;
   revokeSession(tokenSha256: string, at: Date): Promise<void>;

@@ -171,3 +171,8 @@ export type CallbackInput = z.infer<typeof callbackInputSchema>;
 export const followUpInputSchema = z.strictObject({
   note: text(5000).optional().describe('Which legal process arrived, and how (a document attached to the request, by post, ...).'),
 });
+
+export const userStatusInputSchema = z.strictObject({
+  status: z.enum(['active', 'disabled']).describe('disabled suspends the person at once: every session and token ends.'),
+  reason: text(2000),
+});

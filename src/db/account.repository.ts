@@ -200,6 +200,14 @@ export function userRepository(db: Kysely<Database>): UserRepository {
     async recordLogin(id, at) {
       await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute();
     },
+    async find(id) {
+      if (!isUuid(id)) return undefined;
+      const row = await selectUsers(db).where('users.id', '=', id).executeTakeFirst();
+      return row ? toUser(row) : undefined;
+    },
+    async setStatus(id, status) {
+      await db.updateTable('users').set({ status }).where('id', '=', id).execute();
+    },
     async setPendingTotp(id, secret) {
       await db
         .updateTable('users')
@@ -237,6 +245,21 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
         .insertInto('sessions')
         .values({ user_id: session.userId, token_sha256: session.tokenSha256, expires_at: session.expiresAt, mfa: session.mfa })
         .execute();
+    },
+    async revokeAll(userId, at) {
+      const sessions = await db
+        .updateTable('sessions')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      const tokens = await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return { sessions: Number(sessions.numUpdatedRows), tokens: Number(tokens.numUpdatedRows) };
     },
     async markSessionMfa(tokenSha256) {
       await db.updateTable('sessions').set({ mfa: true }).where('token_sha256', '=', tokenSha256).execute();

@@ -11,7 +11,7 @@ import { buildApp, type App, type RouteEntry } from '../../src/server/app.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf, type World } from '../support/factories.ts';
 
-type Resource = 'request' | 'document' | 'agency' | 'none';
+type Resource = 'request' | 'document' | 'agency' | 'user' | 'none';
 interface Sample {
   readonly resource: Resource;
   readonly body?: unknown;
@@ -62,6 +62,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/agencies': { resource: 'none' },
   'GET /api/v1/agencies/:id': { resource: 'agency' },
   'PATCH /api/v1/agencies/:id': { resource: 'agency', body: { jurisdiction: 'KR' } },
+  'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
 };
 
 const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
@@ -69,14 +70,15 @@ const MISSING = {
   request: 'WR-2026-999999',
   document: '00000000-0000-4000-8000-000000000001',
   agency: '00000000-0000-4000-8000-000000000002',
+  user: '00000000-0000-4000-8000-000000000003',
 };
 
 describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
   let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean }>;
-  const own = { request: '', document: '', agency: '' };
-  const other = { request: '', document: '' };
+  const own = { request: '', document: '', agency: '', user: '' };
+  const other = { request: '', document: '', user: '' };
 
   beforeAll(async () => {
     const { context } = db();
@@ -85,6 +87,8 @@ describeOnEachDatabase('authorization matrix', (db) => {
     own.request = await submitted(context, world.officerA);
     own.document = await uploadPdf(context, world.officerA);
     own.agency = world.agencyA;
+    own.user = world.officerA.userId;
+    other.user = world.officerB.userId;
     other.request = await submitted(context, world.officerB);
     other.document = await uploadPdf(context, world.officerB);
     principals = [

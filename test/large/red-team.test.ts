@@ -406,6 +406,34 @@ describeOnEachDatabase('red team', (db) => {
     expect((await db().context.store.read.organisations.find(world.agencyA))?.verificationPhone).toBe('+82200000112');
   });
 
+  it('36. an officer their agency admin suspends is shut out at once, session and token alike', async () => {
+    const { context } = db();
+    const officer = await officerAt(officialDomain);
+    const session = await cookie(officer);
+    const token = (await createApiToken(context, { ...officer, mfa: true }, { name: 'case system' })).token;
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: session })).statusCode).toBe(200);
+    const suspended = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${officer.userId}`,
+      headers: await cookie(world.agencyAdminA),
+      payload: { status: 'disabled', reason: 'The officer reported their mailbox compromised.' },
+    });
+    expect(suspended.json()).toMatchObject({ status: 'disabled', sessionsEnded: 1, tokensEnded: 1 });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: session })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
+      401,
+    );
+  });
+  it("37. an agency admin cannot suspend another agency's officer, who answers as nobody", async () => {
+    const headers = await cookie(world.agencyAdminA);
+    const payload = { status: 'disabled', reason: 'x' };
+    const theirs = await app.inject({ method: 'PATCH', url: `/api/v1/users/${world.officerB.userId}`, headers, payload });
+    const nobody = await app.inject({ method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-0000000000ff', headers, payload });
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.body).toBe(nobody.body);
+    expect((await db().context.store.read.users.findActive(world.officerB.userId))?.status).toBe('active');
+  });
+
   it('released nothing: no production and no download for any request of this suite', async () => {
     const { context } = db();
     expect(made.length).toBeGreaterThanOrEqual(25);

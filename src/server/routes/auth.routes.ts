@@ -1,7 +1,8 @@
 /** Login, logout, who am I, and API tokens for agency systems. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createTokenInputSchema, loginInputSchema, totpConfirmInputSchema } from '../../core/schemas.ts';
+import { createTokenInputSchema, loginInputSchema, totpConfirmInputSchema, userStatusInputSchema } from '../../core/schemas.ts';
+import { setUserStatus } from '../../services/suspend-user.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
 import { createApiToken } from '../../services/create-api-token.ts';
 import { login, logout } from '../../services/login.ts';
@@ -133,6 +134,35 @@ export const authRoutes =
         await confirmTotpEnrolment(context, actor(request), { body: request.body, sessionToken: token });
         app.actors.drop(`session:${token}`);
         return reply.code(204).send();
+      },
+    );
+
+    app.patch(
+      '/users/:id',
+      {
+        config: { permission: 'user.suspend' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            "Suspend (status disabled) or reinstate a person, with a reason. Suspension ends every session and token at once. Platform admins: anyone; agency admins: their agency's people.",
+          params: z.object({ id: z.string().max(64) }),
+          body: userStatusInputSchema,
+          response: {
+            200: z.object({
+              id: z.uuid(),
+              email: z.string(),
+              displayName: z.string(),
+              status: z.enum(['active', 'disabled']),
+              sessionsEnded: z.number().int(),
+              tokensEnded: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const changed = await setUserStatus(context, actor(request), { id: request.params.id, body: request.body });
+        app.actors.clear();
+        return changed;
       },
     );
 
