@@ -64,6 +64,7 @@ export const PERMISSIONS = {
   'agency.own': ['officer', 'agency_admin'],
   'agency.encryption_key': ['officer', 'agency_admin'],
   'key.rotate': ['admin'],
+  'audit.security': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -53,6 +53,10 @@ export type AuditEvent =
   | { type: 'auth.totp_enrolment_started'; requestId?: undefined; data: Record<string, never> }
   | { type: 'auth.totp_confirmation_failed'; requestId?: undefined; data: Record<string, never> }
   | { type: 'auth.totp_enabled'; requestId?: undefined; data: Record<string, never> }
+  /** A session or token was presented that is unknown, expired, revoked, or its person or agency shut out. */
+  | { type: 'auth.credential_rejected'; requestId?: undefined; data: { kind: 'session' | 'token' } }
+  /** A signed-in caller was refused a route: their role does not allow it, or their session lacks a second factor. */
+  | { type: 'access.denied'; requestId?: undefined; data: { method: string; route: string; reason: 'permission' | 'second_factor' } }
   | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
   /** An API token was issued (its hash prefix is recorded, never the token). */
   | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }
@@ -81,3 +85,16 @@ export type AuditEvent =
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
 
 export type AuditEventType = AuditEvent['type'];
+
+/** Failed and suspicious attempts: what an auditor reviews (`GET /api/v1/security-events`). */
+export const SECURITY_EVENT_TYPES = [
+  'auth.login_failed',
+  'auth.login_throttled',
+  'auth.credential_rejected',
+  'auth.totp_confirmation_failed',
+  'access.denied',
+  'request.held',
+  'agency.directory_updated',
+  'user.status_changed',
+] as const satisfies ReadonlyArray<AuditEvent['type']>;
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

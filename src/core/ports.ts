@@ -87,6 +87,19 @@ export interface DecisionRepository {
 export interface AuditLog {
   append(actor: Actor, event: AuditEvent): Promise<void>;
   timeline(requestId: string): Promise<TimelineEntry[]>;
+  /** Events of these types, newest first. */
+  list(query: { types: readonly string[]; limit: number; cursor?: string | undefined }): Promise<Page<AuditEntry>>;
+}
+
+export interface AuditEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly actorUserId: string | null;
+  readonly actorOrganisationId: string | null;
+  readonly via: string;
+  readonly requestId: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
 }
 
 export interface Outbox {

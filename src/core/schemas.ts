@@ -4,6 +4,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { SECURITY_EVENT_TYPES } from './audit.ts';
 import { CALLBACK_OUTCOMES } from './emergency.ts';
 import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, ISSUER_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
 
@@ -175,4 +176,10 @@ export const followUpInputSchema = z.strictObject({
 export const userStatusInputSchema = z.strictObject({
   status: z.enum(['active', 'disabled']).describe('disabled suspends the person at once: every session and token ends.'),
   reason: text(2000),
+});
+
+export const securityEventsQuerySchema = z.strictObject({
+  type: z.enum(SECURITY_EVENT_TYPES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
 });

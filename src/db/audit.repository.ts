@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely';
 import { sideOf } from '../core/actor.ts';
 import { AUDIT_EVENT_VERSION } from '../core/audit.ts';
 import type { TimelineEntry } from '../core/model.ts';
-import type { AuditLog, IdempotencyStore, Outbox } from '../core/ports.ts';
+import { WritError } from '../core/errors.ts';
+import { decodeCursor, encodeCursor } from '../core/pagination.ts';
+import type { AuditEntry, AuditLog, IdempotencyStore, Outbox } from '../core/ports.ts';
 import type { Database } from './schema.ts';
 
 export function auditLog(db: Kysely<Database>): AuditLog {
@@ -18,7 +20,12 @@ export function auditLog(db: Kysely<Database>): AuditLog {
           actor_organisation_id: actor.via === 'system' ? null : actor.organisationId,
           via: actor.via,
           request_id: event.requestId ?? null,
-          data: JSON.stringify({ ...event.data, side: sideOf(actor) }),
+          // Where an attempt came from is part of an authentication or access event, for the auditor.
+          data: JSON.stringify({
+            ...event.data,
+            side: sideOf(actor),
+            ...(actor.ip && /^(auth|access)\./.test(event.type) ? { ip: actor.ip } : {}),
+          }),
         })
         .execute();
     },
@@ -33,6 +40,33 @@ export function auditLog(db: Kysely<Database>): AuditLog {
         const { side, ...data } = row.data as Record<string, unknown>;
         return { id: String(row.id), type: row.type, occurredAt: row.occurred_at.toISOString(), side: side as TimelineEntry['side'], data };
       });
+    },
+    async list(query) {
+      let select = db
+        .selectFrom('audit_events')
+        .select(['id', 'type', 'occurred_at', 'actor_user_id', 'actor_organisation_id', 'via', 'request_id', 'data'])
+        .where('type', 'in', [...query.types]);
+      if (query.cursor) {
+        const { id } = decodeCursor(query.cursor);
+        if (!/^\d{1,19}$/.test(id)) throw new WritError('INVALID_CURSOR', 'The cursor is not one this server issued.');
+        select = select.where('id', '<', id);
+      }
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(query.limit + 1)
+        .execute();
+      const items = rows.slice(0, query.limit).map((row): AuditEntry => ({
+        id: String(row.id),
+        type: row.type,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        actorUserId: row.actor_user_id,
+        actorOrganisationId: row.actor_organisation_id,
+        via: row.via,
+        requestId: row.request_id,
+        data: row.data as Record<string, unknown>,
+      }));
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.occurredAt, id: last.id }) : null };
     },
   };
 }

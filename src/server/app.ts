@@ -10,7 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { can, type Actor, type Permission } from '../core/actor.ts';
+import { can, SYSTEM_ACTOR, type Actor, type Permission } from '../core/actor.ts';
 import { isWritError, type ErrorCode } from '../core/errors.ts';
 import { authenticate } from '../services/authenticate.ts';
 import type { AppContext } from './context.ts';
@@ -125,9 +125,22 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     const { config } = request.routeOptions;
     if (request.routeOptions.url === undefined || config.public) return;
     if (!request.actor) {
+      // A credential that was sent but is no good is an attempt the auditor sees; no credential at all is not.
+      if (credential) {
+        await context.store.read.audit.append(
+          { ...SYSTEM_ACTOR, via: credential.kind, ip },
+          { type: 'auth.credential_rejected', data: { kind: credential.kind } },
+        );
+      }
       return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
     }
+    const denied = (reason: 'permission' | 'second_factor') =>
+      context.store.read.audit.append(request.actor!, {
+        type: 'access.denied',
+        data: { method: request.method, route: request.routeOptions.url ?? '', reason },
+      });
     if (context.config.WRIT_REQUIRE_MFA && request.actor.via === 'session' && !request.actor.mfa && !config.mfaExempt) {
+      await denied('second_factor');
       return reply
         .code(403)
         .type('application/problem+json')
@@ -139,6 +152,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         );
     }
     if (config.permission !== 'signed_in' && (!config.permission || !can(request.actor, config.permission))) {
+      await denied('permission');
       return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'Your role does not allow this.'));
     }
   });

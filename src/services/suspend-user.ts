@@ -28,7 +28,8 @@ export async function setUserStatus(
     if (!user || (!platformAdmin && user.organisationId !== actor.organisationId)) throw new WritError('NOT_FOUND', 'No such person.');
     if (user.id === actor.userId) throw new WritError('VALIDATION_FAILED', 'You cannot change your own account this way.');
     await repositories.users.setStatus(user.id, change.status);
-    const ended = change.status === 'disabled' ? await repositories.credentials.revokeAll(user.id, deps.clock.now()) : { sessions: 0, tokens: 0 };
+    const ended =
+      change.status === 'disabled' ? await repositories.credentials.revokeAll(user.id, deps.clock.now()) : { sessions: 0, tokens: 0 };
     await repositories.audit.append(actor, {
       type: 'user.status_changed',
       data: { userId: user.id, status: change.status, reason: change.reason, sessionsEnded: ended.sessions, tokensEnded: ended.tokens },

@@ -62,6 +62,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/agencies': { resource: 'none' },
   'GET /api/v1/agencies/:id': { resource: 'agency' },
   'PATCH /api/v1/agencies/:id': { resource: 'agency', body: { jurisdiction: 'KR' } },
+  'GET /api/v1/security-events': { resource: 'none' },
   'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
 };
 

@@ -434,6 +434,40 @@ describeOnEachDatabase('red team', (db) => {
     expect((await db().context.store.read.users.findActive(world.officerB.userId))?.status).toBe('active');
   });
 
+  it('an auditor sees every kind of failed and suspicious attempt above, newest first, with where it came from', async () => {
+    const auditor = await cookie(world.auditor);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/security-events', headers: await cookie(world.officerA) })).statusCode).toBe(
+      403,
+    );
+    const seen = new Set<string>();
+    let url: string | undefined = '/api/v1/security-events?limit=200';
+    let ids: number[] = [];
+    while (url) {
+      const page: Awaited<ReturnType<App['inject']>> = await app.inject({ method: 'GET', url, headers: auditor });
+      expect(page.statusCode).toBe(200);
+      const body: { items: Array<{ id: string; type: string }>; nextCursor: string | null } = page.json();
+      for (const item of body.items) seen.add(item.type);
+      ids = [...ids, ...body.items.map((item) => Number(item.id))];
+      url = body.nextCursor ? `/api/v1/security-events?limit=200&cursor=${body.nextCursor}` : undefined;
+    }
+    expect([...seen].sort()).toEqual(
+      [
+        'access.denied',
+        'agency.directory_updated',
+        'auth.credential_rejected',
+        'auth.login_failed',
+        'auth.login_throttled',
+        'request.held',
+        'user.status_changed',
+      ].sort(),
+    );
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const failed = await app.inject({ method: 'GET', url: '/api/v1/security-events?type=auth.login_failed', headers: auditor });
+    const items = failed.json<{ items: Array<{ type: string; data: { ip?: string } }> }>().items;
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.type === 'auth.login_failed' && typeof item.data.ip === 'string')).toBe(true);
+  });
+
   it('released nothing: no production and no download for any request of this suite', async () => {
     const { context } = db();
     expect(made.length).toBeGreaterThanOrEqual(25);

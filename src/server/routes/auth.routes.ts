@@ -1,8 +1,15 @@
 /** Login, logout, who am I, and API tokens for agency systems. */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createTokenInputSchema, loginInputSchema, totpConfirmInputSchema, userStatusInputSchema } from '../../core/schemas.ts';
+import {
+  createTokenInputSchema,
+  loginInputSchema,
+  securityEventsQuerySchema,
+  totpConfirmInputSchema,
+  userStatusInputSchema,
+} from '../../core/schemas.ts';
 import { setUserStatus } from '../../services/suspend-user.ts';
+import { listSecurityEvents } from '../../services/security-events.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
 import { createApiToken } from '../../services/create-api-token.ts';
 import { login, logout } from '../../services/login.ts';
@@ -163,6 +170,40 @@ export const authRoutes =
         const changed = await setUserStatus(context, actor(request), { id: request.params.id, body: request.body });
         app.actors.clear();
         return changed;
+      },
+    );
+
+    app.get(
+      '/security-events',
+      {
+        config: { permission: 'audit.security' },
+        schema: {
+          tags: ['audit'],
+          summary:
+            'Auditors and admins: failed and suspicious attempts (failed or throttled logins, rejected credentials, refused routes, held requests, directory and account changes), newest first.',
+          querystring: securityEventsQuerySchema,
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.string(),
+                  type: z.string(),
+                  occurredAt: z.string(),
+                  actorUserId: z.string().nullable(),
+                  actorOrganisationId: z.string().nullable(),
+                  via: z.string(),
+                  requestId: z.string().nullable(),
+                  data: z.record(z.string(), z.unknown()),
+                }),
+              ),
+              nextCursor: z.string().nullable(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const page = await listSecurityEvents(context, actor(request), request.query);
+        return { items: [...page.items], nextCursor: page.nextCursor };
       },
     );
 

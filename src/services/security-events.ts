@@ -1,0 +1,20 @@
+/**
+ * Failed and suspicious attempts, for auditors and admins: failed and throttled logins, rejected credentials, refused
+ * routes, held requests, directory and account status changes. Newest first, with where they came from.
+ */
+import type { Actor } from '../core/actor.ts';
+import { SECURITY_EVENT_TYPES } from '../core/audit.ts';
+import type { Page } from '../core/pagination.ts';
+import type { AuditEntry, Repositories, Transactor } from '../core/ports.ts';
+import { securityEventsQuerySchema } from '../core/schemas.ts';
+import { parseInput, requirePermission } from './common.ts';
+
+export async function listSecurityEvents(
+  deps: { readonly store: Transactor<Pick<Repositories, 'audit'>> },
+  actor: Actor,
+  query: unknown,
+): Promise<Page<AuditEntry>> {
+  requirePermission(actor, 'audit.security');
+  const { type, limit, cursor } = parseInput(securityEventsQuerySchema, query ?? {});
+  return deps.store.read.audit.list({ types: type ? [type] : SECURITY_EVENT_TYPES, limit, cursor });
+}
