@@ -56,7 +56,11 @@ export type AuditEvent =
   /** A session or token was presented that is unknown, expired, revoked, or its person or agency shut out. */
   | { type: 'auth.credential_rejected'; requestId?: undefined; data: { kind: 'session' | 'token' } }
   /** A signed-in caller was refused a route: their role does not allow it, or their session lacks a second factor. */
-  | { type: 'access.denied'; requestId?: undefined; data: { method: string; route: string; reason: 'permission' | 'second_factor' } }
+  | {
+      type: 'access.denied';
+      requestId?: undefined;
+      data: { method: string; route: string; reason: 'permission' | 'second_factor' | 'cross_site' };
+    }
   | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
   /** An API token was issued (its hash prefix is recorded, never the token). */
   | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }

@@ -50,6 +50,14 @@ declare module 'fastify' {
 
 export type App = FastifyInstance;
 
+const hostOf = (origin: string): string | undefined => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+};
+
 export interface RouteEntry {
   readonly method: string;
   readonly url: string;
@@ -134,11 +142,22 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       }
       return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
     }
-    const denied = (reason: 'permission' | 'second_factor') =>
+    const denied = (reason: 'permission' | 'second_factor' | 'cross_site') =>
       context.store.read.audit.append(request.actor!, {
         type: 'access.denied',
         data: { method: request.method, route: request.routeOptions.url ?? '', reason },
       });
+    // A cookie rides along on requests other sites make; a change sent with one must come from this site. (The cookie
+    // is SameSite=Strict as well: this is the second wall.)
+    if (request.actor.via === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      const origin = request.headers.origin;
+      const site = request.headers['sec-fetch-site'];
+      const foreignOrigin = typeof origin === 'string' && origin !== 'null' && hostOf(origin) !== request.headers.host;
+      if (foreignOrigin || origin === 'null' || site === 'cross-site') {
+        await denied('cross_site');
+        return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'A change sent from another site is refused.'));
+      }
+    }
     if (context.config.WRIT_REQUIRE_MFA && request.actor.via === 'session' && !request.actor.mfa && !config.mfaExempt) {
       await denied('second_factor');
       return reply

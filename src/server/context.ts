@@ -5,6 +5,8 @@ import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
 import { nodeSecrets } from '../auth/node.secrets.ts';
 import { totpSecondFactor } from '../auth/totp.ts';
+import { knownPasswords } from '../auth/known-passwords.ts';
+import type { KnownPasswords } from '../core/passwords.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
 import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
@@ -32,6 +34,7 @@ export interface AppContext {
   readonly hasher: PasswordHasher;
   readonly secrets: Secrets;
   readonly secondFactor: SecondFactor;
+  readonly knownPasswords: KnownPasswords;
   readonly clock: Clock;
   readonly log: Logger;
   /** Where the platform's signing keys live (`<data>/keys`). */
@@ -82,6 +85,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     hasher: argon2Hasher(),
     secrets: nodeSecrets,
     secondFactor: totpSecondFactor,
+    knownPasswords,
     clock: systemClock,
     log,
     keysDir,

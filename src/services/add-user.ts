@@ -1,6 +1,7 @@
 /** Creates an account in an organisation (the CLI's `writ user add`, and the demo seed). */
 import { AGENCY_ROLES, DESK_ROLES, ROLES, type Actor, type Role } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
+import { passwordProblem, type KnownPasswords } from '../core/passwords.ts';
 import type { PasswordHasher, Repositories, Transactor } from '../core/ports.ts';
 import { z } from 'zod';
 import { parseInput, requirePermission } from './common.ts';
@@ -8,6 +9,7 @@ import { parseInput, requirePermission } from './common.ts';
 export interface AddUserDeps {
   readonly store: Transactor<Pick<Repositories, 'users' | 'organisations' | 'audit'>>;
   readonly hasher: PasswordHasher;
+  readonly knownPasswords: KnownPasswords;
 }
 
 export const addUserInputSchema = z.strictObject({
@@ -31,6 +33,8 @@ export async function addUser(deps: AddUserDeps, actor: Actor, input: unknown): 
   if (!user.roles.every((role) => allowed.has(role))) {
     throw new WritError('VALIDATION_FAILED', `An ${organisation.kind} account can only have the roles ${[...allowed].join(', ')}.`);
   }
+  const weakness = passwordProblem(user.password, { email: user.email, known: deps.knownPasswords });
+  if (weakness) throw new WritError('VALIDATION_FAILED', weakness, { errors: [{ path: 'password', message: weakness }] });
   if (await deps.store.read.users.findByEmail(user.email)) throw new WritError('USER_EXISTS', 'An account with this email exists.');
   const passwordHash = await deps.hasher.hash(user.password);
   return deps.store.transaction(async (repositories) => {

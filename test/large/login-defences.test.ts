@@ -78,6 +78,44 @@ describeOnEachDatabase(
       expect((await login(fresh, PASSWORD, '192.0.2.31')).statusCode).toBe(200);
     });
 
+    it('refuses a breached password when an account is made, and stores nothing', async () => {
+      const email = `weak.${Date.now()}@example.test`;
+      const attempt = addUser(db().context, CLI_ACTOR, {
+        organisationId: world.agencyA,
+        email,
+        displayName: 'Weak',
+        roles: ['officer'],
+        password: 'Qwerty123456',
+      });
+      await expect(attempt).rejects.toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/breached/) });
+      expect(await db().context.store.read.users.findByEmail(email)).toBeUndefined();
+    });
+
+    it('refuses a change sent with the session cookie from another site, and allows it from this one', async () => {
+      const cookie = `writ_session=${await sessionFor(db().context, world.officerA)}`;
+      const post = (headers: Record<string, string>) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/tokens',
+          headers: { cookie, host: 'writ.example.org', ...headers },
+          payload: { name: 'x' },
+        });
+      expect((await post({ origin: 'https://evil.example.com' })).statusCode).toBe(403);
+      expect((await post({ origin: 'null' })).statusCode).toBe(403);
+      expect((await post({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+      expect((await post({ origin: 'https://writ.example.org' })).statusCode).toBe(201);
+      expect((await post({})).statusCode).toBe(201);
+      // A bearer token is not sent by browsers on their own: no origin rule applies to it.
+      const token = (await post({})).json<{ token: string }>().token;
+      const withToken = await app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: { authorization: `Bearer ${token}`, origin: 'https://elsewhere.example.com' },
+        payload: { name: 'y' },
+      });
+      expect(withToken.statusCode).toBe(201);
+    });
+
     it('sends the security headers on every answer, errors included', async () => {
       const cookie = `writ_session=${await sessionFor(db().context, world.officerA)}`;
       const answers = [
