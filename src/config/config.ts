@@ -41,6 +41,13 @@ export const configSchema = z.object({
     .max(24 * 30)
     .default(12)
     .describe('How long a login session lasts, in hours.'),
+  WRIT_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30)
+    .describe('A login session unused for this many minutes ends (it also ends WRIT_SESSION_HOURS after login).'),
   WRIT_REQUIRE_MFA: z
     .stringbool()
     .default(true)

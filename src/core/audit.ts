@@ -61,6 +61,7 @@ export type AuditEvent =
       requestId?: undefined;
       data: { method: string; route: string; reason: 'permission' | 'second_factor' | 'cross_site' };
     }
+  | { type: 'auth.session_revoked'; requestId?: undefined; data: { sessionId: string } }
   | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
   /** An API token was issued (its hash prefix is recorded, never the token). */
   | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }

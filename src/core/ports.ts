@@ -156,6 +156,15 @@ export interface StatusChangeRecord {
   readonly changedAt: string;
 }
 
+export interface SessionRecord {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
+  readonly mfa: boolean;
+  readonly tokenSha256: string;
+}
+
 export interface CallbackRepository {
   insert(callback: Omit<CallbackRecord, 'id' | 'calledAt'> & { calledAt: Date }): Promise<CallbackRecord>;
   list(requestId: string): Promise<CallbackRecord[]>;
@@ -194,7 +203,22 @@ export interface CredentialRepository {
   revokeSession(tokenSha256: string, at: Date): Promise<void>;
   insertToken(token: { userId: string; name: string; tokenSha256: string; expiresAt: Date }): Promise<{ id: string }>;
   /** The user behind a live session or token, by the token's hash. */
-  findUserBySecret(kind: 'session' | 'token', tokenSha256: string, at: Date): Promise<(UserRecord & { mfa: boolean }) | undefined>;
+  /**
+   * The user behind a live session or token, by the token's hash; a session unused since `idleSince` is not live.
+   * For a session, also its id and when it was last used.
+   */
+  findUserBySecret(
+    kind: 'session' | 'token',
+    tokenSha256: string,
+    at: Date,
+    idleSince?: Date,
+  ): Promise<(UserRecord & { mfa: boolean; session?: { id: string; lastSeenAt: Date } }) | undefined>;
+  /** Records that a session was used at `at`. */
+  touchSession(id: string, at: Date): Promise<void>;
+  /** A person's live sessions, newest first. */
+  listSessions(userId: string, at: Date, idleSince: Date): Promise<SessionRecord[]>;
+  /** Ends one of a person's sessions; false when they have no such live session. */
+  revokeSessionById(userId: string, id: string, at: Date): Promise<boolean>;
   /** Login throttling: the state of each key (absent when it has none). */
   throttleStates(keys: readonly string[]): Promise<Map<string, ThrottleState>>;
   setThrottleState(key: string, state: ThrottleState): Promise<void>;

@@ -261,6 +261,39 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
         .executeTakeFirst();
       return { sessions: Number(sessions.numUpdatedRows), tokens: Number(tokens.numUpdatedRows) };
     },
+    async touchSession(id, at) {
+      await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+    },
+    async listSessions(userId, at, idleSince) {
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'last_seen_at', 'expires_at', 'mfa', 'token_sha256'])
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', at)
+        .where((eb) => eb(eb.fn.coalesce('last_seen_at', 'created_at'), '>', idleSince))
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        createdAt: new Date(row.created_at).toISOString(),
+        lastSeenAt: new Date(row.last_seen_at ?? row.created_at).toISOString(),
+        expiresAt: new Date(row.expires_at).toISOString(),
+        mfa: row.mfa,
+        tokenSha256: row.token_sha256,
+      }));
+    },
+    async revokeSessionById(userId, id, at) {
+      if (!isUuid(id)) return false;
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
     async markSessionMfa(tokenSha256) {
       await db.updateTable('sessions').set({ mfa: true }).where('token_sha256', '=', tokenSha256).execute();
     },
@@ -279,16 +312,21 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
         .returning('id')
         .executeTakeFirstOrThrow();
     },
-    async findUserBySecret(kind, tokenSha256, at) {
+    async findUserBySecret(kind, tokenSha256, at, idleSince) {
       if (kind === 'session') {
-        const row = await selectUsers(db)
+        let query = selectUsers(db)
           .innerJoin('sessions', 'sessions.user_id', 'users.id')
-          .select('sessions.mfa')
+          .select(['sessions.mfa', 'sessions.id as session_id', 'sessions.created_at as session_created_at', 'sessions.last_seen_at'])
           .where('sessions.token_sha256', '=', tokenSha256)
           .where('sessions.revoked_at', 'is', null)
-          .where('sessions.expires_at', '>', at)
-          .executeTakeFirst();
-        return row ? { ...toUser(row), mfa: row.mfa } : undefined;
+          .where('sessions.expires_at', '>', at);
+        if (idleSince) {
+          query = query.where((eb) => eb(eb.fn.coalesce('sessions.last_seen_at', 'sessions.created_at'), '>', idleSince));
+        }
+        const row = await query.executeTakeFirst();
+        if (!row) return undefined;
+        const lastSeenAt = new Date(row.last_seen_at ?? row.session_created_at);
+        return { ...toUser(row), mfa: row.mfa, session: { id: row.session_id, lastSeenAt } };
       }
       // Tokens are issued only from a session with both factors (where a second factor is required).
       const row = await selectUsers(db)

@@ -40,6 +40,7 @@ export interface SessionsTable {
   expires_at: Date;
   revoked_at: Date | null;
   mfa: ColumnType<boolean, boolean | undefined, boolean>;
+  last_seen_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ApiTokensTable {

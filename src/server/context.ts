@@ -35,6 +35,8 @@ export interface AppContext {
   readonly secrets: Secrets;
   readonly secondFactor: SecondFactor;
   readonly knownPasswords: KnownPasswords;
+  /** A session unused for this many minutes ends. */
+  readonly sessionIdleMinutes: number;
   readonly clock: Clock;
   readonly log: Logger;
   /** Where the platform's signing keys live (`<data>/keys`). */
@@ -86,6 +88,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     secrets: nodeSecrets,
     secondFactor: totpSecondFactor,
     knownPasswords,
+    sessionIdleMinutes: config.WRIT_SESSION_IDLE_MINUTES,
     clock: systemClock,
     log,
     keysDir,

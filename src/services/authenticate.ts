@@ -7,6 +7,8 @@ export interface AuthenticateDeps {
   readonly store: Transactor<Pick<Repositories, 'credentials'>>;
   readonly secrets: Pick<Secrets, 'sha256Hex'>;
   readonly clock: Clock;
+  /** A session unused for this many minutes ends. */
+  readonly sessionIdleMinutes: number;
 }
 
 export function actorOf(user: UserRecord, via: Actor['via'], ip?: string): Actor {
@@ -25,7 +27,13 @@ export async function authenticate(
   input: { readonly kind: 'session' | 'token'; readonly secret: string; readonly ip?: string | undefined },
 ): Promise<Actor | undefined> {
   if (input.secret.length < 20 || input.secret.length > 200) return undefined;
-  const user = await deps.store.read.credentials.findUserBySecret(input.kind, deps.secrets.sha256Hex(input.secret), deps.clock.now());
+  const now = deps.clock.now();
+  const idleSince = new Date(now.getTime() - deps.sessionIdleMinutes * 60_000);
+  const user = await deps.store.read.credentials.findUserBySecret(input.kind, deps.secrets.sha256Hex(input.secret), now, idleSince);
   if (!user || user.status !== 'active' || isShutOut(user)) return undefined;
+  // Kept to the minute: one write a minute per busy session, not one per call.
+  if (user.session && now.getTime() - user.session.lastSeenAt.getTime() > 60_000) {
+    await deps.store.read.credentials.touchSession(user.session.id, now);
+  }
   return { ...actorOf(user, input.kind, input.ip), mfa: user.mfa };
 }

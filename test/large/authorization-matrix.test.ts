@@ -11,7 +11,7 @@ import { buildApp, type App, type RouteEntry } from '../../src/server/app.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf, type World } from '../support/factories.ts';
 
-type Resource = 'request' | 'document' | 'agency' | 'user' | 'none';
+type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'none';
 interface Sample {
   readonly resource: Resource;
   readonly body?: unknown;
@@ -63,6 +63,8 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/agencies/:id': { resource: 'agency' },
   'PATCH /api/v1/agencies/:id': { resource: 'agency', body: { jurisdiction: 'KR' } },
   'GET /api/v1/security-events': { resource: 'none' },
+  'GET /api/v1/auth/sessions': { resource: 'none' },
+  'DELETE /api/v1/auth/sessions/:id': { resource: 'session' },
   'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
 };
 
@@ -72,14 +74,15 @@ const MISSING = {
   document: '00000000-0000-4000-8000-000000000001',
   agency: '00000000-0000-4000-8000-000000000002',
   user: '00000000-0000-4000-8000-000000000003',
+  session: '00000000-0000-4000-8000-000000000004',
 };
 
 describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
   let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean }>;
-  const own = { request: '', document: '', agency: '', user: '' };
-  const other = { request: '', document: '', user: '' };
+  const own = { request: '', document: '', agency: '', user: '', session: '' };
+  const other = { request: '', document: '', user: '', session: '' };
 
   beforeAll(async () => {
     const { context } = db();
@@ -90,6 +93,7 @@ describeOnEachDatabase('authorization matrix', (db) => {
     own.agency = world.agencyA;
     own.user = world.officerA.userId;
     other.user = world.officerB.userId;
+    other.session = await sessionIdOf(world.officerB);
     other.request = await submitted(context, world.officerB);
     other.document = await uploadPdf(context, world.officerB);
     principals = [
@@ -108,6 +112,17 @@ describeOnEachDatabase('authorization matrix', (db) => {
   });
 
   const key = (route: RouteEntry) => `${route.method} ${route.url}`;
+  /** The id of a new session of `actor` (sessions are their owner's own resource). */
+  async function sessionIdOf(actor: Actor): Promise<string> {
+    const { context } = db();
+    const token = await sessionFor(context, actor);
+    const row = await context.database.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('token_sha256', '=', context.secrets.sha256Hex(token))
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
 
   it('has a sample for every route, and none for a route that is gone', () => {
     const guarded = app.routeTable.filter((route) => !route.public).map(key);
@@ -148,7 +163,7 @@ describeOnEachDatabase('authorization matrix', (db) => {
           sample.resource === 'none'
             ? [['own', undefined]]
             : [
-                ['own', own[sample.resource]],
+                ['own', sample.resource === 'session' && principal.actor ? await sessionIdOf(principal.actor) : own[sample.resource]],
                 ['missing', MISSING[sample.resource]],
                 ...(sample.resource !== 'agency' && principal.agency ? [['other', other[sample.resource]] as ['other', string]] : []),
               ];

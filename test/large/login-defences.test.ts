@@ -116,6 +116,41 @@ describeOnEachDatabase(
       expect(withToken.statusCode).toBe(201);
     });
 
+    it('lists your sessions, ends one elsewhere at once, and ends a session left idle', async () => {
+      const { context } = db();
+      const here = `writ_session=${await sessionFor(context, world.officerA2)}`;
+      const elsewhere = `writ_session=${await sessionFor(context, world.officerA2)}`;
+      const listed = await app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie: here } });
+      const items = listed.json<{ items: Array<{ id: string; current: boolean }> }>().items;
+      expect(items).toHaveLength(2);
+      expect(items.filter((item) => item.current)).toHaveLength(1);
+      const other = items.find((item) => !item.current)!;
+      expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: { cookie: elsewhere } })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${other.id}`, headers: { cookie: here } })).statusCode).toBe(
+        204,
+      );
+      expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: { cookie: elsewhere } })).statusCode).toBe(401);
+      // Someone else's session is not yours to end, and answers as one that does not exist.
+      const theirs = await app.inject({
+        method: 'GET',
+        url: '/api/v1/auth/sessions',
+        headers: { cookie: `writ_session=${await sessionFor(context, world.officerB)}` },
+      });
+      const theirId = theirs.json<{ items: Array<{ id: string }> }>().items[0]!.id;
+      expect((await app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${theirId}`, headers: { cookie: here } })).statusCode).toBe(
+        404,
+      );
+
+      // Thirty-one minutes without a call (the default allows thirty): the session is over.
+      await context.database.db
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date(Date.now() - 31 * 60_000), created_at: new Date(Date.now() - 40 * 60_000) })
+        .where('token_sha256', '=', context.secrets.sha256Hex(here.slice('writ_session='.length)))
+        .execute();
+      app.actors.clear();
+      expect((await app.inject({ method: 'GET', url: '/api/v1/requests', headers: { cookie: here } })).statusCode).toBe(401);
+    });
+
     it('sends the security headers on every answer, errors included', async () => {
       const cookie = `writ_session=${await sessionFor(db().context, world.officerA)}`;
       const answers = [

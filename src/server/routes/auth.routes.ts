@@ -9,6 +9,7 @@ import {
   userStatusInputSchema,
 } from '../../core/schemas.ts';
 import { setUserStatus } from '../../services/suspend-user.ts';
+import { listOwnSessions, revokeOwnSession } from '../../services/sessions.ts';
 import { listSecurityEvents } from '../../services/security-events.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
 import { createApiToken } from '../../services/create-api-token.ts';
@@ -170,6 +171,48 @@ export const authRoutes =
         const changed = await setUserStatus(context, actor(request), { id: request.params.id, body: request.body });
         app.actors.clear();
         return changed;
+      },
+    );
+
+    app.get(
+      '/auth/sessions',
+      {
+        config: { permission: 'signed_in' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Your live login sessions, newest first; `current` marks the one this call uses.',
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.uuid(),
+                  createdAt: z.string(),
+                  lastSeenAt: z.string(),
+                  expiresAt: z.string(),
+                  secondFactor: z.boolean(),
+                  current: z.boolean(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => ({
+        items: await listOwnSessions(context, actor(request), { currentToken: request.cookies[SESSION_COOKIE] }),
+      }),
+    );
+
+    app.delete(
+      '/auth/sessions/:id',
+      {
+        config: { permission: 'signed_in' },
+        schema: { tags: ['auth'], summary: 'End one of your sessions (sign out elsewhere).', params: z.object({ id: z.string().max(64) }) },
+      },
+      async (request, reply) => {
+        await revokeOwnSession(context, actor(request), { id: request.params.id });
+        // Whoever holds that session is refused on their next call, not when the cache expires.
+        app.actors.clear();
+        return reply.code(204).send();
       },
     );
 
