@@ -39,7 +39,13 @@ export interface RequestRepository {
   ): Promise<Pick<RequestRecord, 'trackingNumber' | 'kind' | 'state' | 'version' | 'receivedAt' | 'updatedAt'> | undefined>;
   list(
     scope: RequestScope,
-    query: { state?: RequestState | undefined; kind?: RequestKind | undefined; limit: number; cursor?: string | undefined },
+    query: {
+      state?: RequestState | undefined;
+      kind?: RequestKind | undefined;
+      order: 'priority' | 'newest';
+      limit: number;
+      cursor?: string | undefined;
+    },
   ): Promise<Page<RequestRecord>>;
   /** Guarded update: changes state only if it is still `from` at `version`. False when someone else got there first. */
   transition(id: string, change: { from: RequestState; to: RequestState; version: number }): Promise<boolean>;

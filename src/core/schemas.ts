@@ -98,6 +98,10 @@ export type ApproveInput = z.infer<typeof approveInputSchema>;
 export const listRequestsQuerySchema = z.strictObject({
   state: z.enum(REQUEST_STATES).optional(),
   kind: z.enum(REQUEST_KINDS).optional(),
+  order: z
+    .enum(['priority', 'newest'])
+    .default('priority')
+    .describe('priority (the default): open emergency requests first, then newest first; newest: newest first.'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });

@@ -1,8 +1,8 @@
 /** Requests and their targets. Every read takes a scope; an agency's scope adds `agency_id = :agency` to the query. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { RequestRecord, RequestScope, TargetRecord } from '../core/model.ts';
-import { decodeCursor, encodeCursor } from '../core/pagination.ts';
 import type { RequestRepository } from '../core/ports.ts';
+import { WritError } from '../core/errors.ts';
 import { isTrackingNumber, OPEN_STATES } from '../core/request.ts';
 import type { Database, RequestsTable } from './schema.ts';
 
@@ -10,6 +10,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
 
 type Row = Selectable<RequestsTable> & { agency_name: string };
+
+/** The queue's cursor: where the last row of a page stood in the order (urgency, instant to the microsecond, id). */
+interface ListCursor {
+  readonly urgent: number;
+  readonly at: string;
+  readonly id: string;
+}
+const encodeListCursor = (cursor: ListCursor): string => Buffer.from(JSON.stringify([cursor.urgent, cursor.at, cursor.id])).toString('base64url');
+
+function decodeListCursor(raw: string): ListCursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3) {
+      const [urgent, at, id] = value as unknown[];
+      if ((urgent === 0 || urgent === 1) && typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(at)) {
+        if (typeof id === 'string' && UUID.test(id)) return { urgent, at, id };
+      }
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new WritError('INVALID_CURSOR', 'The cursor is not one this server issued.');
+}
 
 function toRecord(row: Row): RequestRecord {
   return {
@@ -135,26 +158,38 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
         : undefined;
     },
     async list(scope, query) {
-      let select = scoped(scope);
+      const byPriority = query.order === 'priority';
+      // Open emergency requests first: someone may be in danger.
+      const urgent = sql<number>`(CASE WHEN requests.kind = 'emergency' AND requests.state IN (${sql.join([...OPEN_STATES])}) THEN 1 ELSE 0 END)`;
+      // The instant to the microsecond, as stored: a cursor at millisecond precision would skip rows.
+      const instant = sql<string>`to_char(requests.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+      let select = scoped(scope).select([urgent.as('urgent'), instant.as('received_exact')]);
       if (query.state) select = select.where('requests.state', '=', query.state);
       if (query.kind) select = select.where('requests.kind', '=', query.kind);
       if (query.cursor) {
-        const cursor = decodeCursor(query.cursor);
-        select = select.where((eb) =>
-          eb.or([
-            eb('requests.received_at', '<', new Date(cursor.at)),
-            eb.and([eb('requests.received_at', '=', new Date(cursor.at)), eb('requests.id', '<', cursor.id)]),
-          ]),
-        );
+        const cursor = decodeListCursor(query.cursor);
+        const at = sql<Date>`${cursor.at}::timestamptz`;
+        select = select.where((eb) => {
+          const older = eb.or([
+            eb('requests.received_at', '<', at),
+            eb.and([eb('requests.received_at', '=', at), eb('requests.id', '<', cursor.id)]),
+          ]);
+          return byPriority ? eb.or([eb(urgent, '<', cursor.urgent), eb.and([eb(urgent, '=', cursor.urgent), older])]) : older;
+        });
       }
+      if (byPriority) select = select.orderBy(urgent, 'desc');
       const rows = await select
         .orderBy('requests.received_at', 'desc')
         .orderBy('requests.id', 'desc')
         .limit(query.limit + 1)
         .execute();
-      const items = rows.slice(0, query.limit).map(toRecord);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.receivedAt, id: last.id }) : null };
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toRecord),
+        nextCursor:
+          rows.length > query.limit && last ? encodeListCursor({ urgent: Number(last.urgent), at: last.received_exact, id: last.id }) : null,
+      };
     },
     async transition(id, change) {
       const result = await db

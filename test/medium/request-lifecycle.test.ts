@@ -238,6 +238,39 @@ describeOnEachDatabase('request lifecycle', (db) => {
     expect(await code(listRequests(context, world.officerB, { cursor: 'not-a-cursor' }))).toBe('INVALID_CURSOR');
   });
 
+  it('puts open emergency requests first, and pages exactly even when requests share a millisecond', async () => {
+    const { context } = db();
+    const fresh = await buildWorld(context);
+    const numbers: string[] = [];
+    for (let index = 0; index < 4; index += 1) numbers.push(await submitted(context, fresh.officerA));
+    const emergency = await submitted(context, fresh.officerA, {
+      kind: 'emergency',
+      legalProcess: { instrumentType: 'emergency_request', documentIds: [] },
+      categories: ['subscriber'],
+      emergency: { dangerDescription: 'He said he will kill her tonight and has a gun.', attestation: true },
+    });
+    // Five requests within one millisecond, a microsecond apart; the emergency one is the oldest.
+    for (const [index, tracking] of [emergency, ...numbers].entries()) {
+      await sql`UPDATE requests SET received_at = ${`2026-11-01T10:00:00.1234${String(index).padStart(2, '0')}Z`}::timestamptz WHERE tracking_number = ${tracking}`.execute(
+        context.database.db,
+      );
+    }
+    const walk = async (order: 'priority' | 'newest') => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listRequests(context, fresh.officerA, { order, limit: 1, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((request) => request.trackingNumber));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    const newestFirst = [...numbers].reverse();
+    expect(await walk('priority')).toEqual([emergency, ...newestFirst]);
+    expect(await walk('newest')).toEqual([...newestFirst, emergency]);
+    expect((await listRequests(context, fresh.officerA, {})).items[0]?.trackingNumber).toBe(emergency);
+  });
+
   it('returns the same receipt for a retried Idempotency-Key, never a second request, even when retries race', async () => {
     const { context } = db();
     const documentId = await uploadPdf(context, world.officerA);
