@@ -17,7 +17,8 @@ interface ListCursor {
   readonly at: string;
   readonly id: string;
 }
-const encodeListCursor = (cursor: ListCursor): string => Buffer.from(JSON.stringify([cursor.urgent, cursor.at, cursor.id])).toString('base64url');
+const encodeListCursor = (cursor: ListCursor): string =>
+  Buffer.from(JSON.stringify([cursor.urgent, cursor.at, cursor.id])).toString('base64url');
 
 function decodeListCursor(raw: string): ListCursor {
   try {
@@ -188,7 +189,9 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       return {
         items: page.map(toRecord),
         nextCursor:
-          rows.length > query.limit && last ? encodeListCursor({ urgent: Number(last.urgent), at: last.received_exact, id: last.id }) : null,
+          rows.length > query.limit && last
+            ? encodeListCursor({ urgent: Number(last.urgent), at: last.received_exact, id: last.id })
+            : null,
       };
     },
     async transition(id, change) {
