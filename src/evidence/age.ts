@@ -3,11 +3,12 @@
  * registered an X25519 recipient. Output is a standard age file: `age -d -i key.txt package.tar.age > package.tar`.
  * Both directions stream.
  */
-import { Decrypter, Encrypter } from 'age-encryption';
+// age-encryption is loaded when a package is encrypted or decrypted, not when Writ starts.
+const age = () => import('age-encryption');
 
 /** Encrypts a byte stream to one recipient (`age1…`). */
 export async function* encryptTo(recipient: string, content: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
-  const encrypter = new Encrypter();
+  const encrypter = new (await age()).Encrypter();
   encrypter.addRecipient(recipient);
   const output = await encrypter.encrypt(ReadableStream.from(content) as ReadableStream<Uint8Array>);
   for await (const chunk of output as unknown as AsyncIterable<Uint8Array>) yield chunk;
@@ -26,7 +27,7 @@ export async function* decryptWith(
   secret: { identities: readonly string[] } | { passphrase: string },
   content: AsyncIterable<Uint8Array>,
 ): AsyncIterable<Uint8Array> {
-  const decrypter = new Decrypter();
+  const decrypter = new (await age()).Decrypter();
   if ('passphrase' in secret) decrypter.addPassphrase(secret.passphrase);
   else for (const identity of secret.identities) decrypter.addIdentity(identity);
   const output = await decrypter.decrypt(ReadableStream.from(content) as ReadableStream<Uint8Array>);

@@ -3,7 +3,7 @@
  * produced the records, from which system, when, how they were kept, and the SHA-256 of every file, so a court can
  * admit them without a witness. It is a PDF (pdf-lib), listed in the tag manifest and so covered by the signature.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 
 export interface CertificateFacts {
   readonly platform: string;
@@ -23,6 +23,8 @@ export interface CertificateFacts {
 const latin1 = (text: string) => text.replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 
 export async function certificatePdf(facts: CertificateFacts): Promise<Buffer> {
+  // Loaded when a certificate is made, not when Writ starts (it is a quarter of a second of start-up).
+  const { PDFDocument, StandardFonts, rgb } = await import('pdf-lib');
   const pdf = await PDFDocument.create();
   pdf.setTitle(`Certificate of authenticity ${facts.trackingNumber}`);
   pdf.setProducer('Writ');
