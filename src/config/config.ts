@@ -70,6 +70,29 @@ export const configSchema = z.object({
     .max(10_000)
     .default(20)
     .describe('Failed logins from one network address after which it is locked, in the same way.'),
+  WRIT_REGISTRATIONS_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(10)
+    .describe(
+      'Registrations and address confirmations from one network address after which it must wait: one minute, doubling each time up to an hour. A quiet hour forgets the count. Failed confirmations count too.',
+    ),
+  WRIT_CONFIRMATION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(168)
+    .default(24)
+    .describe('How long the code sent to a newly registered address works.'),
+  WRIT_SMTP_URL: z
+    .url({ protocol: /^smtps?$/ })
+    .optional()
+    .describe(
+      'The SMTP server Writ sends mail through, e.g. `smtp://user:password@mail.example:587` (STARTTLS when offered) or `smtps://…:465`. Unset: each mail is written as an .eml file under `<WRIT_DATA_DIR>/mail/outgoing/` for the operator to send or read.',
+    ),
+  WRIT_MAIL_FROM: z.string().min(3).max(320).default('Writ <writ@localhost>').describe('The From address of the mail Writ sends.'),
   WRIT_HOLD_NEW_ACCOUNT_DAYS: z.coerce
     .number()
     .int()

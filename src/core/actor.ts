@@ -18,6 +18,8 @@ export interface Actor {
   readonly via: 'session' | 'token' | 'cli' | 'system';
   /** A session opened with both factors (password and a TOTP code). Tokens count as such: only such a session issues them. */
   readonly mfa?: boolean;
+  /** A registered person whose address is confirmed but who is not yet approved: holds no role until then. */
+  readonly awaitingApproval?: boolean;
   /** Request metadata for the audit log (never logged elsewhere). */
   readonly ip?: string;
 }

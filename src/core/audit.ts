@@ -59,7 +59,7 @@ export type AuditEvent =
   | {
       type: 'access.denied';
       requestId?: undefined;
-      data: { method: string; route: string; reason: 'permission' | 'second_factor' | 'cross_site' };
+      data: { method: string; route: string; reason: 'permission' | 'second_factor' | 'cross_site' | 'approval' };
     }
   | { type: 'auth.session_revoked'; requestId?: undefined; data: { sessionId: string } }
   | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
@@ -86,6 +86,23 @@ export type AuditEvent =
   | { type: 'request.callback_recorded'; requestId: string; data: { callbackId: string; outcome: string } }
   /** The legal process an emergency request promised has come. */
   | { type: 'request.follow_up_received'; requestId: string; data: { due: string | null; late: boolean } }
+  /**
+   * Someone asked to register. `outcome` says what happened (the caller is told the same thing in every case):
+   * a code was sent, the address is at no agency that may register, or it already has an account.
+   */
+  | {
+      type: 'auth.registration_requested';
+      requestId?: undefined;
+      data: { outcome: 'code_sent' | 'not_in_directory' | 'account_exists'; userId?: string; domain: string };
+    }
+  /** Registrations or confirmations refused unchecked because the network address is over its hourly limit. */
+  | { type: 'auth.registration_throttled'; requestId?: undefined; data: { retryAfterSeconds: number } }
+  /** A confirmation code that is unknown, used or expired. */
+  | { type: 'auth.confirmation_failed'; requestId?: undefined; data: Record<string, never> }
+  /** A registered person proved control of their address; they wait for approval. */
+  | { type: 'user.email_confirmed'; requestId?: undefined; data: { userId: string } }
+  /** A pending person was approved by their agency's admin or the platform's admin, and may act. */
+  | { type: 'user.approved'; requestId?: undefined; data: { userId: string; reason: string } }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
 
@@ -101,5 +118,9 @@ export const SECURITY_EVENT_TYPES = [
   'request.held',
   'agency.directory_updated',
   'user.status_changed',
+  'auth.registration_requested',
+  'auth.registration_throttled',
+  'auth.confirmation_failed',
+  'user.approved',
 ] as const satisfies ReadonlyArray<AuditEvent['type']>;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

@@ -120,6 +120,13 @@ export interface OrganisationRecord {
   readonly ageRecipient: string | null;
 }
 
+export const USER_STATUSES = ['unconfirmed', 'pending', 'active', 'disabled'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** Accounts that may hold a session: active ones, and pending ones (to enrol a second factor while they wait). */
+export const canSignIn = (user: Pick<UserRecord, 'status' | 'organisationKind' | 'organisationStatus'>): boolean =>
+  (user.status === 'active' || user.status === 'pending') && !isShutOut(user);
+
 export interface UserRecord {
   readonly id: string;
   readonly organisationId: string;
@@ -130,11 +137,16 @@ export interface UserRecord {
   readonly email: string;
   readonly displayName: string;
   readonly roles: readonly Role[];
-  readonly status: 'active' | 'disabled';
+  /**
+   * unconfirmed: registered, address not yet proved; pending: address proved, waiting for approval (may log in and
+   * enrol a second factor, nothing else); active; disabled: suspended.
+   */
+  readonly status: UserStatus;
   readonly passwordHash: string | null;
   readonly createdAt: string;
   /** The TOTP second factor: its secret (pending until confirmed), and the last time step a code was used for. */
   readonly totp: { readonly secret: string | null; readonly enabled: boolean; readonly lastStep: number | null };
+  readonly emailConfirmedAt: string | null;
 }
 
 /** Which requests an actor can see. Another agency's request is invisible: it answers as if it did not exist. */

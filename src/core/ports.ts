@@ -19,6 +19,7 @@ import type {
   TargetRecord,
   TimelineEntry,
   UserRecord,
+  UserStatus,
 } from './model.ts';
 import type { Page } from './pagination.ts';
 import type { RequestKind, RequestState } from './request.ts';
@@ -183,6 +184,7 @@ export interface UserRepository {
     displayName: string;
     roles: readonly string[];
     passwordHash: string | null;
+    status?: UserStatus;
   }): Promise<{
     id: string;
   }>;
@@ -192,6 +194,19 @@ export interface UserRepository {
   /** Any account by id, active or not (undefined when there is none). */
   find(id: string): Promise<UserRecord | undefined>;
   setStatus(id: string, status: UserRecord['status']): Promise<void>;
+  /** A new name and password for an account that registered again before confirming its address. */
+  updateRegistration(id: string, registration: { displayName: string; passwordHash: string }): Promise<void>;
+  /** The SHA-256 of the one-time code sent to an unconfirmed account's address, and when it stops working. */
+  setEmailCode(id: string, codeSha256: string, expiresAt: Date): Promise<void>;
+  /** Proves an address: an unconfirmed account holding this code, unexpired, becomes pending. Its id, or undefined. */
+  confirmEmail(codeSha256: string, at: Date): Promise<string | undefined>;
+  /** Accounts, newest first, a page at a time (the cursor keeps the stored microsecond). */
+  list(query: {
+    organisationId?: string | undefined;
+    status?: UserStatus | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<Page<UserRecord>>;
   /** A new TOTP secret, pending until a first code confirms it (replaces any earlier one). */
   setPendingTotp(id: string, secret: string): Promise<void>;
   enableTotp(id: string, at: Date): Promise<void>;
@@ -352,4 +367,9 @@ export interface EvidenceStore {
   signingKeys(): Promise<ReadonlyArray<{ id: string; fingerprint: string }>>;
   /** Makes a new signing key the one that signs; the old ones stay published. */
   rotateSigningKey(): Promise<{ id: string; fingerprint: string }>;
+}
+
+/** Outgoing mail: an SMTP server, or a folder of .eml files when none is configured (src/notify/mailer.ts). */
+export interface Mailer {
+  send(message: { readonly to: string; readonly subject: string; readonly text: string }): Promise<void>;
 }

@@ -5,6 +5,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { SECURITY_EVENT_TYPES } from './audit.ts';
+import { USER_STATUSES } from './model.ts';
 import { CALLBACK_OUTCOMES } from './emergency.ts';
 import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, ISSUER_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
 
@@ -180,6 +181,13 @@ export const followUpInputSchema = z.strictObject({
 export const userStatusInputSchema = z.strictObject({
   status: z.enum(['active', 'disabled']).describe('disabled suspends the person at once: every session and token ends.'),
   reason: text(2000),
+});
+
+export const listUsersQuerySchema = z.strictObject({
+  status: z.enum(USER_STATUSES).optional().describe('`pending`: people who confirmed their address and wait for approval.'),
+  organisationId: z.uuid().optional().describe("Platform admins: one agency's people (agency admins always see their own)."),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
 });
 
 export const securityEventsQuerySchema = z.strictObject({

@@ -1,7 +1,8 @@
 /** Organisations, their people, and the sessions and tokens people act through. Secrets are stored only as SHA-256. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Role } from '../core/actor.ts';
 import type { OrganisationRecord, UserRecord } from '../core/model.ts';
+import { decodeCursor, encodeCursor } from '../core/pagination.ts';
 import type { CredentialRepository, OrganisationRepository, UserRepository } from '../core/ports.ts';
 import type { ThrottleState } from '../core/throttle.ts';
 import type { Database } from './schema.ts';
@@ -145,6 +146,7 @@ const userColumns = [
   'users.totp_secret',
   'users.totp_enabled_at',
   'users.totp_last_step',
+  'users.email_confirmed_at',
   'users.created_at',
 ] as const;
 
@@ -170,6 +172,7 @@ const toUser = (row: UserRow): UserRecord => ({
     enabled: row.totp_enabled_at !== null,
     lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
   },
+  emailConfirmedAt: row.email_confirmed_at === null ? null : new Date(row.email_confirmed_at).toISOString(),
 });
 
 export function userRepository(db: Kysely<Database>): UserRepository {
@@ -183,6 +186,7 @@ export function userRepository(db: Kysely<Database>): UserRepository {
           display_name: user.displayName,
           roles: [...user.roles],
           password_hash: user.passwordHash,
+          ...(user.status ? { status: user.status } : {}),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -207,6 +211,59 @@ export function userRepository(db: Kysely<Database>): UserRepository {
     },
     async setStatus(id, status) {
       await db.updateTable('users').set({ status }).where('id', '=', id).execute();
+    },
+    async updateRegistration(id, registration) {
+      await db
+        .updateTable('users')
+        .set({ display_name: registration.displayName, password_hash: registration.passwordHash })
+        .where('id', '=', id)
+        .where('status', '=', 'unconfirmed')
+        .execute();
+    },
+    async setEmailCode(id, codeSha256, expiresAt) {
+      await db
+        .updateTable('users')
+        .set({ email_code_sha256: codeSha256, email_code_expires_at: expiresAt })
+        .where('id', '=', id)
+        .where('status', '=', 'unconfirmed')
+        .execute();
+    },
+    async confirmEmail(codeSha256, at) {
+      // Conditional, so a code works once and only before it expires.
+      const row = await db
+        .updateTable('users')
+        .set({ status: 'pending', email_code_sha256: null, email_code_expires_at: null, email_confirmed_at: at })
+        .where('email_code_sha256', '=', codeSha256)
+        .where('email_code_expires_at', '>', at)
+        .where('status', '=', 'unconfirmed')
+        .returning('id')
+        .executeTakeFirst();
+      return row?.id;
+    },
+    async list(query) {
+      // The instant to the microsecond, as stored: a cursor at millisecond precision would skip rows.
+      const instant = sql<string>`to_char(users.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+      let select = selectUsers(db)
+        .select(instant.as('created_exact'))
+        .orderBy('users.created_at', 'desc')
+        .orderBy('users.id', 'desc')
+        .limit(query.limit + 1);
+      if (query.organisationId) select = select.where('users.organisation_id', '=', query.organisationId);
+      if (query.status) select = select.where('users.status', '=', query.status);
+      if (query.cursor) {
+        const cursor = decodeCursor(query.cursor);
+        const at = sql<Date>`${cursor.at}::timestamptz`;
+        select = select.where((eb) =>
+          eb.or([eb('users.created_at', '<', at), eb.and([eb('users.created_at', '=', at), eb('users.id', '<', cursor.id)])]),
+        );
+      }
+      const rows = await select.execute();
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toUser),
+        nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.created_exact, id: last.id }) : null,
+      };
     },
     async setPendingTotp(id, secret) {
       await db

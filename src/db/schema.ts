@@ -30,6 +30,9 @@ export interface UsersTable {
   totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
   totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   totp_last_step: ColumnType<string | null, number | null | undefined, number | null>;
+  email_code_sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  email_code_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  email_confirmed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SessionsTable {

@@ -142,7 +142,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       }
       return reply.code(401).type('application/problem+json').send(problem('UNAUTHENTICATED', 'Log in, or send a bearer token.'));
     }
-    const denied = (reason: 'permission' | 'second_factor' | 'cross_site') =>
+    const denied = (reason: 'permission' | 'second_factor' | 'cross_site' | 'approval') =>
       context.store.read.audit.append(request.actor!, {
         type: 'access.denied',
         data: { method: request.method, route: request.routeOptions.url ?? '', reason },
@@ -167,6 +167,18 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
           problem(
             'MFA_ENROLMENT_REQUIRED',
             'This account needs a second factor: enrol an authenticator (POST /api/v1/auth/mfa/totp, then /confirm), or log in with its code.',
+          ),
+        );
+    }
+    if (request.actor.awaitingApproval && config.permission !== 'signed_in') {
+      await denied('approval');
+      return reply
+        .code(403)
+        .type('application/problem+json')
+        .send(
+          problem(
+            'APPROVAL_PENDING',
+            "This account waits for approval by its agency's admin or the platform. Meanwhile it can enrol a second factor and read /me.",
           ),
         );
     }

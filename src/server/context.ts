@@ -9,7 +9,17 @@ import { knownPasswords } from '../auth/known-passwords.ts';
 import type { KnownPasswords } from '../core/passwords.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
-import type { Clock, EvidenceStore, FileStore, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
+import type {
+  Clock,
+  EvidenceStore,
+  FileStore,
+  Mailer,
+  PasswordHasher,
+  Repositories,
+  SecondFactor,
+  Secrets,
+  Transactor,
+} from '../core/ports.ts';
 import { demoConnector } from '../connectors/demo/demo.connector.ts';
 import { mastodonConnector } from '../connectors/mastodon/mastodon.connector.ts';
 import { copyEncoder } from '../connectors/shared/copy.ts';
@@ -23,6 +33,7 @@ import { loadPolicy, loadRulePacks } from '../rules/rule-files.ts';
 import type { ReviewRules } from '../services/review-request.ts';
 import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
+import { createMailer } from '../notify/mailer.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
 import { directoryFileStore } from '../storage/directory.file-store.ts';
 
@@ -49,6 +60,10 @@ export interface AppContext {
   readonly emergencyFollowUpDays: number;
   /** An officer account younger than this many days, and more requests than this in an hour, hold a request. */
   readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number };
+  /** Outgoing mail: SMTP, or .eml files under `<data>/mail/outgoing` when no server is configured. */
+  readonly mailer: Mailer;
+  /** Hours a registration's confirmation code works. */
+  readonly confirmationHours: number;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -96,6 +111,12 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     review,
     emergencyFollowUpDays: config.WRIT_EMERGENCY_FOLLOW_UP_DAYS,
     holdLimits: { newAccountDays: config.WRIT_HOLD_NEW_ACCOUNT_DAYS, burstPerHour: config.WRIT_HOLD_BURST_PER_HOUR },
+    mailer: createMailer({
+      smtpUrl: config.WRIT_SMTP_URL,
+      from: config.WRIT_MAIL_FROM,
+      folder: path.join(config.WRIT_DATA_DIR, 'mail', 'outgoing'),
+    }),
+    confirmationHours: config.WRIT_CONFIRMATION_HOURS,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();

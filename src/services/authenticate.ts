@@ -1,6 +1,6 @@
 /** Turns a session cookie or a bearer token into an Actor, or nothing. */
 import type { Actor } from '../core/actor.ts';
-import { isShutOut, type UserRecord } from '../core/model.ts';
+import { canSignIn, type UserRecord } from '../core/model.ts';
 import type { Clock, Repositories, Secrets, Transactor } from '../core/ports.ts';
 
 export interface AuthenticateDeps {
@@ -30,10 +30,12 @@ export async function authenticate(
   const now = deps.clock.now();
   const idleSince = new Date(now.getTime() - deps.sessionIdleMinutes * 60_000);
   const user = await deps.store.read.credentials.findUserBySecret(input.kind, deps.secrets.sha256Hex(input.secret), now, idleSince);
-  if (!user || user.status !== 'active' || isShutOut(user)) return undefined;
+  if (!user || !canSignIn(user)) return undefined;
   // Kept to the minute: one write a minute per busy session, not one per call.
   if (user.session && now.getTime() - user.session.lastSeenAt.getTime() > 60_000) {
     await deps.store.read.credentials.touchSession(user.session.id, now);
   }
+  // Someone waiting for approval may enrol a second factor and look at their own account, and hold no role until then.
+  if (user.status === 'pending') return { ...actorOf(user, input.kind, input.ip), roles: [], awaitingApproval: true, mfa: user.mfa };
   return { ...actorOf(user, input.kind, input.ip), mfa: user.mfa };
 }

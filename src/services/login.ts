@@ -1,7 +1,7 @@
 /** A person logs in with email and password and gets a session. Failures say nothing about which part was wrong. */
 import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
-import { isShutOut, type UserRecord } from '../core/model.ts';
+import { canSignIn, type UserRecord } from '../core/model.ts';
 import type { Clock, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
 import { loginInputSchema } from '../core/schemas.ts';
 import { afterFailure, secondsLocked } from '../core/throttle.ts';
@@ -50,7 +50,7 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
   const matches = await deps.hasher.verify(user?.passwordHash ?? null, password);
   const passwordFailure = !user
     ? 'unknown_account'
-    : user.status !== 'active' || isShutOut(user)
+    : !canSignIn(user)
       ? 'disabled'
       : !matches || !user.passwordHash
         ? 'wrong_password'

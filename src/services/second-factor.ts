@@ -6,6 +6,7 @@
 import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import type { Clock, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
+import { canSignIn } from '../core/model.ts';
 import { totpConfirmInputSchema } from '../core/schemas.ts';
 import { parseInput } from './common.ts';
 
@@ -18,8 +19,8 @@ export interface SecondFactorDeps {
 
 async function person(deps: Pick<SecondFactorDeps, 'store'>, actor: Actor) {
   if (actor.via !== 'session') throw new WritError('FORBIDDEN', 'A second factor is enrolled from a login session, not with a token.');
-  const user = await deps.store.read.users.findActive(actor.userId);
-  if (!user) throw new WritError('UNAUTHENTICATED', 'Log in, or send a bearer token.');
+  const user = await deps.store.read.users.find(actor.userId);
+  if (!user || !canSignIn(user)) throw new WritError('UNAUTHENTICATED', 'Log in, or send a bearer token.');
   return user;
 }
 

@@ -1,4 +1,5 @@
 /**
+ * Approving a pending person (status `active`) lets them act.
  * The kill switch for one person: suspending an account ends every session and API token it has, in the same
  * transaction, so its next call is refused. The platform's admins may suspend anyone; an agency admin the people of
  * their own agency. Anyone else's account answers as one that does not exist.
@@ -7,7 +8,8 @@ import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import type { UserRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
-import { userStatusInputSchema } from '../core/schemas.ts';
+import type { Page } from '../core/pagination.ts';
+import { listUsersQuerySchema, userStatusInputSchema } from '../core/schemas.ts';
 import { parseInput, requirePermission } from './common.ts';
 
 export interface SuspendUserDeps {
@@ -19,7 +21,9 @@ export async function setUserStatus(
   deps: SuspendUserDeps,
   actor: Actor,
   input: { id: string; body: unknown },
-): Promise<Pick<UserRecord, 'id' | 'email' | 'displayName' | 'status'> & { sessionsEnded: number; tokensEnded: number }> {
+): Promise<
+  Pick<UserRecord, 'id' | 'email' | 'displayName'> & { status: 'active' | 'disabled'; sessionsEnded: number; tokensEnded: number }
+> {
   requirePermission(actor, 'user.suspend');
   const change = parseInput(userStatusInputSchema, input.body);
   return deps.store.transaction(async (repositories) => {
@@ -27,13 +31,20 @@ export async function setUserStatus(
     const platformAdmin = actor.organisationKind === 'platform' && actor.roles.includes('admin');
     if (!user || (!platformAdmin && user.organisationId !== actor.organisationId)) throw new WritError('NOT_FOUND', 'No such person.');
     if (user.id === actor.userId) throw new WritError('VALIDATION_FAILED', 'You cannot change your own account this way.');
+    if (change.status === 'active' && user.status === 'unconfirmed') {
+      throw new WritError('ADDRESS_NOT_CONFIRMED', 'This person has not yet confirmed their address with the code sent to it.');
+    }
     await repositories.users.setStatus(user.id, change.status);
     const ended =
       change.status === 'disabled' ? await repositories.credentials.revokeAll(user.id, deps.clock.now()) : { sessions: 0, tokens: 0 };
-    await repositories.audit.append(actor, {
-      type: 'user.status_changed',
-      data: { userId: user.id, status: change.status, reason: change.reason, sessionsEnded: ended.sessions, tokensEnded: ended.tokens },
-    });
+    if (user.status === 'pending' && change.status === 'active') {
+      await repositories.audit.append(actor, { type: 'user.approved', data: { userId: user.id, reason: change.reason } });
+    } else {
+      await repositories.audit.append(actor, {
+        type: 'user.status_changed',
+        data: { userId: user.id, status: change.status, reason: change.reason, sessionsEnded: ended.sessions, tokensEnded: ended.tokens },
+      });
+    }
     return {
       id: user.id,
       email: user.email,
@@ -43,4 +54,52 @@ export async function setUserStatus(
       tokensEnded: ended.tokens,
     };
   });
+}
+
+export interface ListUsersDeps {
+  readonly store: Transactor<Pick<Repositories, 'users'>>;
+}
+
+export interface UserSummary {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly organisationName: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly status: UserRecord['status'];
+  readonly createdAt: string;
+  readonly emailConfirmedAt: string | null;
+  readonly secondFactor: boolean;
+}
+
+/**
+ * The people an approver looks after: a platform admin everyone (or one agency's), an agency admin their own
+ * agency's; `status=pending` is the approval queue. Newest first, by cursor.
+ */
+export async function listUsers(deps: ListUsersDeps, actor: Actor, query: unknown): Promise<Page<UserSummary>> {
+  requirePermission(actor, 'user.suspend');
+  const { status, organisationId, limit, cursor } = parseInput(listUsersQuerySchema, query ?? {});
+  const platformAdmin = actor.organisationKind === 'platform' && actor.roles.includes('admin');
+  const page = await deps.store.read.users.list({
+    organisationId: platformAdmin ? organisationId : actor.organisationId,
+    status,
+    limit,
+    cursor,
+  });
+  return {
+    nextCursor: page.nextCursor,
+    items: page.items.map((user): UserSummary => ({
+      id: user.id,
+      organisationId: user.organisationId,
+      organisationName: user.organisationName,
+      email: user.email,
+      displayName: user.displayName,
+      roles: user.roles,
+      status: user.status,
+      createdAt: user.createdAt,
+      emailConfirmedAt: user.emailConfirmedAt,
+      secondFactor: user.totp.enabled,
+    })),
+  };
 }

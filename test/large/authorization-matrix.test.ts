@@ -3,7 +3,8 @@
  * caller's own resource, another agency's, and one that does not exist. What each route needs is what it declares
  * (`config.permission`), judged by the one permission table in core; another agency's resource must answer byte for
  * byte like a missing one; a session opened with a password only reaches nothing but the routes that enrol a second
- * factor. A route added without a sample below fails this test.
+ * factor; a registered officer awaiting approval reaches nothing but their own account. A route added without a sample
+ * below fails this test.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { can, type Actor, type Permission } from '../../src/core/actor.ts';
@@ -66,6 +67,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/auth/sessions': { resource: 'none' },
   'DELETE /api/v1/auth/sessions/:id': { resource: 'session' },
   'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
+  'GET /api/v1/users': { resource: 'none' },
 };
 
 const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
@@ -80,7 +82,7 @@ const MISSING = {
 describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
-  let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean }>;
+  let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean; awaitingApproval?: boolean }>;
   const own = { request: '', document: '', agency: '', user: '', session: '' };
   const other = { request: '', document: '', user: '', session: '' };
 
@@ -100,6 +102,7 @@ describeOnEachDatabase('authorization matrix', (db) => {
       { name: 'anonymous', actor: undefined, agency: false },
       { name: 'officer', actor: world.officerA, agency: true },
       { name: 'officer with a password only', actor: world.officerA2, agency: true, passwordOnly: true },
+      { name: 'registered officer awaiting approval', actor: await awaitingApproval(), agency: true, awaitingApproval: true },
       { name: 'agency_admin', actor: world.agencyAdminA, agency: true },
       { name: 'reviewer', actor: world.reviewer, agency: false },
       { name: 'counsel', actor: world.counsel, agency: false },
@@ -112,6 +115,21 @@ describeOnEachDatabase('authorization matrix', (db) => {
   });
 
   const key = (route: RouteEntry) => `${route.method} ${route.url}`;
+  /** An officer of agency A who confirmed their address and waits for approval (roles as stored: officer). */
+  async function awaitingApproval(): Promise<Actor> {
+    const { context } = db();
+    const person = await context.store.transaction((r) =>
+      r.users.insert({
+        organisationId: world.agencyA,
+        email: `waiting.${Date.now()}@matrix.example.test`,
+        displayName: 'Waiting',
+        roles: ['officer'],
+        passwordHash: null,
+        status: 'pending',
+      }),
+    );
+    return { ...world.officerA, userId: person.id };
+  }
   /** The id of a new session of `actor` (sessions are their owner's own resource). */
   async function sessionIdOf(actor: Actor): Promise<string> {
     const { context } = db();
@@ -155,9 +173,11 @@ describeOnEachDatabase('authorization matrix', (db) => {
       const sample = SAMPLES[key(route)]!;
       for (const principal of principals) {
         const held = principal.passwordOnly === true && !route.mfaExempt;
+        const waiting = principal.awaitingApproval === true && route.permission !== 'signed_in';
         const allowed =
           principal.actor !== undefined &&
           !held &&
+          !waiting &&
           (route.permission === 'signed_in' || can(principal.actor, route.permission as Permission));
         const cases: Array<['own' | 'other' | 'missing', string | undefined]> =
           sample.resource === 'none'
@@ -179,6 +199,8 @@ describeOnEachDatabase('authorization matrix', (db) => {
           } else if (held) {
             if (response.statusCode !== 403 || errorCode !== 'MFA_ENROLMENT_REQUIRED')
               failures.push(`expected MFA_ENROLMENT_REQUIRED: ${where}`);
+          } else if (waiting) {
+            if (response.statusCode !== 403 || errorCode !== 'APPROVAL_PENDING') failures.push(`expected APPROVAL_PENDING: ${where}`);
           } else if (!allowed) {
             if (response.statusCode !== 403 || errorCode !== 'FORBIDDEN') failures.push(`expected 403: ${where}`);
           } else if (which === 'missing') {

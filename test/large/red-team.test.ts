@@ -437,6 +437,51 @@ describeOnEachDatabase('red team', (db) => {
     expect((await db().context.store.read.users.findActive(world.officerB.userId))?.status).toBe('active');
   });
 
+  it('38. a stranger registering with a lookalike of the official domain gets no account and no code', async () => {
+    const { context } = db();
+    const email = `chief.${Date.now()}@${officialDomain.replace('l', '1')}`;
+    const answer = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, displayName: 'Chief Inspector', password: 'a long passphrase nobody guesses 42' },
+      remoteAddress: '203.0.113.38',
+    });
+    expect(answer.statusCode).toBe(202);
+    expect(await context.store.read.users.findByEmail(email)).toBeUndefined();
+    const codes = await context.database.db.selectFrom('outbox').select('id').where('topic', '=', 'user.send_confirmation').execute();
+    expect(codes).toEqual([]);
+  });
+  it('39. a registered officer whose address is confirmed but who is not yet approved cannot submit, even an emergency', async () => {
+    const { context } = db();
+    const { id } = await context.store.transaction((r) =>
+      r.users.insert({
+        organisationId: world.agencyA,
+        email: `new.${Date.now()}@${officialDomain}`,
+        displayName: 'New Officer',
+        roles: ['officer'],
+        passwordHash: null,
+        status: 'pending',
+      }),
+    );
+    const headers = await cookie({ ...world.officerA, userId: id });
+    const emergency = await app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers,
+      payload: requestPayload({ ...EMERGENCY, targets: [{ kind: 'username', value: 'minjun.kim' }] }),
+    });
+    expect(emergency.statusCode).toBe(403);
+    expect(emergency.json()).toMatchObject({ code: 'APPROVAL_PENDING' });
+    const form = multipartBody(PDF_BYTES);
+    const upload = await app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: { ...headers, ...form.headers },
+      payload: form.payload,
+    });
+    expect(upload.json()).toMatchObject({ code: 'APPROVAL_PENDING' });
+  });
+
   it('an auditor sees every kind of failed and suspicious attempt above, newest first, with where it came from', async () => {
     const auditor = await cookie(world.auditor);
     expect((await app.inject({ method: 'GET', url: '/api/v1/security-events', headers: await cookie(world.officerA) })).statusCode).toBe(
@@ -460,6 +505,7 @@ describeOnEachDatabase('red team', (db) => {
         'auth.credential_rejected',
         'auth.login_failed',
         'auth.login_throttled',
+        'auth.registration_requested',
         'request.held',
         'user.status_changed',
       ].sort(),

@@ -3,12 +3,16 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   createTokenInputSchema,
+  listUsersQuerySchema,
   loginInputSchema,
   securityEventsQuerySchema,
   totpConfirmInputSchema,
   userStatusInputSchema,
 } from '../../core/schemas.ts';
-import { setUserStatus } from '../../services/suspend-user.ts';
+import { USER_STATUSES } from '../../core/model.ts';
+import { confirmRegistrationInputSchema, registerInputSchema } from '../../core/registration.ts';
+import { confirmRegistration, register } from '../../services/register.ts';
+import { listUsers, setUserStatus } from '../../services/suspend-user.ts';
 import { listOwnSessions, revokeOwnSession } from '../../services/sessions.ts';
 import { listSecurityEvents } from '../../services/security-events.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
@@ -24,6 +28,9 @@ const userSchema = z.object({
   email: z.string(),
   displayName: z.string(),
   roles: z.array(z.string()),
+  status: z
+    .enum(USER_STATUSES)
+    .describe('pending: the address is confirmed and the account waits for approval; it can enrol a second factor, nothing else.'),
   organisation: z.object({ id: z.uuid(), kind: z.enum(['platform', 'agency']), name: z.string() }),
 });
 
@@ -71,12 +78,44 @@ export const authRoutes =
             email: user.email,
             displayName: user.displayName,
             roles: [...user.roles],
+            status: user.status,
             organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
           },
           expiresAt: session.expiresAt,
           secondFactor: user.totp.enabled ? ('verified' as const) : ('not_enrolled' as const),
         };
       },
+    );
+
+    const registration = { ...context, registrationsPerHour: context.config.WRIT_REGISTRATIONS_PER_HOUR };
+    app.post(
+      '/auth/register',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            "Register as an officer with an address at your agency's official domain. The answer is the same whatever the address: only an address at an agency in the directory is sent a code to confirm it.",
+          body: registerInputSchema,
+          response: { 202: z.object({ message: z.string() }) },
+        },
+      },
+      async (request, reply) => reply.code(202).send(await register(registration, { body: request.body, ip: request.ip })),
+    );
+
+    app.post(
+      '/auth/register/confirm',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            "Confirm a registered address with the code mailed to it. The account then waits for its agency's admin or the platform to approve it; meanwhile it may log in and enrol a second factor.",
+          body: confirmRegistrationInputSchema,
+          response: { 200: z.object({ status: z.literal('pending'), message: z.string() }) },
+        },
+      },
+      async (request) => confirmRegistration(registration, { body: request.body, ip: request.ip }),
     );
 
     app.post(
@@ -101,13 +140,14 @@ export const authRoutes =
       },
       async (request) => {
         const current = actor(request);
-        const user = await context.store.read.users.findActive(current.userId);
+        const user = await context.store.read.users.find(current.userId);
         if (!user) throw new Error('authenticated user vanished');
         return {
           id: user.id,
           email: user.email,
           displayName: user.displayName,
           roles: [...user.roles],
+          status: user.status,
           organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
         };
       },
@@ -145,6 +185,42 @@ export const authRoutes =
       },
     );
 
+    app.get(
+      '/users',
+      {
+        config: { permission: 'user.suspend' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            "People, newest first; `status=pending` is the approval queue. Platform admins: everyone (or one agency's); agency admins: their agency's people.",
+          querystring: listUsersQuerySchema,
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.uuid(),
+                  organisationId: z.uuid(),
+                  organisationName: z.string(),
+                  email: z.string(),
+                  displayName: z.string(),
+                  roles: z.array(z.string()),
+                  status: z.enum(USER_STATUSES),
+                  createdAt: z.string(),
+                  emailConfirmedAt: z.string().nullable(),
+                  secondFactor: z.boolean(),
+                }),
+              ),
+              nextCursor: z.string().nullable(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const page = await listUsers(context, actor(request), request.query);
+        return { items: page.items.map((user) => ({ ...user, roles: [...user.roles] })), nextCursor: page.nextCursor };
+      },
+    );
+
     app.patch(
       '/users/:id',
       {
@@ -152,7 +228,7 @@ export const authRoutes =
         schema: {
           tags: ['auth'],
           summary:
-            "Suspend (status disabled) or reinstate a person, with a reason. Suspension ends every session and token at once. Platform admins: anyone; agency admins: their agency's people.",
+            "Approve a pending person (status active), suspend (status disabled) or reinstate a person, with a reason. Suspension ends every session and token at once. Platform admins: anyone; agency admins: their agency's people.",
           params: z.object({ id: z.string().max(64) }),
           body: userStatusInputSchema,
           response: {

@@ -1,0 +1,37 @@
+/**
+ * Outgoing mail through nodemailer: an SMTP server when WRIT_SMTP_URL is set; otherwise each message is written as
+ * an RFC 5322 file (`.eml`, readable only by Writ's user) under `<data>/mail/outgoing/`, so an installation without a
+ * mail server loses nothing and the operator can send or read it. Neither path logs a message's content.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Mailer } from '../core/ports.ts';
+
+export interface MailerOptions {
+  readonly smtpUrl?: string | undefined;
+  readonly from: string;
+  /** Where messages go when there is no SMTP server. */
+  readonly folder: string;
+}
+
+export function createMailer(options: MailerOptions): Mailer {
+  // nodemailer is loaded when the first mail goes out, not when Writ starts.
+  const transport = (async () => {
+    const { createTransport } = await import('nodemailer');
+    return options.smtpUrl ? createTransport(options.smtpUrl) : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  })();
+  return {
+    async send(message) {
+      const sent = await (await transport).sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
+      if (options.smtpUrl) return;
+      const content = (sent as unknown as { message: Buffer }).message;
+      await mkdir(options.folder, { recursive: true, mode: 0o700 });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`;
+      // Written under a temporary name and renamed, so a reader never sees half a message.
+      const partial = path.join(options.folder, `.${name}.part`);
+      await writeFile(partial, content, { mode: 0o600 });
+      await rename(partial, path.join(options.folder, name));
+    },
+  };
+}
