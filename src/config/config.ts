@@ -109,6 +109,31 @@ export const configSchema = z.object({
     .max(10_000)
     .default(20)
     .describe('More requests than this from one officer within an hour hold each further one for the desk to confirm.'),
+  WRIT_HOLD_NEW_NETWORK_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .default(3)
+    .describe(
+      'A request sent from a network (IPv4 /24, IPv6 /48) its officer first used fewer than this many days before, having used others until then, waits in verification for the desk to confirm the requester (0: never). Put WRIT_TRUST_PROXY right when behind a reverse proxy, or every request seems to come from the proxy.',
+    ),
+  WRIT_SUBMISSIONS_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(200)
+    .describe(
+      'Requests one account may submit in an hour; the next is refused with 429 and Retry-After until the earliest of them is an hour old, and audited. (WRIT_HOLD_BURST_PER_HOUR holds requests well before this.)',
+    ),
+  WRIT_TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Za-z.:/,\s]+$/, 'addresses, CIDR ranges or the words loopback, linklocal, uniquelocal, separated by commas')
+    .optional()
+    .describe(
+      "The reverse proxies whose X-Forwarded-For Writ believes, e.g. `127.0.0.1` or `loopback,10.0.0.0/8`. Unset: the caller is the address that connected. Login and registration limits and the new-network hold use the caller's address.",
+    ),
   WRIT_EMERGENCY_FOLLOW_UP_DAYS: z.coerce
     .number()
     .int()

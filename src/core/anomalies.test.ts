@@ -24,7 +24,7 @@ function input(
       ...overrides.officer,
     },
     now: NOW,
-    limits: { newAccountDays: 7, burstPerHour: 20 },
+    limits: { newAccountDays: 7, burstPerHour: 20, newNetworkDays: 3 },
   };
 }
 const codes = (value: AnomalyInput) => holdReasons(value).map((reason) => reason.code);
@@ -44,6 +44,14 @@ describe('holdReasons', () => {
     expect(codes(input({ request: { kind: 'emergency' } }))).toEqual([]);
     expect(codes(input({ officer: { requestsInLastHour: 21 } }))).toEqual(['BURST']);
     expect(codes(input({ request: { jurisdiction: 'US' } }))).toEqual(['JURISDICTION_MISMATCH']);
+    const network = { prefix: '203.0.113.0/24', firstSeenAt: '2026-11-22T11:00:00Z', earlierNetworks: 2 };
+    expect(codes(input({ officer: { network } }))).toEqual(['NEW_NETWORK']);
+    expect(holdReasons(input({ officer: { network } }))[0]?.detail).toContain('203.0.113.0/24');
+    // The first network an officer ever uses, one used for longer than the limit, or no network at all: no hold.
+    expect(codes(input({ officer: { network: { ...network, earlierNetworks: 0 } } }))).toEqual([]);
+    expect(codes(input({ officer: { network: { ...network, firstSeenAt: '2026-11-19T11:59:00Z' } } }))).toEqual([]);
+    expect(codes(input({ officer: { network: { ...network, firstSeenAt: '2026-11-19T12:01:00Z' } } }))).toEqual(['NEW_NETWORK']);
+    expect(codes(input({ officer: { network: undefined } }))).toEqual([]);
     expect(codes(input({ agency: { jurisdiction: 'FR' }, request: { jurisdiction: 'EU' } }))).toEqual([]);
     expect(holdReasons(input({ officer: { email: 'kim@po1ice.go.kr' } }))[0]?.detail).toContain('police.go.kr');
   });

@@ -1,7 +1,8 @@
 /**
  * Signals that hold a request for the desk to confirm its requester before review, as pure rules. A matching email
  * domain proves little and a real officer's account can be hijacked; so a request waits in verification, with the
- * reasons shown to the desk, when its sender looks unlike the agency the directory knows.
+ * reasons shown to the desk, when its sender looks unlike the agency the directory knows, or sends from a network the
+ * officer has not used before.
  */
 import type { RequestKind } from './request.ts';
 
@@ -12,6 +13,7 @@ export const HOLD_CODES = [
   'NEW_ACCOUNT',
   'FIRST_EMERGENCY',
   'BURST',
+  'NEW_NETWORK',
   'JURISDICTION_MISMATCH',
 ] as const;
 export type HoldCode = (typeof HOLD_CODES)[number];
@@ -33,9 +35,14 @@ export interface AnomalyInput {
     readonly earlierEmergencies: number;
     /** Requests this officer sent in the hour before this one, this one included. */
     readonly requestsInLastHour: number;
+    /**
+     * The network the request came from (`core/networks.ts`), when known: when this officer first used it, and how
+     * many other networks they had used before that.
+     */
+    readonly network?: { readonly prefix: string; readonly firstSeenAt: string; readonly earlierNetworks: number } | undefined;
   };
   readonly now: Date;
-  readonly limits: { readonly newAccountDays: number; readonly burstPerHour: number };
+  readonly limits: { readonly newAccountDays: number; readonly burstPerHour: number; readonly newNetworkDays: number };
 }
 
 const EU_MEMBERS = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' '));
@@ -127,6 +134,17 @@ export function holdReasons(input: AnomalyInput): HoldReason[] {
       code: 'BURST',
       detail: `The officer sent ${officer.requestsInLastHour} requests in the last hour (more than ${limits.burstPerHour}).`,
     });
+  }
+  // A first network is no signal (a new account is); a change of network after others is, for a while.
+  const network = officer.network;
+  if (network && network.earlierNetworks > 0) {
+    const sinceDays = (now.getTime() - Date.parse(network.firstSeenAt)) / 86_400_000;
+    if (sinceDays < limits.newNetworkDays) {
+      reasons.push({
+        code: 'NEW_NETWORK',
+        detail: `The request came from a network (${network.prefix}) this officer first used ${Math.floor(sinceDays * 24)} hour(s) before it; they had used ${network.earlierNetworks} other network(s) until then.`,
+      });
+    }
   }
   const home = agency.jurisdiction;
   const matches =

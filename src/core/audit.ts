@@ -95,6 +95,8 @@ export type AuditEvent =
       requestId?: undefined;
       data: { outcome: 'code_sent' | 'not_in_directory' | 'account_exists'; userId?: string; domain: string };
     }
+  /** A submission refused because its sender is over the hourly limit of requests. */
+  | { type: 'request.submission_throttled'; requestId?: undefined; data: { sentInLastHour: number; retryAfterSeconds: number } }
   /** Registrations or confirmations refused unchecked because the network address is over its hourly limit. */
   | { type: 'auth.registration_throttled'; requestId?: undefined; data: { retryAfterSeconds: number } }
   /** A confirmation code that is unknown, used or expired. */
@@ -122,5 +124,6 @@ export const SECURITY_EVENT_TYPES = [
   'auth.registration_throttled',
   'auth.confirmation_failed',
   'user.approved',
+  'request.submission_throttled',
 ] as const satisfies ReadonlyArray<AuditEvent['type']>;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

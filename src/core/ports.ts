@@ -30,7 +30,8 @@ export interface Clock {
 
 export interface RequestRepository {
   nextTrackingSequence(): Promise<number>;
-  insert(request: NewRequest, targets: readonly NewTarget[]): Promise<RequestRecord>;
+  /** `senderNetwork`: the network (`core/networks.ts`) it was sent from, kept for its verification. */
+  insert(request: NewRequest & { readonly senderNetwork?: string | undefined }, targets: readonly NewTarget[]): Promise<RequestRecord>;
   /** By tracking number or id, within the scope; undefined when absent or outside it. */
   find(scope: RequestScope, reference: string): Promise<RequestRecord | undefined>;
   /** Just where a request stands (for polling): one narrow indexed read. */
@@ -53,10 +54,17 @@ export interface RequestRepository {
   targets(requestId: string): Promise<TargetRecord[]>;
   /** Other open requests naming any of these target values (compared in lower case): value → tracking numbers. */
   openRequestsNaming(values: readonly string[], exceptRequestId: string): Promise<Map<string, string[]>>;
-  /** What the officer who sent `request` sent before it: emergency requests ever, and requests in the hour up to it. */
-  officerActivity(
-    request: Pick<RequestRecord, 'id' | 'officerId' | 'receivedAt'>,
-  ): Promise<{ earlierEmergencies: number; requestsInLastHour: number }>;
+  /**
+   * What the officer who sent `request` sent before it: emergency requests ever, and requests in the hour up to it;
+   * and the network it came from: when the officer first used it, and how many other networks they used before that.
+   */
+  officerActivity(request: Pick<RequestRecord, 'id' | 'officerId' | 'receivedAt'>): Promise<{
+    earlierEmergencies: number;
+    requestsInLastHour: number;
+    network: { prefix: string; firstSeenAt: string; earlierNetworks: number } | undefined;
+  }>;
+  /** Requests this officer sent since `since`, and when the earliest of them came (for a submission rate limit). */
+  sentSince(officerId: string, since: Date): Promise<{ count: number; earliest: Date | undefined }>;
   /** Records when an emergency request's follow-up legal process is due, or when it came. */
   setFollowUp(requestId: string, followUp: { due?: Date; receivedAt?: Date }): Promise<void>;
 }
@@ -191,6 +199,8 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findActive(id: string): Promise<UserRecord | undefined>;
   recordLogin(id: string, at: Date): Promise<void>;
+  /** Notes that the person used this network (`core/networks.ts`) at `at`: first use is kept, last use moves on. */
+  usedNetwork(id: string, network: string, at: Date): Promise<void>;
   /** Any account by id, active or not (undefined when there is none). */
   find(id: string): Promise<UserRecord | undefined>;
   setStatus(id: string, status: UserRecord['status']): Promise<void>;

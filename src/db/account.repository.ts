@@ -204,6 +204,17 @@ export function userRepository(db: Kysely<Database>): UserRepository {
     async recordLogin(id, at) {
       await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute();
     },
+    async usedNetwork(id, network, at) {
+      await db
+        .insertInto('user_networks')
+        .values({ user_id: id, network, first_seen_at: at, last_seen_at: at })
+        .onConflict((conflict) =>
+          conflict
+            .columns(['user_id', 'network'])
+            .doUpdateSet({ last_seen_at: sql`greatest(user_networks.last_seen_at, excluded.last_seen_at)` }),
+        )
+        .execute();
+    },
     async find(id) {
       if (!isUuid(id)) return undefined;
       const row = await selectUsers(db).where('users.id', '=', id).executeTakeFirst();

@@ -111,6 +111,7 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           deadline: request.deadline ? new Date(request.deadline) : null,
           emergency: request.emergency ? JSON.stringify(request.emergency) : null,
           payload_sha256: request.payloadSha256,
+          sender_network: request.senderNetwork ?? null,
         })
         .returningAll()
         .returning((eb) =>
@@ -229,13 +230,41 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
     },
     async officerActivity(request) {
       // Anchored on the stored instant (microseconds), not the millisecond one in the record.
-      const { rows } = await sql<{ emergencies: string; recent: string }>`
-        SELECT count(*) FILTER (WHERE r.kind = 'emergency' AND r.received_at < anchor.at AND r.id <> ${request.id})::text AS emergencies,
-               count(*) FILTER (WHERE r.received_at > anchor.at - interval '1 hour' AND r.received_at <= anchor.at)::text AS recent
-        FROM requests r, (SELECT received_at AS at FROM requests WHERE id = ${request.id}) AS anchor
-        WHERE r.officer_id = ${request.officerId}
+      const { rows } = await sql<{
+        emergencies: string;
+        recent: string;
+        network: string | null;
+        first_seen: Date | string | null;
+        earlier: string;
+      }>`
+        WITH anchor AS (SELECT received_at AS at, sender_network AS network FROM requests WHERE id = ${request.id}),
+             seen AS (SELECT n.first_seen_at FROM user_networks n, anchor WHERE n.user_id = ${request.officerId} AND n.network = anchor.network)
+        SELECT (SELECT count(*) FROM requests r, anchor
+                 WHERE r.officer_id = ${request.officerId} AND r.kind = 'emergency' AND r.received_at < anchor.at AND r.id <> ${request.id})::text AS emergencies,
+               (SELECT count(*) FROM requests r, anchor
+                 WHERE r.officer_id = ${request.officerId} AND r.received_at > anchor.at - interval '1 hour' AND r.received_at <= anchor.at)::text AS recent,
+               (SELECT network FROM anchor) AS network,
+               (SELECT first_seen_at FROM seen) AS first_seen,
+               (SELECT count(*) FROM user_networks other, anchor, seen
+                 WHERE other.user_id = ${request.officerId} AND other.network <> anchor.network AND other.first_seen_at < seen.first_seen_at)::text AS earlier
       `.execute(db);
-      return { earlierEmergencies: Number(rows[0]?.emergencies ?? 0), requestsInLastHour: Number(rows[0]?.recent ?? 0) };
+      const row = rows[0];
+      const firstSeen = row?.first_seen ? new Date(row.first_seen).toISOString() : undefined;
+      return {
+        earlierEmergencies: Number(row?.emergencies ?? 0),
+        requestsInLastHour: Number(row?.recent ?? 0),
+        network:
+          row?.network && firstSeen ? { prefix: row.network, firstSeenAt: firstSeen, earlierNetworks: Number(row.earlier) } : undefined,
+      };
+    },
+    async sentSince(officerId, since) {
+      const row = await db
+        .selectFrom('requests')
+        .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('received_at').as('earliest')])
+        .where('officer_id', '=', officerId)
+        .where('received_at', '>', since)
+        .executeTakeFirst();
+      return { count: Number(row?.count ?? 0), earliest: row?.earliest ? new Date(row.earliest) : undefined };
     },
     async setFollowUp(requestId, followUp) {
       await db

@@ -83,6 +83,7 @@ export interface RequestsTable {
   follow_up_due: ColumnType<Date | null, never, Date | null>;
   follow_up_received_at: ColumnType<Date | null, never, Date | null>;
   payload_sha256: string;
+  sender_network: ColumnType<string | null, string | null | undefined, string | null>;
   received_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -220,6 +221,13 @@ export interface ProductionDownloadsTable {
   downloaded_at: Timestamp;
 }
 
+export interface UserNetworksTable {
+  user_id: string;
+  network: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -240,4 +248,5 @@ export interface Database {
   request_state_edges: RequestStateEdgesTable;
   productions: ProductionsTable;
   production_downloads: ProductionDownloadsTable;
+  user_networks: UserNetworksTable;
 }

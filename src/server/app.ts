@@ -70,7 +70,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: context.config.WRIT_MAX_BODY_BYTES,
-    trustProxy: false,
+    trustProxy: context.config.WRIT_TRUST_PROXY ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

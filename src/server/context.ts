@@ -59,7 +59,8 @@ export interface AppContext {
   /** Days after approval by which an emergency request's promised legal process is due. */
   readonly emergencyFollowUpDays: number;
   /** An officer account younger than this many days, and more requests than this in an hour, hold a request. */
-  readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number };
+  readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number; readonly newNetworkDays: number };
+  readonly submissionsPerHour: number;
   /** Outgoing mail: SMTP, or .eml files under `<data>/mail/outgoing` when no server is configured. */
   readonly mailer: Mailer;
   /** Hours a registration's confirmation code works. */
@@ -110,7 +111,12 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     connector: platform.connector,
     review,
     emergencyFollowUpDays: config.WRIT_EMERGENCY_FOLLOW_UP_DAYS,
-    holdLimits: { newAccountDays: config.WRIT_HOLD_NEW_ACCOUNT_DAYS, burstPerHour: config.WRIT_HOLD_BURST_PER_HOUR },
+    holdLimits: {
+      newAccountDays: config.WRIT_HOLD_NEW_ACCOUNT_DAYS,
+      burstPerHour: config.WRIT_HOLD_BURST_PER_HOUR,
+      newNetworkDays: config.WRIT_HOLD_NEW_NETWORK_DAYS,
+    },
+    submissionsPerHour: config.WRIT_SUBMISSIONS_PER_HOUR,
     mailer: createMailer({
       smtpUrl: config.WRIT_SMTP_URL,
       from: config.WRIT_MAIL_FROM,

@@ -2,6 +2,7 @@
 import type { Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import { canSignIn, type UserRecord } from '../core/model.ts';
+import { networkOf } from '../core/networks.ts';
 import type { Clock, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
 import { loginInputSchema } from '../core/schemas.ts';
 import { afterFailure, secondsLocked } from '../core/throttle.ts';
@@ -90,6 +91,8 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
       mfa: user.totp.enabled,
     });
     await repositories.users.recordLogin(user.id, now);
+    const network = networkOf(input.ip);
+    if (network) await repositories.users.usedNetwork(user.id, network, now);
     await repositories.credentials.clearThrottle(accountKey);
     await repositories.audit.append(actorFor(user, input.ip), { type: 'auth.login_succeeded', data: {} });
   });

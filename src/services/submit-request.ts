@@ -2,6 +2,7 @@
 import type { Actor } from '../core/actor.ts';
 import { canonicalJson } from '../core/canonical.ts';
 import { WritError } from '../core/errors.ts';
+import { networkOf } from '../core/networks.ts';
 import type { Clock, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { formatTrackingNumber, type RequestState } from '../core/request.ts';
 import { submitRequestSchema, type SubmitRequestInput } from '../core/schemas.ts';
@@ -17,9 +18,11 @@ export interface Receipt {
 }
 
 export interface SubmitRequestDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'audit' | 'outbox' | 'idempotency'>>;
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'users' | 'audit' | 'outbox' | 'idempotency'>>;
   readonly secrets: Pick<Secrets, 'sha256Hex'>;
   readonly clock: Clock;
+  /** Requests one person may send in an hour; the next waits (429) until the earliest of them is an hour old. */
+  readonly submissionsPerHour: number;
 }
 
 // Kinds that stand on a legal instrument the desk must read; emergency and assistance requests may come without one.
@@ -40,6 +43,8 @@ export async function submitRequest(
   if (NEEDS_DOCUMENT.has(request.kind) && request.legalProcess.documentIds.length === 0) {
     throw new WritError('DOCUMENT_REQUIRED', `A ${request.kind} request needs its legal process document; upload it first.`);
   }
+  await rateLimit(deps, actor, input.idempotencyKey);
+  const network = networkOf(actor.ip);
   const { result, replayed } = await once(
     deps,
     actor,
@@ -70,6 +75,7 @@ export async function submitRequest(
           deadline: request.deadline ?? null,
           emergency: request.emergency ?? null,
           payloadSha256,
+          senderNetwork: network,
         },
         request.targets.map((target, position) => ({ position, kind: target.kind, value: target.value, note: target.note ?? null })),
       );
@@ -83,10 +89,28 @@ export async function submitRequest(
         requestId: stored.id,
         data: { trackingNumber, payloadSha256, kind: request.kind },
       });
+      if (network) await repositories.users.usedNetwork(actor.userId, network, deps.clock.now());
       await repositories.outbox.add('request.verify', { requestId: stored.id });
       const receipt: Receipt = { trackingNumber, state: stored.state, payloadSha256, receivedAt: stored.receivedAt, documents };
       return receipt;
     },
   );
   return { ...result, replayed };
+}
+
+/**
+ * More than the hourly limit of submissions from one person is refused before anything is stored, and audited: a
+ * stolen account or a runaway script cannot flood the desk. (A smaller burst is accepted and held: `core/anomalies.ts`.)
+ */
+async function rateLimit(deps: SubmitRequestDeps, actor: Actor, idempotencyKey: string | undefined): Promise<void> {
+  const now = deps.clock.now();
+  const { count, earliest } = await deps.store.read.requests.sentSince(actor.userId, new Date(now.getTime() - 3_600_000));
+  if (count < deps.submissionsPerHour) return;
+  // A retry of a request already received still gets its receipt.
+  if (idempotencyKey && (await deps.store.read.idempotency.find(actor.userId, 'submit-request', idempotencyKey))) return;
+  const retryAfterSeconds = Math.max(1, Math.ceil(((earliest?.getTime() ?? now.getTime()) + 3_600_000 - now.getTime()) / 1000));
+  await deps.store.read.audit.append(actor, { type: 'request.submission_throttled', data: { sentInLastHour: count, retryAfterSeconds } });
+  throw new WritError('RATE_LIMITED', `More than ${deps.submissionsPerHour} requests in an hour; wait before sending another.`, {
+    retryAfterSeconds,
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Verification of a newly received request, run by a job after the submission commits. A request passes into review
  * only when nothing about its sender looks wrong (`core/anomalies.ts`): a verified agency, an officer at one of its
- * official domains, an account not brand new, not a first emergency, no burst, the agency's own jurisdiction.
+ * official domains, an account not brand new, not a first emergency, no burst, a network the officer has used before,
+ * the agency's own jurisdiction.
  * Otherwise it waits in `verifying`, the reasons recorded, for the desk to confirm the requester.
  */
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
@@ -13,8 +14,11 @@ import { applyTransition, changeState, requirePermission, type StateChangeDeps }
 export interface VerifyRequestDeps {
   readonly store: Transactor<Pick<Repositories, 'requests' | 'organisations' | 'users' | 'audit' | 'outbox'>>;
   readonly clock: Clock;
-  /** An officer account younger than this many days, and more requests than this in an hour, hold a request. */
-  readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number };
+  /**
+   * An officer account younger than this many days, more requests than this in an hour, and a network the officer
+   * first used fewer than this many days ago (after using others), hold a request.
+   */
+  readonly holdLimits: { readonly newAccountDays: number; readonly burstPerHour: number; readonly newNetworkDays: number };
 }
 
 /** Safe to run twice: a request no longer `received` is left alone. */

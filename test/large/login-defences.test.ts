@@ -78,6 +78,45 @@ describeOnEachDatabase(
       expect((await login(fresh, PASSWORD, '192.0.2.31')).statusCode).toBe(200);
     });
 
+    it('behind a trusted reverse proxy, takes the caller from X-Forwarded-For, and otherwise ignores it', async () => {
+      const { context } = db();
+      const proxied = await buildApp({ ...context, config: { ...context.config, WRIT_TRUST_PROXY: '127.0.0.1' } });
+      const email = await newAccount();
+      const from = (target: App) =>
+        target.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: 'wrong password here' },
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': '203.0.113.77' },
+        });
+      const networks = async () =>
+        (
+          await sql<{ network: string }>`SELECT n.network FROM user_networks n JOIN users u ON u.id = n.user_id
+            WHERE u.email = ${email} ORDER BY n.network`.execute(context.database.db)
+        ).rows.map((row) => row.network);
+      try {
+        expect((await from(proxied)).statusCode).toBe(401);
+        expect((await from(app)).statusCode).toBe(401);
+        const seen = await sql<{ ip: string }>`SELECT data->>'ip' AS ip FROM audit_events
+          WHERE type = 'auth.login_failed' AND actor_user_id = (SELECT id FROM users WHERE email = ${email}) ORDER BY id`.execute(
+          context.database.db,
+        );
+        expect(seen.rows.map((row) => row.ip)).toEqual(['203.0.113.77', '127.0.0.1']);
+        // A signed-in person's network is kept as its /24, never the whole address.
+        const signIn = { method: 'POST' as const, url: '/api/v1/auth/login', payload: { email, password: PASSWORD } };
+        expect(
+          (await proxied.inject({ ...signIn, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.77' } })).statusCode,
+        ).toBe(200);
+        expect(
+          (await app.inject({ ...signIn, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '203.0.113.77' } })).statusCode,
+        ).toBe(200);
+        expect(await networks()).toEqual(['127.0.0.0/24', '203.0.113.0/24']);
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('refuses a breached password when an account is made, and stores nothing', async () => {
       const email = `weak.${Date.now()}@example.test`;
       const attempt = addUser(db().context, CLI_ACTOR, {

@@ -17,6 +17,7 @@ import { recordCallback } from '../../src/services/callbacks.ts';
 import { createApiToken } from '../../src/services/create-api-token.ts';
 import { getRequest } from '../../src/services/get-request.ts';
 import { startProduction } from '../../src/services/production.ts';
+import { submitRequest } from '../../src/services/submit-request.ts';
 import { confirmRequester, verifyRequest } from '../../src/services/verify-request.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
@@ -55,7 +56,7 @@ describeOnEachDatabase('red team', (db) => {
   let world: World;
   let officialDomain: string;
   const made: string[] = [];
-  const strict = { newAccountDays: 7, burstPerHour: 3 };
+  const strict = { newAccountDays: 7, burstPerHour: 3, newNetworkDays: 3 };
 
   beforeAll(async () => {
     const { context } = db();
@@ -482,6 +483,82 @@ describeOnEachDatabase('red team', (db) => {
     expect(upload.json()).toMatchObject({ code: 'APPROVAL_PENDING' });
   });
 
+  it("40. a real officer's account, password and second factor used from a network it never used before is held", async () => {
+    const { context } = db();
+    const email = `travel.${Date.now()}@${officialDomain}`;
+    const { id } = await addUser(context, CLI_ACTOR, {
+      organisationId: world.agencyA,
+      email,
+      displayName: 'T',
+      roles: ['officer'],
+      password: PASSWORD,
+    });
+    const secret = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    await sql`UPDATE users SET created_at = ${longAgo} WHERE id = ${id}`.execute(context.database.db);
+    await context.store.transaction(async (r) => {
+      await r.users.setPendingTotp(id, secret);
+      await r.users.enableTotp(id, longAgo);
+      // Months of sign-ins from the agency's own network.
+      await r.users.usedNetwork(id, '198.51.100.0/24', longAgo);
+    });
+    const signedIn = await login(email, PASSWORD, { code: context.secondFactor.code(secret, new Date()) }, '203.0.113.40');
+    expect(signedIn.statusCode).toBe(200);
+    const headers = { cookie: `writ_session=${signedIn.cookies.find((c) => c.name === 'writ_session')!.value}` };
+    const officer = actorOf((await context.store.read.users.findActive(id))!, 'session');
+    const documentId = await uploadPdf(context, officer);
+    const sent = await app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers,
+      remoteAddress: '203.0.113.40',
+      payload: requestPayload({ documentIds: [documentId] }),
+    });
+    expect(sent.statusCode).toBe(201);
+    const tracking = sent.json<{ trackingNumber: string }>().trackingNumber;
+    made.push(tracking);
+    await expectHeld(tracking, 'NEW_NETWORK');
+    const { holds } = await verify(tracking);
+    expect(holds).toEqual(['NEW_NETWORK']);
+    // The same officer from the agency's network passes: the hold is about the network, not the officer.
+    const home = await submit({ ...officer, ip: '198.51.100.7' });
+    expect(await verify(home)).toEqual({ state: 'in_review', holds: [] });
+  });
+  it('41. a flood of requests past the hourly limit is refused before anything is stored, and a retry of one already sent still gets its receipt', async () => {
+    const { context } = db();
+    const limited = { ...context, submissionsPerHour: 3 };
+    const officer = await officerAt(officialDomain);
+    const firstPayload = requestPayload({ documentIds: [await uploadPdf(context, officer)] });
+    const first = await submitRequest(limited, officer, { payload: firstPayload, idempotencyKey: 'flood-1' });
+    made.push(first.trackingNumber);
+    for (let sent = 1; sent < 3; sent += 1)
+      made.push(
+        (await submitRequest(limited, officer, { payload: requestPayload({ documentIds: [await uploadPdf(context, officer)] }) }))
+          .trackingNumber,
+      );
+    const documentId = await uploadPdf(context, officer);
+    const count = async () => (await context.store.read.requests.sentSince(officer.userId, new Date(Date.now() - 3_600_000))).count;
+    const before = await count();
+    const floodApp = await buildApp(limited);
+    try {
+      const refused = await floodApp.inject({
+        method: 'POST',
+        url: '/api/v1/requests',
+        headers: await cookie(officer),
+        payload: requestPayload({ documentIds: [documentId] }),
+      });
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3000);
+    } finally {
+      await floodApp.close();
+    }
+    expect(await count()).toBe(before);
+    const retry = await submitRequest(limited, officer, { payload: firstPayload, idempotencyKey: 'flood-1' });
+    expect(retry).toMatchObject({ replayed: true, trackingNumber: first.trackingNumber });
+    expect(await codeOf(submitRequest(limited, officer, { payload: firstPayload, idempotencyKey: 'flood-2' }))).toBe('RATE_LIMITED');
+  });
+
   it('an auditor sees every kind of failed and suspicious attempt above, newest first, with where it came from', async () => {
     const auditor = await cookie(world.auditor);
     expect((await app.inject({ method: 'GET', url: '/api/v1/security-events', headers: await cookie(world.officerA) })).statusCode).toBe(
@@ -507,6 +584,7 @@ describeOnEachDatabase('red team', (db) => {
         'auth.login_throttled',
         'auth.registration_requested',
         'request.held',
+        'request.submission_throttled',
         'user.status_changed',
       ].sort(),
     );

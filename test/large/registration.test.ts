@@ -112,7 +112,7 @@ describeOnEachDatabase(
       expect(login.json()).toMatchObject({ secondFactor: 'not_enrolled', user: { status: 'pending' } });
       const cookie = /writ_session=[^;]+/.exec(String(login.headers['set-cookie']))![0];
       const as = (method: 'GET' | 'POST', url: string, payload?: object) =>
-        app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+        app.inject({ method, url, headers: { cookie }, remoteAddress: ip, ...(payload ? { payload } : {}) });
       expect((await as('GET', '/api/v1/requests')).json()).toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
       const { secret } = (await as('POST', '/api/v1/auth/mfa/totp')).json<{ secret: string }>();
       expect((await as('POST', '/api/v1/auth/mfa/totp/confirm', { code: context.secondFactor.code(secret, new Date()) })).statusCode).toBe(
