@@ -1,6 +1,7 @@
 /** `writ serve`: the HTTP API and the background jobs, in one process or split by role. */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
+import { rowLevelSecurity } from '../db/agency-scope.ts';
 import { currentSigningKey } from '../evidence/signing-key.ts';
 import { createContext, startJobs } from '../server/context.ts';
 
@@ -32,6 +33,11 @@ export async function serveCommand(args: string[]): Promise<number> {
     { ms: Math.round(performance.now() - started), database: context.database.kind, roles: config.WRIT_ROLES },
     'writ ready',
   );
+  if (context.database.kind === 'postgres' && (await rowLevelSecurity(context.database.db)) === 'bypassed') {
+    context.log.warn(
+      'the database role Writ connects as is a superuser or has BYPASSRLS, so row-level security between agencies is not in force; connect as an ordinary role that owns the database (docs/configuration.md)',
+    );
+  }
   if (app) console.log(`Writ is running on ${url} (${isEmbedded ? `embedded database in ${config.WRIT_DATA_DIR}` : 'PostgreSQL'}).`);
   if (demo && logins) await demo.announceLogins(context, logins, url);
 

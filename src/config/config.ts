@@ -18,7 +18,9 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL')
     .optional()
-    .describe('PostgreSQL 15+ connection URL. Unset: the embedded PGlite database under WRIT_DATA_DIR.'),
+    .describe(
+      'PostgreSQL 15+ connection URL. Unset: the embedded PGlite database under WRIT_DATA_DIR. Connect as an ordinary role that owns the database: row-level security between agencies does not bind a superuser or a BYPASSRLS role (Writ warns at start).',
+    ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process to PostgreSQL.'),
   WRIT_ROLES: z
     .string()

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
+import { agencyScopeSetter } from './agency-scope.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -32,6 +33,8 @@ export interface OpenDatabaseOptions {
   readonly poolSize?: number;
   /** Open every transaction read-only (PostgreSQL): for a platform's database, which Writ only reads. */
   readonly readOnly?: boolean;
+  /** Writ's own database on PostgreSQL: tell each reserved connection which agency is being served (`agency-scope.ts`). */
+  readonly agencyScoped?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -51,7 +54,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     });
     // An idle client's error (the server restarting) must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool, ...(options.agencyScoped ? { onReserveConnection: agencyScopeSetter() } : {}) }),
+    });
     return { db, kind: 'postgres', url: options.url, close: () => db.destroy() };
   }
   if (options.pgliteDir) mkdirSync(path.resolve(options.pgliteDir), { recursive: true });

@@ -10,8 +10,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { can, SYSTEM_ACTOR, type Actor, type Permission } from '../core/actor.ts';
+import { can, isSystem, SYSTEM_ACTOR, type Actor, type Permission } from '../core/actor.ts';
 import { isWritError, type ErrorCode } from '../core/errors.ts';
+import { runInAgencyScope } from '../db/agency-scope.ts';
 import { authenticate } from '../services/authenticate.ts';
 import type { AppContext } from './context.ts';
 import { actorCache, type ActorCache } from './actor-cache.ts';
@@ -101,6 +102,15 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { public?: boolean; permission?: Permission | 'signed_in'; mfaExempt?: boolean };
     if (!config.public && !config.permission) throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
+    // An agency's person is served inside their agency's scope: on PostgreSQL, row-level security then hides every
+    // other agency's rows from whatever the handler asks of the database (src/db/agency-scope.ts).
+    const handler = route.handler;
+    route.handler = function scoped(this: FastifyInstance, request, reply) {
+      const actor = request.actor;
+      return actor?.organisationKind === 'agency' && !isSystem(actor)
+        ? runInAgencyScope(actor.organisationId, () => handler.call(this, request, reply))
+        : handler.call(this, request, reply);
+    };
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
       routeTable.push({

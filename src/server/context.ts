@@ -88,6 +88,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     url: config.DATABASE_URL,
     pgliteDir: options.pgliteInMemory ? undefined : path.join(config.WRIT_DATA_DIR, 'db'),
     poolSize: config.DATABASE_POOL_SIZE,
+    agencyScoped: true,
   });
   await migrate(database.db);
   const platform = await openConnector(config, database).catch(async (error: unknown) => {

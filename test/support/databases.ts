@@ -22,15 +22,29 @@ export interface TestDatabase {
   readonly context: AppContext;
 }
 
+/**
+ * The role Writ's PostgreSQL suites connect as: an ordinary role that owns its database, as an operator would set Writ
+ * up, not the superuser of TEST_DATABASE_URL, so that row-level security (which a superuser bypasses) is in force.
+ */
+export const APP_ROLE = 'writ_app';
+
 export async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
   const name = `writ_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    await admin.query(`CREATE ROLE ${APP_ROLE} LOGIN`);
+  } catch (error) {
+    // Made already, perhaps by a suite starting at the same moment.
+    if (!['42710', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
+  }
+  await admin.query(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
   await admin.end();
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
+  url.username = APP_ROLE;
+  url.password = '';
   return {
     url: url.toString(),
     drop: async () => {
