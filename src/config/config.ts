@@ -145,6 +145,12 @@ export const configSchema = z.object({
     .describe(
       'Days after an emergency request is approved by which the legal process it promises is due (Korean law says "without delay"; set what your counsel expects).',
     ),
+  WRIT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'The address people open Writ at, e.g. `https://writ.example.org`. Passkeys are bound to its host name and accepted only from its origin. Unset: `http://localhost:<PORT>`.',
+    ),
   WRIT_COOKIE_SECURE: z
     .stringbool()
     .default(false)

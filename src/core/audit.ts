@@ -40,12 +40,12 @@ export type AuditEvent =
   /** A stored document was downloaded. */
   | { type: 'document.downloaded'; requestId?: string; data: { documentId: string } }
   /** A person logged in. */
-  | { type: 'auth.login_succeeded'; requestId?: undefined; data: Record<string, never> }
+  | { type: 'auth.login_succeeded'; requestId?: undefined; data: { method?: 'password' | 'passkey' } }
   /** A login failed; the subject is the account if one matched, or none. */
   | {
       type: 'auth.login_failed';
       requestId?: undefined;
-      data: { reason: 'unknown_account' | 'wrong_password' | 'disabled' | 'wrong_code' | 'code_reused' };
+      data: { reason: 'unknown_account' | 'wrong_password' | 'disabled' | 'wrong_code' | 'code_reused' | 'passkey_not_verified' };
     }
   /** A session ended by logout. */
   /** A login refused unchecked because the account or the address is locked after failures. */
@@ -53,6 +53,9 @@ export type AuditEvent =
   | { type: 'auth.totp_enrolment_started'; requestId?: undefined; data: Record<string, never> }
   | { type: 'auth.totp_confirmation_failed'; requestId?: undefined; data: Record<string, never> }
   | { type: 'auth.totp_enabled'; requestId?: undefined; data: Record<string, never> }
+  /** A person added a passkey (by its name); a failed attempt is `auth.passkey_enrolment_failed`. */
+  | { type: 'auth.passkey_added'; requestId?: undefined; data: { passkeyId: string; name: string } }
+  | { type: 'auth.passkey_enrolment_failed'; requestId?: undefined; data: Record<string, never> }
   /** A session or token was presented that is unknown, expired, revoked, or its person or agency shut out. */
   | { type: 'auth.credential_rejected'; requestId?: undefined; data: { kind: 'session' | 'token' } }
   /** A signed-in caller was refused a route: their role does not allow it, or their session lacks a second factor. */
@@ -116,6 +119,7 @@ export const SECURITY_EVENT_TYPES = [
   'auth.login_throttled',
   'auth.credential_rejected',
   'auth.totp_confirmation_failed',
+  'auth.passkey_enrolment_failed',
   'access.denied',
   'request.held',
   'agency.directory_updated',

@@ -231,6 +231,17 @@ export interface CredentialRepository {
   revokeAll(userId: string, at: Date): Promise<{ sessions: number; tokens: number }>;
   /** The session was completed with a second factor. */
   markSessionMfa(tokenSha256: string): Promise<void>;
+  addPasskey(passkey: NewPasskey & { userId: string; name: string }): Promise<{ id: string }>;
+  /** A person's passkeys (credential ids and names), oldest first. */
+  passkeysOf(
+    userId: string,
+  ): Promise<Array<{ id: string; credentialId: string; name: string; createdAt: string; lastUsedAt: string | null }>>;
+  findPasskey(credentialId: string): Promise<(StoredPasskey & { userId: string }) | undefined>;
+  usedPasskey(id: string, signCount: number, at: Date): Promise<void>;
+  /** Keeps a challenge for a passkey ceremony until `expiresAt`. */
+  putChallenge(challenge: { challenge: string; purpose: 'register' | 'login'; userId: string | null; expiresAt: Date }): Promise<void>;
+  /** Uses up a challenge: true when it was handed out for this purpose (and person), and has not expired or been used. */
+  takeChallenge(challenge: string, purpose: 'register' | 'login', userId: string | null, at: Date): Promise<boolean>;
   revokeSession(tokenSha256: string, at: Date): Promise<void>;
   insertToken(token: { userId: string; name: string; tokenSha256: string; expiresAt: Date }): Promise<{ id: string }>;
   /** The user behind a live session or token, by the token's hash. */
@@ -315,6 +326,37 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** With no hash, still spends the time of a verification (so an unknown account is not told apart) and answers false. */
   verify(hash: string | null, password: string): Promise<boolean>;
+}
+
+export interface NewPasskey {
+  readonly credentialId: string;
+  readonly publicKey: Uint8Array;
+  readonly signCount: number;
+  readonly transports: readonly string[];
+}
+
+export interface StoredPasskey extends NewPasskey {
+  readonly id: string;
+}
+
+/**
+ * Passkeys (WebAuthn) for this site: the options a browser needs for a ceremony, and the checks of what it answers.
+ * A check answers undefined for anything that does not verify, malformed input included.
+ */
+export interface Passkeys {
+  registrationOptions(
+    user: { id: string; email: string; displayName: string },
+    exclude: readonly string[],
+  ): Promise<{ options: Record<string, unknown>; challenge: string }>;
+  verifyRegistration(response: unknown, challengeIsGood: (challenge: string) => Promise<boolean>): Promise<NewPasskey | undefined>;
+  authenticationOptions(): Promise<{ options: Record<string, unknown>; challenge: string }>;
+  /** The credential id a login answer names, or undefined when it names none. */
+  credentialIdOf(response: unknown): string | undefined;
+  verifyAuthentication(
+    response: unknown,
+    passkey: StoredPasskey,
+    challengeIsGood: (challenge: string) => Promise<boolean>,
+  ): Promise<{ signCount: number } | undefined>;
 }
 
 /** A second factor: TOTP secrets and codes. */

@@ -115,6 +115,17 @@ export const loginInputSchema = z.strictObject({
   code: totpCodeSchema.optional().describe('The code from your authenticator app, once you have enrolled one.'),
 });
 export const totpConfirmInputSchema = z.strictObject({ code: totpCodeSchema });
+
+/** What the browser's WebAuthn call answered, passed on as it came (its own checks are the verifier's). */
+const webauthnResponseSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((value) => JSON.stringify(value).length <= 64_000, 'at most 64 kB')
+  .describe('The PublicKeyCredential the browser returned, as JSON (e.g. from @simplewebauthn/browser).');
+export const passkeyEnrolInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100).default('Passkey').describe('What the person calls this passkey ("work laptop").'),
+  response: webauthnResponseSchema,
+});
+export const passkeyLoginInputSchema = z.strictObject({ response: webauthnResponseSchema });
 export const createTokenInputSchema = z.strictObject({ name: text(100), expiresInDays: z.number().int().min(1).max(365).default(90) });
 
 /** An age X25519 recipient as age-keygen prints it: `age1` and 58 bech32 characters. */

@@ -365,6 +365,68 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
     async markSessionMfa(tokenSha256) {
       await db.updateTable('sessions').set({ mfa: true }).where('token_sha256', '=', tokenSha256).execute();
     },
+    async addPasskey(passkey) {
+      return db
+        .insertInto('passkeys')
+        .values({
+          user_id: passkey.userId,
+          credential_id: passkey.credentialId,
+          public_key: passkey.publicKey,
+          sign_count: passkey.signCount,
+          transports: [...passkey.transports],
+          name: passkey.name,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    },
+    async passkeysOf(userId) {
+      const rows = await db
+        .selectFrom('passkeys')
+        .select(['id', 'credential_id', 'name', 'created_at', 'last_used_at'])
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        credentialId: row.credential_id,
+        name: row.name,
+        createdAt: new Date(row.created_at).toISOString(),
+        lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
+      }));
+    },
+    async findPasskey(credentialId) {
+      const row = await db.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+      return row
+        ? {
+            id: row.id,
+            userId: row.user_id,
+            credentialId: row.credential_id,
+            publicKey: new Uint8Array(row.public_key),
+            signCount: Number(row.sign_count),
+            transports: row.transports,
+          }
+        : undefined;
+    },
+    async usedPasskey(id, signCount, at) {
+      await db.updateTable('passkeys').set({ sign_count: signCount, last_used_at: at }).where('id', '=', id).execute();
+    },
+    async putChallenge(challenge) {
+      await db.deleteFrom('webauthn_challenges').where('expires_at', '<', new Date()).execute();
+      await db
+        .insertInto('webauthn_challenges')
+        .values({ challenge: challenge.challenge, purpose: challenge.purpose, user_id: challenge.userId, expires_at: challenge.expiresAt })
+        .execute();
+    },
+    async takeChallenge(challenge, purpose, userId, at) {
+      const taken = await db
+        .deleteFrom('webauthn_challenges')
+        .where('challenge', '=', challenge)
+        .where('purpose', '=', purpose)
+        .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      return Number(taken.numDeletedRows) === 1;
+    },
     async revokeSession(tokenSha256, at) {
       await db
         .updateTable('sessions')

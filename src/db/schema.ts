@@ -228,6 +228,25 @@ export interface UserNetworksTable {
   last_seen_at: Date;
 }
 
+export interface PasskeysTable {
+  id: Generated<string>;
+  user_id: string;
+  credential_id: string;
+  public_key: Uint8Array;
+  sign_count: ColumnType<string, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+}
+
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: string;
+  user_id: string | null;
+  expires_at: Date;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -249,4 +268,6 @@ export interface Database {
   productions: ProductionsTable;
   production_downloads: ProductionDownloadsTable;
   user_networks: UserNetworksTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
 import { nodeSecrets } from '../auth/node.secrets.ts';
 import { totpSecondFactor } from '../auth/totp.ts';
+import { webauthnPasskeys } from '../auth/webauthn.ts';
 import { knownPasswords } from '../auth/known-passwords.ts';
 import type { KnownPasswords } from '../core/passwords.ts';
 import type { Config } from '../config/config.ts';
@@ -14,6 +15,7 @@ import type {
   EvidenceStore,
   FileStore,
   Mailer,
+  Passkeys,
   PasswordHasher,
   Repositories,
   SecondFactor,
@@ -45,6 +47,7 @@ export interface AppContext {
   readonly hasher: PasswordHasher;
   readonly secrets: Secrets;
   readonly secondFactor: SecondFactor;
+  readonly passkeys: Passkeys;
   readonly knownPasswords: KnownPasswords;
   /** A session unused for this many minutes ends. */
   readonly sessionIdleMinutes: number;
@@ -104,6 +107,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     hasher: argon2Hasher(),
     secrets: nodeSecrets,
     secondFactor: totpSecondFactor,
+    passkeys: webauthnPasskeys(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`),
     knownPasswords,
     sessionIdleMinutes: config.WRIT_SESSION_IDLE_MINUTES,
     clock: systemClock,

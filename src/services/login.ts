@@ -25,7 +25,7 @@ export interface Session {
   readonly user: UserRecord;
 }
 
-const actorFor = (user: UserRecord | undefined, ip: string | undefined): Actor => ({
+export const actorFor = (user: UserRecord | undefined, ip: string | undefined): Actor => ({
   userId: user?.id ?? '00000000-0000-0000-0000-000000000000',
   organisationId: user?.organisationId ?? '00000000-0000-0000-0000-000000000000',
   organisationKind: user?.organisationKind ?? 'agency',
@@ -81,6 +81,16 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
     });
     throw new WritError('INVALID_CREDENTIALS', 'The email, password or code is not right.');
   }
+  return openSession(deps, user, { mfa: user.totp.enabled, ip: input.ip, method: 'password', clear: [accountKey] });
+}
+
+/** A new session for a person who proved who they are, with the login's audit event and network noted. */
+export async function openSession(
+  deps: Pick<LoginDeps, 'store' | 'secrets' | 'clock' | 'sessionHours'>,
+  user: UserRecord,
+  login: { mfa: boolean; ip: string | undefined; method: 'password' | 'passkey'; clear: readonly string[] },
+): Promise<Session> {
+  const now = deps.clock.now();
   const token = deps.secrets.newToken('writ_s');
   const expiresAt = new Date(now.getTime() + deps.sessionHours * 3_600_000);
   await deps.store.transaction(async (repositories) => {
@@ -88,13 +98,13 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
       userId: user.id,
       tokenSha256: deps.secrets.sha256Hex(token),
       expiresAt,
-      mfa: user.totp.enabled,
+      mfa: login.mfa,
     });
     await repositories.users.recordLogin(user.id, now);
-    const network = networkOf(input.ip);
+    const network = networkOf(login.ip);
     if (network) await repositories.users.usedNetwork(user.id, network, now);
-    await repositories.credentials.clearThrottle(accountKey);
-    await repositories.audit.append(actorFor(user, input.ip), { type: 'auth.login_succeeded', data: {} });
+    for (const key of login.clear) await repositories.credentials.clearThrottle(key);
+    await repositories.audit.append(actorFor(user, login.ip), { type: 'auth.login_succeeded', data: { method: login.method } });
   });
   return { token, expiresAt: expiresAt.toISOString(), user };
 }

@@ -25,6 +25,9 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/me': { resource: 'none' },
   'POST /api/v1/auth/mfa/totp': { resource: 'none' },
   'POST /api/v1/auth/mfa/totp/confirm': { resource: 'none', body: { code: '123456' } },
+  'POST /api/v1/auth/passkeys/options': { resource: 'none' },
+  'POST /api/v1/auth/passkeys': { resource: 'none', body: { name: 'matrix', response: { id: 'AAAAAAAAAAAAAAAAAAAAAA' } } },
+  'GET /api/v1/auth/passkeys': { resource: 'none' },
   'POST /api/v1/tokens': { resource: 'none', body: { name: 'matrix' } },
   'POST /api/v1/requests': {
     resource: 'none',

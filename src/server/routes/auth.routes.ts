@@ -1,10 +1,13 @@
 /** Login, logout, who am I, and API tokens for agency systems. */
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   createTokenInputSchema,
   listUsersQuerySchema,
   loginInputSchema,
+  passkeyEnrolInputSchema,
+  passkeyLoginInputSchema,
   securityEventsQuerySchema,
   totpConfirmInputSchema,
   userStatusInputSchema,
@@ -17,7 +20,8 @@ import { listOwnSessions, revokeOwnSession } from '../../services/sessions.ts';
 import { listSecurityEvents } from '../../services/security-events.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
 import { createApiToken } from '../../services/create-api-token.ts';
-import { login, logout } from '../../services/login.ts';
+import { login, logout, type Session } from '../../services/login.ts';
+import { finishPasskeyEnrolment, listPasskeys, passkeyLogin, startPasskeyEnrolment, startPasskeyLogin } from '../../services/passkeys.ts';
 import type { AppContext } from '../context.ts';
 import { actor } from '../http.ts';
 
@@ -43,6 +47,39 @@ export const authRoutes =
       loginLockAfter: { account: context.config.WRIT_LOGIN_LOCK_AFTER, network: context.config.WRIT_LOGIN_NETWORK_LOCK_AFTER },
     };
 
+    /** Sets the session cookie and answers who signed in. */
+    const signedIn = (reply: FastifyReply, session: Session, via: 'password' | 'passkey' = 'password') => {
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: context.config.WRIT_COOKIE_SECURE,
+        expires: new Date(session.expiresAt),
+      });
+      const user = session.user;
+      return {
+        user: {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          roles: [...user.roles],
+          status: user.status,
+          organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
+        },
+        expiresAt: session.expiresAt,
+        secondFactor: via === 'passkey' ? ('passkey' as const) : user.totp.enabled ? ('verified' as const) : ('not_enrolled' as const),
+      };
+    };
+    const sessionSchema = z.object({
+      user: userSchema,
+      expiresAt: z.string(),
+      secondFactor: z
+        .enum(['verified', 'passkey', 'not_enrolled'])
+        .describe(
+          'verified: a TOTP code was checked; passkey: a passkey (both factors in one); not_enrolled: enrol one (POST /api/v1/auth/mfa/totp or /api/v1/auth/passkeys/options) before anything else, where a second factor is required.',
+        ),
+    });
+
     app.post(
       '/auth/login',
       {
@@ -51,40 +88,87 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Log in with email and password; sets the session cookie.',
           body: loginInputSchema,
+          response: { 200: sessionSchema },
+        },
+      },
+      async (request, reply) => signedIn(reply, await login(deps, { body: request.body, ip: request.ip })),
+    );
+
+    const passkeyDeps = { ...deps, passkeys: context.passkeys };
+    app.post(
+      '/auth/passkey/options',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Start logging in with a passkey: options for the browser’s navigator.credentials.get(), with a challenge good once for five minutes.',
+          response: { 200: z.record(z.string(), z.unknown()) },
+        },
+      },
+      async () => startPasskeyLogin(passkeyDeps),
+    );
+    app.post(
+      '/auth/passkey/login',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Log in with the passkey the browser answered with; sets the session cookie. The device checks its PIN or biometric, so this alone is both factors.',
+          body: passkeyLoginInputSchema,
+          response: { 200: sessionSchema },
+        },
+      },
+      async (request, reply) => signedIn(reply, await passkeyLogin(passkeyDeps, { body: request.body, ip: request.ip }), 'passkey'),
+    );
+    app.post(
+      '/auth/passkeys/options',
+      {
+        config: { permission: 'signed_in', mfaExempt: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Start adding a passkey to your account: options for the browser’s navigator.credentials.create(), with a challenge good once for five minutes.',
+          response: { 200: z.record(z.string(), z.unknown()) },
+        },
+      },
+      async (request) => startPasskeyEnrolment(passkeyDeps, actor(request)),
+    );
+    app.post(
+      '/auth/passkeys',
+      {
+        config: { permission: 'signed_in', mfaExempt: true },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Add the passkey the browser made; this session then counts as opened with both factors, and you can log in with the passkey alone.',
+          body: passkeyEnrolInputSchema,
+          response: { 201: z.object({ id: z.uuid(), name: z.string() }) },
+        },
+      },
+      async (request, reply) => {
+        const token = request.cookies[SESSION_COOKIE] ?? '';
+        const added = await finishPasskeyEnrolment(passkeyDeps, actor(request), { body: request.body, sessionToken: token });
+        app.actors.drop(`session:${token}`);
+        return reply.code(201).send(added);
+      },
+    );
+    app.get(
+      '/auth/passkeys',
+      {
+        config: { permission: 'signed_in', mfaExempt: true },
+        schema: {
+          tags: ['auth'],
+          summary: 'Your passkeys: names, when added and when last used.',
           response: {
             200: z.object({
-              user: userSchema,
-              expiresAt: z.string(),
-              secondFactor: z
-                .enum(['verified', 'not_enrolled'])
-                .describe('not_enrolled: enrol one (POST /api/v1/auth/mfa/totp) before anything else, where a second factor is required.'),
+              items: z.array(z.object({ id: z.uuid(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })),
             }),
           },
         },
       },
-      async (request, reply) => {
-        const session = await login(deps, { body: request.body, ip: request.ip });
-        reply.setCookie(SESSION_COOKIE, session.token, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: context.config.WRIT_COOKIE_SECURE,
-          expires: new Date(session.expiresAt),
-        });
-        const user = session.user;
-        return {
-          user: {
-            id: user.id,
-            email: user.email,
-            displayName: user.displayName,
-            roles: [...user.roles],
-            status: user.status,
-            organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
-          },
-          expiresAt: session.expiresAt,
-          secondFactor: user.totp.enabled ? ('verified' as const) : ('not_enrolled' as const),
-        };
-      },
+      async (request) => ({ items: await listPasskeys(passkeyDeps, actor(request)) }),
     );
 
     const registration = { ...context, registrationsPerHour: context.config.WRIT_REGISTRATIONS_PER_HOUR };
