@@ -63,8 +63,11 @@ export interface RequestRepository {
     requestsInLastHour: number;
     network: { prefix: string; firstSeenAt: string; earlierNetworks: number } | undefined;
   }>;
-  /** Requests this officer sent since `since`, and when the earliest of them came (for a submission rate limit). */
-  sentSince(officerId: string, since: Date): Promise<{ count: number; earliest: Date | undefined }>;
+  /**
+   * Requests this officer sent since `since`, counted up to `atMost` (for a submission rate limit: the count stops
+   * there, so it costs the same however busy the officer), and when the earliest of them came.
+   */
+  sentSince(officerId: string, since: Date, atMost: number): Promise<{ count: number; earliest: Date | undefined }>;
   /** Records when an emergency request's follow-up legal process is due, or when it came. */
   setFollowUp(requestId: string, followUp: { due?: Date; receivedAt?: Date }): Promise<void>;
 }
@@ -199,8 +202,11 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findActive(id: string): Promise<UserRecord | undefined>;
   recordLogin(id: string, at: Date): Promise<void>;
-  /** Notes that the person used this network (`core/networks.ts`) at `at`: first use is kept, last use moves on. */
-  usedNetwork(id: string, network: string, at: Date): Promise<void>;
+  /**
+   * Notes that the person used this network (`core/networks.ts`) at `at`: first use is kept; with `touch`, last use
+   * moves on (a login), without it a known network is left alone, unlocked (a submission, so they do not queue).
+   */
+  usedNetwork(id: string, network: string, at: Date, touch: boolean): Promise<void>;
   /** Any account by id, active or not (undefined when there is none). */
   find(id: string): Promise<UserRecord | undefined>;
   setStatus(id: string, status: UserRecord['status']): Promise<void>;

@@ -204,14 +204,16 @@ export function userRepository(db: Kysely<Database>): UserRepository {
     async recordLogin(id, at) {
       await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute();
     },
-    async usedNetwork(id, network, at) {
+    async usedNetwork(id, network, at, touch) {
       await db
         .insertInto('user_networks')
         .values({ user_id: id, network, first_seen_at: at, last_seen_at: at })
         .onConflict((conflict) =>
-          conflict
-            .columns(['user_id', 'network'])
-            .doUpdateSet({ last_seen_at: sql`greatest(user_networks.last_seen_at, excluded.last_seen_at)` }),
+          touch
+            ? conflict
+                .columns(['user_id', 'network'])
+                .doUpdateSet({ last_seen_at: sql`greatest(user_networks.last_seen_at, excluded.last_seen_at)` })
+            : conflict.columns(['user_id', 'network']).doNothing(),
         )
         .execute();
     },

@@ -29,7 +29,8 @@ export function agencyScopeSetter(): (connection: DatabaseConnection) => Promise
   const last = new WeakMap<DatabaseConnection, string>();
   return async (connection) => {
     const wanted = scope.getStore() ?? '';
-    if (last.get(connection) === wanted) return;
+    // A new connection has no agency: unset reads as empty.
+    if ((last.get(connection) ?? '') === wanted) return;
     await connection.executeQuery(CompiledQuery.raw("SELECT set_config('writ.agency', $1, false)", [wanted]));
     last.set(connection, wanted);
   };

@@ -257,13 +257,13 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           row?.network && firstSeen ? { prefix: row.network, firstSeenAt: firstSeen, earlierNetworks: Number(row.earlier) } : undefined,
       };
     },
-    async sentSince(officerId, since) {
-      const row = await db
-        .selectFrom('requests')
-        .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('received_at').as('earliest')])
-        .where('officer_id', '=', officerId)
-        .where('received_at', '>', since)
-        .executeTakeFirst();
+    async sentSince(officerId, since, atMost) {
+      const { rows } = await sql<{ count: string; earliest: Date | string | null }>`
+        SELECT count(*)::text AS count, min(received_at) AS earliest
+        FROM (SELECT received_at FROM requests WHERE officer_id = ${officerId} AND received_at > ${since}
+              ORDER BY received_at LIMIT ${atMost}) AS recent
+      `.execute(db);
+      const row = rows[0];
       return { count: Number(row?.count ?? 0), earliest: row?.earliest ? new Date(row.earliest) : undefined };
     },
     async setFollowUp(requestId, followUp) {

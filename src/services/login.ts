@@ -102,7 +102,7 @@ export async function openSession(
     });
     await repositories.users.recordLogin(user.id, now);
     const network = networkOf(login.ip);
-    if (network) await repositories.users.usedNetwork(user.id, network, now);
+    if (network) await repositories.users.usedNetwork(user.id, network, now, true);
     for (const key of login.clear) await repositories.credentials.clearThrottle(key);
     await repositories.audit.append(actorFor(user, login.ip), { type: 'auth.login_succeeded', data: { method: login.method } });
   });

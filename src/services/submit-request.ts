@@ -89,7 +89,7 @@ export async function submitRequest(
         requestId: stored.id,
         data: { trackingNumber, payloadSha256, kind: request.kind },
       });
-      if (network) await repositories.users.usedNetwork(actor.userId, network, deps.clock.now());
+      if (network) await repositories.users.usedNetwork(actor.userId, network, deps.clock.now(), false);
       await repositories.outbox.add('request.verify', { requestId: stored.id });
       const receipt: Receipt = { trackingNumber, state: stored.state, payloadSha256, receivedAt: stored.receivedAt, documents };
       return receipt;
@@ -104,7 +104,11 @@ export async function submitRequest(
  */
 async function rateLimit(deps: SubmitRequestDeps, actor: Actor, idempotencyKey: string | undefined): Promise<void> {
   const now = deps.clock.now();
-  const { count, earliest } = await deps.store.read.requests.sentSince(actor.userId, new Date(now.getTime() - 3_600_000));
+  const { count, earliest } = await deps.store.read.requests.sentSince(
+    actor.userId,
+    new Date(now.getTime() - 3_600_000),
+    deps.submissionsPerHour,
+  );
   if (count < deps.submissionsPerHour) return;
   // A retry of a request already received still gets its receipt.
   if (idempotencyKey && (await deps.store.read.idempotency.find(actor.userId, 'submit-request', idempotencyKey))) return;
