@@ -106,6 +106,15 @@ export type AuditEvent =
   | { type: 'auth.confirmation_failed'; requestId?: undefined; data: Record<string, never> }
   /** A registered person proved control of their address; they wait for approval. */
   | { type: 'user.email_confirmed'; requestId?: undefined; data: { userId: string } }
+  /**
+   * A person's second factor was taken away by an admin (a lost phone or key): their authenticator and passkeys are
+   * gone and every session and token ended; they log in with their password and must enrol again.
+   */
+  | {
+      type: 'user.second_factor_reset';
+      requestId?: undefined;
+      data: { userId: string; reason: string; passkeysRemoved: number; sessionsEnded: number; tokensEnded: number };
+    }
   /** A pending person was approved by their agency's admin or the platform's admin, and may act. */
   | { type: 'user.approved'; requestId?: undefined; data: { userId: string; reason: string } }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
@@ -129,5 +138,6 @@ export const SECURITY_EVENT_TYPES = [
   'auth.confirmation_failed',
   'user.approved',
   'request.submission_throttled',
+  'user.second_factor_reset',
 ] as const satisfies ReadonlyArray<AuditEvent['type']>;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

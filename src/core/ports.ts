@@ -226,6 +226,8 @@ export interface UserRepository {
   /** A new TOTP secret, pending until a first code confirms it (replaces any earlier one). */
   setPendingTotp(id: string, secret: string): Promise<void>;
   enableTotp(id: string, at: Date): Promise<void>;
+  /** Removes the person's authenticator and every passkey; returns how many passkeys there were. */
+  clearSecondFactor(id: string): Promise<{ passkeys: number }>;
   /** Records that a code of this time step was used; false when it, or a later one, already was (a replay). */
   useTotpStep(id: string, step: number): Promise<boolean>;
   count(): Promise<number>;

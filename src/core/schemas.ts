@@ -194,6 +194,10 @@ export const userStatusInputSchema = z.strictObject({
   reason: text(2000),
 });
 
+export const resetSecondFactorInputSchema = z.strictObject({
+  reason: text(2000).describe('Why, e.g. "Lost phone; identity confirmed by video call with the unit chief."'),
+});
+
 export const listUsersQuerySchema = z.strictObject({
   status: z.enum(USER_STATUSES).optional().describe('`pending`: people who confirmed their address and wait for approval.'),
   organisationId: z.uuid().optional().describe("Platform admins: one agency's people (agency admins always see their own)."),

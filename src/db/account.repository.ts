@@ -288,6 +288,11 @@ export function userRepository(db: Kysely<Database>): UserRepository {
     async enableTotp(id, at) {
       await db.updateTable('users').set({ totp_enabled_at: at }).where('id', '=', id).execute();
     },
+    async clearSecondFactor(id) {
+      await db.updateTable('users').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', id).execute();
+      const removed = await db.deleteFrom('passkeys').where('user_id', '=', id).executeTakeFirst();
+      return { passkeys: Number(removed.numDeletedRows) };
+    },
     async useTotpStep(id, step) {
       // Conditional: of two logins racing with one code, one wins.
       const result = await db

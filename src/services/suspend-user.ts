@@ -9,7 +9,7 @@ import { WritError } from '../core/errors.ts';
 import type { UserRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
 import type { Page } from '../core/pagination.ts';
-import { listUsersQuerySchema, userStatusInputSchema } from '../core/schemas.ts';
+import { listUsersQuerySchema, resetSecondFactorInputSchema, userStatusInputSchema } from '../core/schemas.ts';
 import { parseInput, requirePermission } from './common.ts';
 
 export interface SuspendUserDeps {
@@ -53,6 +53,32 @@ export async function setUserStatus(
       sessionsEnded: ended.sessions,
       tokensEnded: ended.tokens,
     };
+  });
+}
+
+/**
+ * For a person who lost their phone or security key: their authenticator and every passkey are removed and every
+ * session and token ends, at once; they then log in with their password and must enrol a second factor before
+ * anything else. Who may do it, and whose account answers as missing, as for suspension. Confirm who is asking
+ * through a channel of your own first: this is what an attacker who phoned the help desk would ask for.
+ */
+export async function resetSecondFactor(
+  deps: SuspendUserDeps,
+  actor: Actor,
+  input: { id: string; body: unknown },
+): Promise<{ id: string; passkeysRemoved: number; sessionsEnded: number; tokensEnded: number }> {
+  requirePermission(actor, 'user.suspend');
+  const { reason } = parseInput(resetSecondFactorInputSchema, input.body);
+  return deps.store.transaction(async (repositories) => {
+    const user = await repositories.users.find(input.id);
+    const platformAdmin = actor.organisationKind === 'platform' && actor.roles.includes('admin');
+    if (!user || (!platformAdmin && user.organisationId !== actor.organisationId)) throw new WritError('NOT_FOUND', 'No such person.');
+    if (user.id === actor.userId) throw new WritError('VALIDATION_FAILED', 'You cannot change your own account this way.');
+    const { passkeys } = await repositories.users.clearSecondFactor(user.id);
+    const ended = await repositories.credentials.revokeAll(user.id, deps.clock.now());
+    const result = { passkeysRemoved: passkeys, sessionsEnded: ended.sessions, tokensEnded: ended.tokens };
+    await repositories.audit.append(actor, { type: 'user.second_factor_reset', data: { userId: user.id, reason, ...result } });
+    return { id: user.id, ...result };
   });
 }
 

@@ -70,6 +70,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/auth/sessions': { resource: 'none' },
   'DELETE /api/v1/auth/sessions/:id': { resource: 'session' },
   'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
+  'POST /api/v1/users/:id/reset-second-factor': { resource: 'user', body: { reason: 'Lost phone; confirmed by video call.' } },
   'GET /api/v1/users': { resource: 'none' },
 };
 

@@ -130,4 +130,39 @@ describeOnEachDatabase('passkeys', (db) => {
     expect(last.statusCode).toBe(429);
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
   });
+
+  it("lets the agency's admin take away a lost passkey: it no longer logs in, and every session ends", async () => {
+    const session = (
+      await post(
+        '/api/v1/auth/passkey/login',
+        { response: device.get(await loginOptions('198.51.100.63'), { counter: 1000 }) },
+        {},
+        '198.51.100.63',
+      )
+    ).cookies.find((c) => c.name === 'writ_session')!.value;
+    const admin = { cookie: `writ_session=${await sessionFor(db().context, world.agencyAdminA)}` };
+    const reason = { reason: 'Lost laptop; confirmed by phone with the unit chief.' };
+    // Another agency's officer answers exactly like nobody.
+    const other = await post(`/api/v1/users/${world.officerB.userId}/reset-second-factor`, reason, admin);
+    const missing = await post('/api/v1/users/00000000-0000-4000-8000-00000000abcd/reset-second-factor', reason, admin);
+    expect(other.statusCode).toBe(404);
+    expect(other.body).toBe(missing.body);
+    const reset = await post(`/api/v1/users/${world.officerA.userId}/reset-second-factor`, reason, admin);
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json()).toMatchObject({ passkeysRemoved: 1 });
+    expect(reset.json<{ sessionsEnded: number }>().sessionsEnded).toBeGreaterThan(0);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `writ_session=${session}` } })).statusCode).toBe(401);
+    const again = await post(
+      '/api/v1/auth/passkey/login',
+      { response: device.get(await loginOptions('198.51.100.64')) },
+      {},
+      '198.51.100.64',
+    );
+    expect(again.statusCode).toBe(401);
+    const events = await sql<{ data: { userId: string; reason: string } }>`
+      SELECT data FROM audit_events WHERE type = 'user.second_factor_reset' AND actor_user_id = ${world.agencyAdminA.userId}`.execute(
+      db().context.database.db,
+    );
+    expect(events.rows.map((row) => row.data)).toEqual([expect.objectContaining({ userId: world.officerA.userId, reason: reason.reason })]);
+  });
 });

@@ -8,6 +8,7 @@ import {
   loginInputSchema,
   passkeyEnrolInputSchema,
   passkeyLoginInputSchema,
+  resetSecondFactorInputSchema,
   securityEventsQuerySchema,
   totpConfirmInputSchema,
   userStatusInputSchema,
@@ -15,7 +16,7 @@ import {
 import { USER_STATUSES } from '../../core/model.ts';
 import { confirmRegistrationInputSchema, registerInputSchema } from '../../core/registration.ts';
 import { confirmRegistration, register } from '../../services/register.ts';
-import { listUsers, setUserStatus } from '../../services/suspend-user.ts';
+import { listUsers, resetSecondFactor, setUserStatus } from '../../services/suspend-user.ts';
 import { listOwnSessions, revokeOwnSession } from '../../services/sessions.ts';
 import { listSecurityEvents } from '../../services/security-events.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
@@ -331,6 +332,33 @@ export const authRoutes =
         const changed = await setUserStatus(context, actor(request), { id: request.params.id, body: request.body });
         app.actors.clear();
         return changed;
+      },
+    );
+
+    app.post(
+      '/users/:id/reset-second-factor',
+      {
+        config: { permission: 'user.suspend' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            "For a person who lost their phone or key: removes their authenticator and passkeys and ends every session and token; they log in with their password and enrol again. Confirm who is asking through your own channel first. Platform admins: anyone; agency admins: their agency's people.",
+          params: z.object({ id: z.string().max(64) }),
+          body: resetSecondFactorInputSchema,
+          response: {
+            200: z.object({
+              id: z.uuid(),
+              passkeysRemoved: z.number().int(),
+              sessionsEnded: z.number().int(),
+              tokensEnded: z.number().int(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const reset = await resetSecondFactor(context, actor(request), { id: request.params.id, body: request.body });
+        app.actors.clear();
+        return reset;
       },
     );
 
