@@ -27,6 +27,7 @@ import {
   INSTRUMENT_CUES,
   KIND_CUES,
   NON_DISCLOSURE,
+  FLEX,
   ORGANISATION_WORD,
   ORGANISATION_WORD_CJK_RU,
   PLACEHOLDER_EMAIL,
@@ -195,11 +196,12 @@ export function extractFields(reading: string, options: ExtractOptions = {}): Dr
   const dates = findDates(text, language, options.sentAt ? new Date(options.sentAt) : new Date());
   const timing = findTiming(text, lines, dates, options.sentAt);
   const kind = findKind(text);
-  const emergencyClaim = EMERGENCY_CLAIM.exec(text);
-  const urgency = URGENCY.exec(text);
-  const nonDisclosure = NON_DISCLOSURE.exec(text);
+  const emergencyClaim = FLEX.flex(EMERGENCY_CLAIM).exec(text);
+  const urgency = FLEX.flex(URGENCY).exec(text);
+  const nonDisclosure = FLEX.flex(NON_DISCLOSURE).exec(text);
   const isEmergency = kind?.value === 'emergency' || (emergencyClaim !== null && kind?.value !== 'removal');
   const officer = findOfficer(lines, signatureStart);
+  const caseNumber = findLabelled(text, CASE_LABEL)[0] ?? null;
 
   return {
     language,
@@ -214,8 +216,8 @@ export function extractFields(reading: string, options: ExtractOptions = {}): Dr
     contactEmail: contact.email,
     contactPhone: contact.phone,
     contactAddress: contact.address,
-    caseNumber: findLabelled(text, CASE_LABEL)[0] ?? null,
-    referenceNumbers: findLabelled(text, REFERENCE_LABEL),
+    caseNumber,
+    referenceNumbers: findLabelled(text, REFERENCE_LABEL).filter((entry) => entry.value !== caseNumber?.value),
     legalBasis: findLegalBasis(text),
     instrumentType: findInstrument(text),
     jurisdictionCountry: jurisdiction.country,
@@ -267,7 +269,8 @@ function signatureOffset(lines: readonly Line[], length: number): number {
 function findKind(text: string): ExtractedValue<IntakeKind> | null {
   const scores = new Map<IntakeKind, { score: number; first: RegExpExecArray }>();
   for (const cue of KIND_CUES) {
-    const pattern = new RegExp(cue.pattern.source, cue.pattern.flags.includes('g') ? cue.pattern.flags : `${cue.pattern.flags}g`);
+    const flexible = FLEX.flex(cue.pattern);
+    const pattern = new RegExp(flexible.source, flexible.flags.includes('g') ? flexible.flags : `${flexible.flags}g`);
     let count = 0;
     let first: RegExpExecArray | undefined;
     for (const match of text.matchAll(pattern)) {
@@ -300,7 +303,7 @@ function findKind(text: string): ExtractedValue<IntakeKind> | null {
 function findCategories(text: string): Array<ExtractedValue<string>> {
   const found: Array<ExtractedValue<string>> = [];
   for (const [category, pattern] of CATEGORY_CUES) {
-    const match = pattern.exec(text);
+    const match = FLEX.flex(pattern).exec(text);
     if (match) found.push(value(category, spanOf(match.index, match.index + match[0].length), 0.7));
   }
   return found;
@@ -309,7 +312,7 @@ function findCategories(text: string): Array<ExtractedValue<string>> {
 function findInstrument(text: string): ExtractedValue<string> | null {
   let best: { type: string; index: number; length: number } | undefined;
   for (const [type, pattern] of INSTRUMENT_CUES) {
-    const match = pattern.exec(text);
+    const match = FLEX.flex(pattern).exec(text);
     if (match && (!best || match.index < best.index)) best = { type, index: match.index, length: match[0].length };
   }
   return best ? value(best.type, spanOf(best.index, best.index + best.length), 0.6) : null;
@@ -317,7 +320,7 @@ function findInstrument(text: string): ExtractedValue<string> | null {
 
 function findCourt(text: string): ExtractedValue<string> | null {
   const match =
-    /\b((?:(?:United States|U\.S\.|Superior|District|Circuit|Supreme|High|Magistrates'?|Crown|County|Municipal|Federal|Regional|Criminal)\s+){1,4}Court(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,4})?)|([가-힣]{2,8}(지방)?법원)|([\u4e00-\u9fff]{2,12}人民法院)|(Juzgado (de|del) [A-ZÁÉÍÓÚa-záéíóúñ ]{3,60}?(?= de [A-Z]|[,.\n]))|([А-Я][а-я]+ (районный|городской|областной) суд[а-я ]{0,40})/.exec(
+    /\b((?:(?:United States|U\.S\.|Superior|District|Circuit|Supreme|High|Magistrates'?|Crown|County|Municipal|Federal|Regional|Criminal)\s+){1,4}Court(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,4})?)|([가-힣]{2,8}(지방)?법원)|([\u4e00-\u9fff]{2,12}人民法院)|(Juzgado (?:de|del) [^,.;\n]{3,80})|(Tribunal (?:Superior|Supremo|de) [^,.;\n]{3,80})|([А-Я][а-я]+ (районный|городской|областной) суд[а-я ]{0,40})/.exec(
       text,
     );
   if (!match) return null;
@@ -335,10 +338,12 @@ function findLabelled(text: string, label: RegExp): Array<ExtractedValue<string>
     'gi',
   );
   for (const match of text.matchAll(pattern)) {
-    const raw = match[match.length - 1]!.replace(/[.,;:]+$/, '');
+    const raw = match[match.length - 1]!.replace(/[.,;:-]+$/, '');
     // A case number has a digit in it (or is redacted); a word after "case" is not one.
     if (!/\d/.test(raw) && !REDACTION_MARK.test(raw)) continue;
     const start = match.index + match[0].length - match[match.length - 1]!.length;
+    // "№ 149-ФЗ" names a federal law, not a reference.
+    if (/^-?ФЗ/.test(text.slice(start + raw.length, start + raw.length + 4))) continue;
     const v = REDACTION_MARK.test(raw) ? REDACTED_VALUE : raw;
     if (!found.has(v)) found.set(v, value(v, spanOf(start, start + raw.length), 0.7));
   }
@@ -350,7 +355,7 @@ function findLabelled(text: string, label: RegExp): Array<ExtractedValue<string>
 
 const LEGAL_PATTERNS: RegExp[] = [
   // Article 300 (paragraph 1) of the Criminal Law / Section 71 of the Crimes Ordinance, Cap. 200
-  /\b((?:Article|Art\.|Section|Sec\.|§|Rule|Paragraph)\s*\d+[A-Za-z]?(?:\s*\(\w{1,4}\))*(?:,?\s*(?:paragraph|para\.|clause|item|subsection)\s*\d+)?(?:\s+of)?\s+(?:the\s+|our\s+|China['’]s\s+)?(?:[‘'"“«《]?)(?:[A-Z][\w'’-]*(?:\s+(?:of|on|for|and|the|in|to|de|del|la)\s+|\s+)){0,12}?(?:Law|Act|Code|Ordinance|Regulations?|Rules|Measures|Provisions|Decree|Statute|Constitution|Directive|Convention)(?:[’'"”»》]?)(?:,\s*Cap\.\s*\d+[A-Z]?)?(?:\s+of\s+(?:the\s+)?[A-Z][\w]*(?:\s+[A-Z][\w]*){0,3})?)/g,
+  /\b((?:[Aa]rticle|[Aa]rt\.|[Ss]ection|[Ss]ec\.|[Ss]\.|§|[Rr]ule|[Pp]aragraph)\s*\d+[A-Za-z]?(?:\s*\(\w{1,4}\))*(?:,?\s*(?:paragraph|para\.|clause|item|subsection)\s*\d+)?(?:\s+of)?\s+(?:the\s+|our\s+|China['’]s\s+)?(?:[‘'"“«《]?)(?:[A-Z][\w'’-]*(?:\s+(?:of|on|for|and|the|in|to|from|against|with|by|de|del|la)\s+|\s+)){0,12}?(?:Law|Act|Code|Ordinance|Regulations?|Rules|Measures|Provisions|Decree|Statute|Constitution|Directive|Convention)(?:[’'"”»》]?)(?:,\s*Cap\.\s*\d+[A-Z]?)?(?:\s+of\s+(?:the\s+)?[A-Z][\w]*(?:\s+[A-Z][\w]*){0,3})?)/g,
   // the third paragraph of Article 15 of the 'Administrative Rules for Internet Information Services'
   /\b((?:the\s+)?(?:[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|[Ff]ifth)\s+paragraph\s+of\s+Article\s+\d+\s+of\s+[^.\n]{3,120}(?:Law|Act|Code|Rules|Measures|Regulations|Services|Provisions)['’"”]?)/g,
   // The Explanation (Interpretation) of the Supreme People's Court … on … (2)
@@ -366,7 +371,7 @@ const LEGAL_PATTERNS: RegExp[] = [
   // artículo 588 ter de la Ley de Enjuiciamiento Criminal · art. 197 del Código Penal
   /\b((?:art[íi]culos?|art\.)\s*\d+[\w ]{0,12}?\s+(?:de la|del|de)\s+(?:Ley|C[óo]digo|Reglamento|Constituci[óo]n|Real Decreto|Decreto)[^.,;\n]{0,80})/gi,
   // статья 13 Федерального закона № 149-ФЗ · ст. 280 УК РФ
-  /((?:стать[яиею]|ст\.)\s*\d+(?:\.\d+)?(?:\s*(?:часть|ч\.)\s*\d+)?\s+(?:Федерального закона[^.,;\n]{0,80}|Уголовного кодекса[^.,;\n]{0,40}|УК РФ|УПК РФ|КоАП РФ|[А-Я][а-я]+ кодекса[^.,;\n]{0,40}|Закона[^.,;\n]{0,80}))/gi,
+  /((?:стать[яиею]|ст\.)\s*\d+(?:\.\d+)?(?:\s*(?:часть|ч\.)\s*\d+)?\s+(?:Федерального закона(?:[^.,;\n«]|\.(?=\d)){0,80}|Уголовного кодекса[^.,;\n]{0,40}|УК РФ|УПК РФ|КоАП РФ|[А-Я][а-я]+ кодекса[^.,;\n]{0,40}|Закона(?:[^.,;\n«]|\.(?=\d)){0,80}))/gi,
   // Федеральный закон от 27.07.2006 № 149-ФЗ
   /(Федеральн[а-я]+ закон[а-я]*\s+(?:от\s+[\d.]+\s+)?№\s*\d+-ФЗ(?:\s*«[^»\n]{3,100}»)?)/g,
 ];
@@ -449,10 +454,11 @@ interface OrganisationCandidate {
 }
 
 const ORG_PHRASE =
-  /(?:[A-Z][\w'’&-]*|\(\w{2,10}\)|of|of the|the|and|for|de|del|de la|y|in)(?:[ \t]+(?:[A-Z][\w'’&-]*|\(\w{2,10}\)|of|the|and|for|de|del|la|y|in)){0,14}/g;
+  /(?:\p{Lu}[\p{L}\p{N}'’&-]*|\(\p{L}{2,10}\)|of|of the|the|and|for|de|del|de la|y|in)(?:[ \t]+(?:\p{Lu}[\p{L}\p{N}'’&-]*|\(\p{L}{2,10}\)|of|the|and|for|de|del|la|y|in|-|–)){0,14}/gu;
 
 function cleanOrganisation(name: string): string {
   return name
+    .replace(/\s+[-–]\s*$/, '')
     .replace(/^(?:the|of|and|for|in|de|del|y|on behalf of)\s+/i, '')
     .replace(/^(?:the|of)\s+/i, '')
     .replace(/\s+(?:of|the|and|for|in|de|del|y|la)$/i, '')
@@ -490,12 +496,12 @@ function findOrganisations(
   }
   for (const match of text.matchAll(
     new RegExp(
-      `[\\u4e00-\\u9fff\\uac00-\\ud7afА-Яа-яЁё\\s]{0,30}${ORGANISATION_WORD_CJK_RU.source}[\\u4e00-\\u9fff\\uac00-\\ud7afА-Яа-яЁё]{0,20}`,
+      `[\\u4e00-\\u9fff\\uac00-\\ud7afА-Яа-яЁё\\d\\s]{0,30}${ORGANISATION_WORD_CJK_RU.source}[\\u4e00-\\u9fff\\uac00-\\ud7afА-Яа-яЁё\\d]{0,20}`,
       'g',
     ),
   )) {
     const phrase = match[0].trim().replace(/^(?:我代表|代表|我是|저는|본\s*)/, '');
-    if (phrase.length < 3 || phrase.length > 60) continue;
+    if (phrase.length < 3 || phrase.length > 120 || phrase.includes('\n')) continue;
     const start = match.index + match[0].indexOf(phrase);
     const line = lines.find((entry) => entry.start <= start && start < entry.start + entry.text.length + 1);
     let score = 1 + (line && line.text.trim() === phrase ? 2 : 0) + (start >= signatureStart ? 2 : 0);
@@ -527,7 +533,11 @@ function findOrganisations(
   });
   const ranked = all.sort((a, b) => b.total - a.total || a.start - b.start);
   // The agency is a body (a ministry, a police force, an association), not one of its units, when one is named.
-  const bodies = ranked.filter((candidate) => TOP_LEVEL_WORD.test(candidate.split.agency));
+  const bodies = ranked.filter(
+    (candidate) =>
+      TOP_LEVEL_WORD.test(candidate.split.agency) ||
+      /(경찰청|검찰청|公安部|公安局|公安厅|办公室|委员会|МВД|Министерств|Прокуратур|Роскомнадзор|комитет)/.test(candidate.split.agency),
+  );
   const best = bodies[0] && bodies[0].total >= ranked[0]!.total - 3 ? bodies[0] : ranked[0]!;
   const split = best.split;
   const confidence = Math.min(0.9, 0.4 + best.total * 0.05);
@@ -551,6 +561,11 @@ function findOrganisations(
 
 /** "Cyber Security Department of the Ministry of Public Security of China" → unit and agency. */
 function splitUnit(name: string): { unit: string | undefined; agency: string } {
+  // "서울경찰청 사이버수사과", "上海市公安局 网安支队": the body first, its unit after a space.
+  const words = name.split(/\s+/);
+  if (words.length >= 2 && /^[\uac00-\ud7af\u4e00-\u9fff\d]+$/.test(words[0]!) && ORGANISATION_WORD_CJK_RU.test(words[0]!)) {
+    return { unit: words.slice(1).join(' '), agency: words[0]! };
+  }
   const parts = name.split(/\s+of\s+(?:the\s+)?/);
   for (let index = 1; index < parts.length; index += 1) {
     const left = parts.slice(0, index).join(' of ');
@@ -609,8 +624,10 @@ function findJurisdiction(
   const country = best ? value(best[0], best[1].span, Math.min(0.9, 0.3 + best[1].score * 0.08)) : null;
   let subdivision: ExtractedValue<string> | null = null;
   if (agency) {
+    const state = /(?:del Estado de|State of|Estado de|Province of|Provincia de)\s+(\p{Lu}[\p{L}]+(?:\s+\p{Lu}[\p{L}]+)?)/iu.exec(agency);
+    const named = state?.[1];
     for (const [pattern, name] of SUBDIVISIONS) {
-      if (pattern.test(agency)) {
+      if (pattern.test(named ?? agency)) {
         const index = text.indexOf(agency);
         subdivision = value(name, index >= 0 ? spanOf(index, index + agency.length) : null, 0.6);
         break;
@@ -635,6 +652,26 @@ function findOfficer(
   for (const line of rest.slice(0, 6)) {
     const trimmed = line.text.trim();
     const offset = line.start + line.text.indexOf(trimmed);
+    // "Detective, Major Crimes Unit", "Agente del Ministerio Público": a title first, whatever follows.
+    const leading = TITLE_WORD.exec(trimmed);
+    if (leading && leading.index === 0 && !/[:：@]|https?:/.test(trimmed)) {
+      const initials = /([А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)$/u.exec(trimmed);
+      const rest = trimmed.slice(leading[0].length).trim();
+      const personal = /^(?:[\p{Lu}][\p{L}'’.-]+\s*){1,4}$/u.test(rest) && !ORGANISATION_WORD.test(rest) ? rest : undefined;
+      const person = initials?.[1] ?? (/^[가-힣]{2,4}$|^[\u4e00-\u9fff]{2,4}$/.test(rest) ? rest : personal);
+      if (person && !name) {
+        const at = offset + trimmed.lastIndexOf(person);
+        name = value(person, spanOf(at, at + person.length), 0.6);
+        const titleText = trimmed.slice(0, trimmed.lastIndexOf(person)).trim() || leading[0];
+        if (!title || title.value.endsWith('.')) title = value(titleText, spanOf(offset, offset + titleText.length), 0.6);
+        continue;
+      }
+      const titleText = trimmed.split(/,/)[0]!.trim();
+      if ((!title || title.value.endsWith('.')) && titleText.split(/\s+/).length <= 6) {
+        title = value(titleText, spanOf(offset, offset + titleText.length), 0.55);
+        continue;
+      }
+    }
     if (ORGANISATION_WORD.test(trimmed) || ORGANISATION_WORD_CJK_RU.test(trimmed) || /[:：@]|https?:|\d{3}/.test(trimmed)) {
       if (name) break;
       continue;
@@ -661,7 +698,7 @@ function findOfficer(
       continue;
     }
     const looksLikeName =
-      /^(?:[A-Z][a-zA-Z'’.-]+\s+){1,3}[A-Z][a-zA-Z'’.-]+$/.test(trimmed) ||
+      /^(?:\p{Lu}[\p{L}'’.-]+\s+){1,3}\p{Lu}[\p{L}'’.-]+$/u.test(trimmed) ||
       /^[가-힣]{2,4}$/.test(trimmed) ||
       /^[\u4e00-\u9fff]{2,4}$/.test(trimmed) ||
       /^[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.$|^[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(\s+[А-ЯЁ][а-яё]+)?$/.test(trimmed) ||
@@ -680,9 +717,12 @@ function findContacts(text: string, lines: readonly Line[], signatureStart: numb
   let phone: ExtractedValue<string> | null = null;
   let address: ExtractedValue<string> | null = null;
   const contactSpans: SourceSpan[] = [];
+  const headerEnd = Math.min(400, Math.floor(text.length * 0.15));
   for (const line of lines) {
     const trimmed = line.text.trim();
     if (trimmed === '') continue;
+    // In the body, "phone: …" names a target; the sender's own contact is in the letterhead or the signature.
+    if (line.start > headerEnd && line.start < signatureStart) continue;
     const addressLabel = CONTACT_LABEL.address.exec(line.text);
     if (addressLabel && !address) {
       const rest = line.text.slice(addressLabel[0].length).trim();
@@ -719,6 +759,24 @@ function findContacts(text: string, lines: readonly Line[], signatureStart: numb
     }
   }
   // An unlabelled address or phone in the signature block is the sender's too.
+  if (!phone) {
+    const tail = text.slice(signatureStart);
+    let found: ReturnType<typeof findPhoneNumbersInText> = [];
+    try {
+      found = findPhoneNumbersInText(tail, (country as CountryCode | undefined) ?? undefined);
+    } catch {
+      found = [];
+    }
+    const first = found.find((entry) => {
+      const before = tail.slice(Math.max(0, entry.startsAt - 30), entry.startsAt);
+      return !CONTACT_LABEL.fax.test(before) && !TARGET_CONTEXT.test(before);
+    });
+    if (first) {
+      const start = signatureStart + first.startsAt;
+      phone = value(first.number.number, spanOf(start, signatureStart + first.endsAt), 0.6);
+      contactSpans.push(spanOf(start, signatureStart + first.endsAt));
+    }
+  }
   if (!email) {
     const tail = text.slice(signatureStart);
     for (const match of tail.matchAll(EMAIL_PATTERN)) {
@@ -826,15 +884,24 @@ function findTargets(
       if (overlaps(entry.startsAt, entry.endsAt)) continue;
       const e164 = entry.number.number;
       const raw = text.slice(entry.startsAt, entry.endsAt);
+      // Digits inside a longer token ("…-2025-3172", "ID12345678") are not a phone number.
+      if (/[\p{L}\p{N}_/-]/u.test(text[entry.startsAt - 1] ?? '') || /[\p{L}\p{N}_/]/u.test(text[entry.endsAt] ?? '')) continue;
       if (isPlaceholderPhone(e164) || /(\d)\1{6,}/.test(raw.replace(/\D/g, ''))) continue;
       // Digits that are a date, a case number or part of a URL are not a phone.
       if (/^\d{4}-\d{2}-\d{2}$/.test(raw.trim()) || !entry.number.isValid()) continue;
       const line = lineAt(entry.startsAt);
       const before = line.text.slice(0, entry.startsAt - line.start);
       // "Tel: …" is the sender's own; "… the user with the phone …" names a target.
-      if ((CONTACT_LABEL.phone.test(before) || CONTACT_LABEL.fax.test(before)) && !TARGET_CONTEXT.test(before)) continue;
+      const headerOrSignature = entry.startsAt >= signatureStart || entry.startsAt < Math.min(400, Math.floor(text.length * 0.15));
+      if (headerOrSignature && (CONTACT_LABEL.phone.test(before) || CONTACT_LABEL.fax.test(before)) && !TARGET_CONTEXT.test(before))
+        continue;
       if (inSignature(entry.startsAt) && !TARGET_CONTEXT.test(line.text)) continue;
-      if (/(case|file|ref|no\.|number|#|№|编号|번호)\s*[:：]?\s*$/i.test(before) && !TARGET_CONTEXT.test(line.text)) continue;
+      if (
+        !CONTACT_LABEL.phone.test(before) &&
+        /(case|file|ref|no\.|number|#|№|编号|번호)\s*[:：]?\s*$/i.test(before) &&
+        !TARGET_CONTEXT.test(line.text)
+      )
+        continue;
       push('phone_numbers', e164, entry.startsAt, entry.endsAt, TARGET_CONTEXT.test(line.text) ? 0.85 : 0.6);
     }
   }
@@ -931,7 +998,8 @@ function findTiming(
     const after = text.slice(date.end, Math.min(line.start + line.text.length, date.end + 30));
     // A range chrono read whole, or two dates joined by "to", "부터", "至", "al", "по".
     const next = dates[index + 1];
-    const joined = next && next.start - date.end < 12 && RANGE_JOIN.test(text.slice(date.end, next.start).replace(/[()]/g, ''));
+    const joined =
+      next && next.start - date.end < 16 && RANGE_JOIN.test(text.slice(date.end, next.start).replace(/[().,]|\s+г(?=\s)/g, ' '));
     const rangeCue =
       /\b(from|between|period|during|for the (period|time)|range)\b|기간|부터|期间|自|从|期間|desde|entre|del|per[ií]odo|в период|за период|с\s*$/i.test(
         before,
@@ -963,8 +1031,14 @@ function findTiming(
       }
     }
     // The letter's own date: a line that is just a date, or "Date: ...", or "Dated ...".
-    const alone = line.text.replace(/[,.\s]/g, '').length - text.slice(date.start, date.end).replace(/[,.\s]/g, '').length <= 3;
-    const labelled = /\b(date[d]?|fecha|дата|日期|일자|날짜)\s*[:：]?\s*$/i.test(before);
+    const lineBefore = text.slice(line.start, date.start);
+    const lineAfter = text.slice(date.end, line.start + line.text.length);
+    // "12 June 2025", "Madrid, 12 de febrero de 2025", "от 5 марта 2025 г.", "Guadalajara, Jalisco, a 3 de octubre de 2025"
+    const alone =
+      (/^[\s\p{L}.,'’-]{0,60}[,，]\s*(?:a\s+|le\s+|den\s+)?$|^\s*(?:от|dated|le|el)?\s*$/iu.test(lineBefore) || lineBefore.trim() === '') &&
+      /^\s*(?:г\.?|года|년|年)?[\s.,]*$/u.test(lineAfter) &&
+      lineBefore.length < 70;
+    const labelled = /(?:^|[^\p{L}])(date[d]?|fecha|дата|日期|일자|날짜)\s*[:：]?\s*$/iu.test(before);
     if (!requestDate && (alone || labelled)) {
       requestDate = value(date.iso.slice(0, 10), spanOf(date.start, date.end), alone ? 0.7 : 0.8);
     }

@@ -10,28 +10,31 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bMacau\b|\bMacao\b|澳門|澳门/i, 'MO'],
   [/\bTaiwan\b|臺灣|台湾|台灣|대만|Тайвань/i, 'TW'],
   [
-    /\b(People'?s Republic of )?China\b|\bChinese\b|\bPRC\b|\bBeijing\b|\bShanghai\b|\bGuangdong\b|\bShenzhen\b|中国|中華人民共和國|中华人民共和国|北京|上海|公安部|중국|\bКита[йяе]\b|\bКНР\b/i,
+    /\b(People'?s Republic of )?China\b|\bChinese\b|\bPRC\b|\bBeijing\b|\bShanghai\b|\bGuangdong\b|\bShenzhen\b|中国|中華人民共和國|中华人民共和国|北京|上海|公安部|중국|Кита[йяе]|(?<![А-Яа-я])КНР(?![А-Яа-я])/i,
     'CN',
   ],
   [
-    /\b(Republic of |South )Korea\b|\bKorean?\b|\bSeoul\b|\bBusan\b|\bIncheon\b|\bGyeonggi\b|대한민국|한국|서울|부산|경찰청|韓國|韩国|\bКоре[яи]\b/i,
+    /\b(Republic of |South )Korea\b|\bKorean?\b|\bSeoul\b|\bBusan\b|\bIncheon\b|\bGyeonggi\b|대한민국|한국|서울|부산|경찰청|전기통신사업법|형사소송법|정보통신망|韓國|韩国|Коре[яи]/i,
     'KR',
   ],
-  [/\bJapan(ese)?\b|日本|일본|\bЯпони[яи]\b/i, 'JP'],
-  [/\bUnited States\b|\bU\.S\.A?\.?(?=\W)|\bUSA\b|\bFBI\b|\bU\.S\.C\.|美国|미국|\bEstados Unidos\b|\bСША\b/, 'US'],
+  [/\bJapan(ese)?\b|日本|일본|Япони[яи]/i, 'JP'],
+  [/\bUnited States\b|\bU\.S\.A?\.?(?=\W)|\bUSA\b|\bFBI\b|\bU\.S\.C\.|美国|미국|\bEstados Unidos\b|(?<![А-Яа-я])США(?![А-Яа-я])/, 'US'],
   [
-    /\bUnited Kingdom\b|\bU\.K\.(?=\W)|\bEngland\b|\bScotland\b|\bWales\b|\bLondon\b|\bMetropolitan Police Service\b|\bNational Crime Agency\b|英国|영국|\bReino Unido\b|Великобритани/i,
+    /\bUnited Kingdom\b|\bU\.K\.(?=\W)|\bEngland\b|\bScotland\b|\bWales\b|\bLondon\b|\bMetropolitan Police Service\b|\bNational Crime Agency\b|\b(Greater Manchester|Merseyside|West Midlands|West Yorkshire|Thames Valley|Northumbria|Kent|Essex) Police\b|\bPolice Scotland\b|\bInvestigatory Powers Act\b|\bPolice and Criminal Evidence Act\b|\bComputer Misuse Act\b|英国|영국|\bReino Unido\b|Великобритани/i,
     'GB',
   ],
   [
-    /\bRussian Federation\b|\bRussia\b|\bMoscow\b|Российской Федерации|Российская Федерация|\bРосси[йяи]\b|\bРФ\b|МВД России|Москв|Роскомнадзор|俄罗斯|러시아/i,
+    /\bRussian Federation\b|\bRussia\b|\bMoscow\b|Российской Федерации|Российская Федерация|Росси[йяи]|(?<![А-Яа-я])РФ(?![А-Яа-я])|МВД России|Москв|Роскомнадзор|УК РФ|УПК РФ|Следственн[а-я]+ комитет[а-я]* Российской|-ФЗ|俄罗斯|러시아/i,
     'RU',
   ],
   [
-    /\bSpain\b|\bEspaña\b|\bespañol[a]?\b|\bGuardia Civil\b|\bPolicía Nacional\b|\bMossos d'Esquadra\b|\bMadrid\b|\bBarcelona\b|西班牙|스페인|\bИспани[яи]\b/i,
+    /\bSpain\b|\bEspaña\b|\bespañol[a]?\b|\bGuardia Civil\b|\bPolicía Nacional\b|\bMossos d'Esquadra\b|\bMadrid\b|\bBarcelona\b|西班牙|스페인|Испани[яи]/i,
     'ES',
   ],
-  [/\bMexico\b|\bMéxico\b|\bmexican[oa]?\b|墨西哥|멕시코/i, 'MX'],
+  [
+    /\bMexico\b|\bMéxico\b|\bmexican[oa]?\b|\bJalisco\b|\bGuadalajara\b|\bNuevo León\b|\bMonterrey\b|\bCDMX\b|\bPuebla\b|\bVeracruz\b|墨西哥|멕시코/i,
+    'MX',
+  ],
   [/\bArgentina\b/i, 'AR'],
   [/\bColombia\b/i, 'CO'],
   [/\bChile\b/i, 'CL'],
@@ -43,7 +46,7 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bNetherlands\b|\bNederland\b/i, 'NL'],
   [/\bIndia\b|\bIndian\b/i, 'IN'],
   [/\bTurkey\b|\bTürkiye\b/i, 'TR'],
-  [/\bUkrain[ea]\b|\bУкраин[аы]\b/i, 'UA'],
+  [/\bUkrain[ea]\b|Украин[аы]/i, 'UA'],
   [/\bBelarus\b|\bБеларус/i, 'BY'],
   [/\bKazakhstan\b|\bКазахстан/i, 'KZ'],
   [/\bVietnam\b|\bViet Nam\b|越南|베트남/i, 'VN'],
@@ -121,32 +124,34 @@ export const SUBDIVISIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(Barcelona|Catalu[ñn]a|Mossos)/i, 'Catalonia'],
   [/^(Andaluc[ií]a|Sevilla)/i, 'Andalusia'],
   [/^(Ciudad de México|CDMX)/i, 'Ciudad de México'],
+  [/^(Jalisco|Guadalajara)/i, 'Jalisco'],
+  [/^(Nuevo León|Monterrey)/i, 'Nuevo León'],
   [/^(Ontario|Toronto)/i, 'Ontario'],
   [/^(Bavaria|Bayern|München|Munich)/i, 'Bavaria'],
 ];
 
 /** Words that make a name an organisation: the requesting agency or its unit. */
 export const ORGANISATION_WORD =
-  /\b(Police|Polic[ií]a|Ministry|Ministerio|Department|Departamento|Bureau|Office|Agency|Agencia|Commission|Comisi[óo]n|Court|Tribunal|Juzgado|Prosecutor'?s?|Prosecution|Fiscal[ií]a|Procuradur[ií]a|Sheriff'?s?|Authority|Administration|Association|Force|Constabulary|Gendarmerie|Guardia Civil|Directorate|Direcci[óo]n|Service|Servicio|Unit|Unidad|Division|Divisi[óo]n|Brigade|Brigada|Squad|Team|Section|Secretar[ií]a|Center|Centre|Council|Government|Regulator|Inspectorate)\b/;
+  /\b(Police|Polic[ií]a|Ministry|Ministerio|Department|Departamento|Bureau|Office|Agency|Agencia|Commission|Comisi[óo]n|Court|Tribunal|Juzgado|Prosecutor'?s?|Prosecution|Fiscal[ií]a|Procuradur[ií]a|Sheriff'?s?|Authority|Administration|Association|Force|Constabulary|Gendarmerie|Guardia Civil|Directorate|Direcci[óo]n|Service|Servicio|Unit|Unidad|Division|Divisi[óo]n|Brigade|Brigada|Squad|Team|Section|Secretar[ií]a|Center|Centre|Council|Government|Regulator|Inspectorate)\b/i;
 
 /** Organisation words in scripts without word breaks (Korean, Chinese) and in Russian. */
 export const ORGANISATION_WORD_CJK_RU =
-  /(경찰청|경찰서|지방경찰청|검찰청|지방검찰청|수사대|수사단|수사과|사이버수사|법원|방송통신위원회|위원회|公安部|公安局|公安厅|分局|网安|网信办|互联网信息办公室|国家安全部|法院|检察院|管理局|委员会|保卫局|协会|МВД|Министерств[оа]|Управлени[ея]|Прокуратур[аы]|Роскомнадзор|Следственн[а-я]+ комитет[а-я]*|полици[яи]|ФСБ|Федеральн[а-я]+ служб[а-я]+|Отдел[а-я]*|Департамент[а-я]*|Главн[а-я]+ управлени[ея])/;
+  /(경찰청|경찰서|지방경찰청|검찰청|지방검찰청|수사대|수사단|수사과|수사팀|상황실|지구대|파출소|사이버수사|법원|방송통신위원회|위원회|公安部|公安局|公安厅|分局|网安|网信办|互联网信息办公室|国家安全部|法院|检察院|管理局|委员会|保卫局|协会|МВД|Министерств[оа]|Управлени[ея]|Прокуратур[аы]|Роскомнадзор|Следственн[а-я]+ комитет[а-я]*|полици[яи]|ФСБ|Федеральн[а-я]+ служб[а-я]+|Отдел[а-я]*|Департамент[а-я]*|Главн[а-я]+ управлени[ея])/;
 
 /** Words for a unit inside an agency; "X Department of the Y Ministry" splits at "of the". */
 export const UNIT_WORD =
-  /\b(Department|Bureau|Division|Unit|Section|Team|Squad|Brigade|Office|Center|Centre|Directorate|Unidad|Brigada|Secci[óo]n|Divisi[óo]n|Departamento)\b/;
+  /\b(Department|Bureau|Division|Unit|Section|Team|Squad|Brigade|Office|Center|Centre|Directorate|Unidad|Brigada|Secci[óo]n|Divisi[óo]n|Departamento|Grupo)\b/i;
 
 /** Words for a top-level body: what comes after "of the" when splitting a unit from its agency. */
 export const TOP_LEVEL_WORD =
-  /\b(Ministry|Police|Force|Government|Agency|Commission|Administration|Association|Court|Prosecutor|Authority|Ministerio|Polic[ií]a|Guardia Civil|Fiscal[ií]a|Council|Constabulary|Gendarmerie|Federal)\b/;
+  /\b(Ministry|Police|Force|Government|Agency|Commission|Administration|Association|Court|Prosecutor|Authority|Ministerio|Polic[ií]a|Guardia Civil|Fiscal[ií]a|Council|Constabulary|Gendarmerie|Federal)\b/i;
 
 /** Closings after which a signature block follows. */
 export const CLOSING =
   /^(best regards|kind regards|warm regards|regards|best wishes|best|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|thank you|thanks|many thanks|cordialmente|atentamente|saludos cordiales|un saludo|saludos|с уважением|искренне ваш[а]?|감사합니다|고맙습니다|此致|敬礼|此致敬礼|谢谢|致礼)[,.!:\s]*$/i;
 
 export const TITLE_WORD =
-  /\b(Detective|Det\.|Officer|Inspector|Chief Inspector|Superintendent|Sergeant|Sgt\.|Constable|Special Agent|Agent|Lieutenant|Lt\.|Captain|Capt\.|Investigator|Prosecutor|District Attorney|Attorney|Commissioner|Director|Deputy|Chief|Analyst|Head of|Manager|Coordinator|Comisario|Inspector|Subinspector|Agente|Oficial|Fiscal|Capit[áa]n|Teniente|Sargento|Investigador[a]?)\b|(경위|경감|경정|경사|경장|순경|총경|수사관|검사|팀장|과장|警官|警察|民警|警员|警督|探长|科长|处长|主任|检察官|следователь|оперуполномоченный|старший|майор|капитан|лейтенант|подполковник|полковник|начальник|инспектор)/i;
+  /(?<![\p{L}])(?:Det\.|Sgt\.|Lt\.|Capt\.|Insp\.|Lic\.|Supt\.|(?:DC|DS|DI|DCI|DSU|PC|PS)(?=\s))|\b(Detective|Officer|Inspector|Chief Inspector|Superintendent|Sergeant|Constable|Special Agent|Agent|Lieutenant|Captain|Investigator|Prosecutor|District Attorney|Attorney|Commissioner|Director|Deputy|Chief|Analyst|Head of|Manager|Coordinator|Comisario|Inspector|Subinspector|Agente|Oficial|Fiscal|Capit[áa]n|Teniente|Sargento|Investigador[a]?)\b|(경위|경감|경정|경사|경장|순경|총경|수사관|검사|팀장|과장|警官|警察|民警|警员|警督|探长|科长|处长|主任|检察官|следователь|оперуполномоченный|старший|майор|капитан|лейтенант|подполковник|полковник|начальник|инспектор|Следователь)/iu;
 
 /** Kinds of request, strongest cue first within each. */
 export const KIND_CUES: ReadonlyArray<{ kind: 'emergency' | 'preservation' | 'removal' | 'disclosure'; pattern: RegExp; weight: number }> =
@@ -194,7 +199,7 @@ export const CATEGORY_CUES: ReadonlyArray<readonly [string, RegExp]> = [
   ],
   [
     'traffic',
-    /\b(IP|login|log-?in|access|connection|session|traffic) (address )?(logs?|records?|history|data)\b|\bIP addresses used\b|\bmetadata\b|접속\s*(기록|로그)|로그인\s*(기록|내역)|IP\s*(주소\s*)?(기록|내역)|통신사실|登录(日志|记录)|IP(地址)?(记录|日志)|访问(日志|记录)|registros? de (conexi[óo]n|acceso|IP)|direcciones IP (utilizadas|de conexi[óo]n)|(журнал|логи|истори)[а-я]* (подключени|входов|авторизаци|IP)|IP-адрес[а-я]* (подключени|входа)|сведения о соединениях/i,
+    /\b(IP|login|log-?in|access|connection|session|traffic) (address )?(logs?|records?|history|data)\b|\bIP addresses used\b|접속\s*(IP|아이피)|\bmetadata\b|접속\s*(기록|로그)|로그인\s*(기록|내역)|IP\s*(주소\s*)?(기록|내역)|통신사실|登录(日志|记录)|IP(地址)?(记录|日志)|访问(日志|记录)|registros? de (conexi[óo]n|acceso|IP)|direcciones IP (utilizadas|de conexi[óo]n)|(журнал|логи|истори)[а-я]* (подключени|входов|авторизаци|IP)|IP-адрес[а-я]* (подключени|входа)|сведения о соединениях/i,
   ],
   [
     'content',
@@ -266,16 +271,20 @@ export const USERNAME_INTRO =
   /(\b(users?|usernames?|user names?|accounts?|account names?|handles?|nicknames?|screen ?names?|profiles?|channels?|publishers?)\b|아이디|계정명?|닉네임|사용자(명)?|用户名|账号|帐号|昵称|用户|\b(usuarios?|cuentas?|nombres? de usuario|perfil(es)?)\b|пользовател[а-я]*|аккаунт[а-я]*|логин[а-я]*|никнейм[а-я]*|учетн[а-я]+ запис[а-я]+)/i;
 
 export const CASE_LABEL =
-  /(case|file|docket|incident|investigation|crime|occurrence|report)\s*(no\.?|number|num\.?|#|ref(erence)?\.?)\s*[:：#]?\s*|사건\s*번호\s*[:：]?\s*|접수\s*번호\s*[:：]?\s*|案件?编号\s*[:：]?\s*|案号\s*[:：]?\s*|立案编号\s*[:：]?\s*|(expediente|causa|diligencias( previas)?|atestado|n[úu]mero de (caso|expediente))\s*(n[º°o]\.?|n[úu]m\.?)?\s*[:：]?\s*|(уголовн[а-я]+ )?дел[оау]\s*№\s*|номер дела\s*[:：]?\s*/i;
+  /(case|file|docket|incident|investigation|crime|occurrence|report)\s*(no\.?|number|num\.?|#|ref(erence)?\.?)\s*[:：#]?\s*|사건\s*번호\s*[:：]?\s*|접수\s*번호\s*[:：]?\s*|案件?编号\s*[:：]?\s*|案号\s*[:：]?\s*|立案编号\s*[:：]?\s*|(carpeta de investigaci[óo]n|averiguaci[óo]n previa|expediente|causa|diligencias( previas)?|atestado|n[úu]mero de (caso|expediente))\s*(n[º°o]\.?|n[úu]m\.?)?\s*[:：]?\s*|(уголовн[а-я]+ )?дел[оау]\s*№\s*|номер дела\s*[:：]?\s*/i;
 
 export const REFERENCE_LABEL =
   /(our|your|my)\s*ref(erence)?\.?\s*(no\.?|number)?\s*[:：#]?\s*|\bref(erence)?\.?\s*(no\.?|number|#)\s*[:：#]?\s*|\breference\s*[:：]\s*|\bletter\s*(no\.?|number)\s*[:：]?\s*|문서\s*번호\s*[:：]?\s*|文号\s*[:：]?\s*|(n[uú]mero de )?referencia\s*[:：]?\s*|исх(одящий)?\.?\s*№\s*|№\s*(?=[0-9A-ZА-Я])/i;
 
-export const RANGE_JOIN = /^\s*(?:-|–|—|~|to|until|till|through|thru|and|至|到|부터|에서|al|hasta|a|y|по|до|и)\s*$/i;
+export const RANGE_JOIN = /^\s*(?:-|–|—|~|to|until|till|through|thru|and|至|到|부터|에서|al|hasta|a|y|по|до|и)(?:\s+(?:el|la|the))?\s*$/i;
 
 /** Placeholder identifiers from templates: never targets. */
 export const PLACEHOLDER_EMAIL =
-  /^(name|email|e-mail|user|username|your\.?name|yourname|firstname\.lastname|first\.last|john\.doe|jane\.doe|someone|somebody|xxx+|abc|test|sample|example|info)@|@(email|domain|example|sample|yourdomain|company|xxx+)\.(com|org|net)$|@example\.|\.example$|@(test|invalid|localhost)$/i;
+  /^(name|email|e-mail|user|username|your\.?name|yourname|firstname\.lastname|first\.last|john\.doe|jane\.doe|someone|somebody|xxx+|abc|test|sample|example|info|correo|usuario|nombre|ejemplo|имя|почта|user\.name)@|@(email|domain|example|sample|yourdomain|company|xxx+|ejemplo|correo|dominio)\.(com|org|net|es|mx)$|@example\.|\.example$|@(test|invalid|localhost)$/i;
 
 export const GOVERNMENT_HOST =
   /(^|\.)(gov|mil)(\.[a-z]{2})?$|(^|\.)go\.(kr|jp|id|th|ke|tz|ug)$|(^|\.)gob\.[a-z]{2}$|(^|\.)gouv\.[a-z]{2}$|(^|\.)gc\.ca$|(^|\.)police\.[a-z.]+$|(^|\.)polizei\.[a-z.]+$|(^|\.)policia\.[a-z.]+$|(^|\.)mvd\.ru$|(^|\.)europa\.eu$|(^|\.)admin\.ch$|(^|\.)bund\.de$|(^|\.)gov\.[a-z]{2}$|(^|\.)spo\.go\.kr$|(^|\.)scourt\.go\.kr$|(^|\.)mps\.gov\.cn$|(^|\.)cac\.gov\.cn$/i;
+
+/** A cue written with single spaces matches across any run of white space, line breaks included. */
+const flex = (pattern: RegExp): RegExp => new RegExp(pattern.source.replace(/ /g, '\\s+'), pattern.flags);
+export const FLEX = { flex };
