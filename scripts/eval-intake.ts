@@ -1,7 +1,7 @@
 /**
  * `npm run eval:intake`: how well extraction reads real notices, field by field (precision and recall), on the
  * development set of real government notices (`../shared/data/requests-dev/`, read where it lies, never copied) and
- * on Writ's own set (`test/fixtures/intake-eval/`). Each text goes through the same path as a message from the
+ * on Writ's own sets (`test/fixtures/intake-eval/`, and `intake-heldout/`, never tuned on). Each text goes through the same path as a message from the
  * mailbox: wrapped as an email, read by the reader (line endings, mojibake), extracted by the extractor.
  *
  *   npm run eval:intake [-- --json results.json] [-- --set <folder>] [-- --verbose]
@@ -270,6 +270,7 @@ const sets: Array<[string, string | undefined]> = options.set?.length
   : [
       ['development set (shared/data/requests-dev)', sharedSet()],
       ['own set (test/fixtures/intake-eval)', path.join(root, 'test', 'fixtures', 'intake-eval')],
+      ['held-out set (test/fixtures/intake-heldout)', path.join(root, 'test', 'fixtures', 'intake-heldout')],
     ];
 const report: Record<string, unknown> = {};
 for (const [name, folder] of sets) {

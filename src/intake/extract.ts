@@ -254,14 +254,38 @@ export const ruleExtractor: FieldExtractor = {
   },
 };
 
-/** Where the signature starts: after the last closing ("Best regards,") in the second half, or the last fifth. */
+/**
+ * Where the signature starts: after the last closing ("Best regards,", "С уважением") past the first third; else the
+ * trailing paragraphs of short lines (a name, a rank, a unit, a phone); else nowhere.
+ */
 function signatureOffset(lines: readonly Line[], length: number): number {
   for (let index = lines.length - 1; index >= 0; index -= 1) {
     const line = lines[index]!;
     if (line.start < length * 0.3) break;
     if (CLOSING.test(line.text.trim())) return line.start;
   }
-  return Math.floor(length * 0.8);
+  let start: number | undefined;
+  let blocks = 0;
+  let index = lines.length - 1;
+  while (index >= 0 && lines[index]!.text.trim() === '') index -= 1;
+  while (index >= 0 && blocks < 2) {
+    let first = index;
+    let short = true;
+    let count = 0;
+    while (first >= 0 && lines[first]!.text.trim() !== '') {
+      const trimmed = lines[first]!.text.trim();
+      // A bulleted or numbered list is the request's body, not a signature.
+      if (trimmed.length > 80 || /^(?:[-*•·▪–]|\d{1,2}[.)]|\(\d{1,2}\))\s/.test(trimmed)) short = false;
+      count += 1;
+      first -= 1;
+    }
+    if (!short || count > 8) break;
+    start = lines[first + 1]!.start;
+    blocks += 1;
+    index = first;
+    while (index >= 0 && lines[index]!.text.trim() === '') index -= 1;
+  }
+  return start !== undefined && start >= length * 0.4 ? start : length;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -721,8 +745,6 @@ function findContacts(text: string, lines: readonly Line[], signatureStart: numb
   for (const line of lines) {
     const trimmed = line.text.trim();
     if (trimmed === '') continue;
-    // In the body, "phone: …" names a target; the sender's own contact is in the letterhead or the signature.
-    if (line.start > headerEnd && line.start < signatureStart) continue;
     const addressLabel = CONTACT_LABEL.address.exec(line.text);
     if (addressLabel && !address) {
       const rest = line.text.slice(addressLabel[0].length).trim();
@@ -730,6 +752,8 @@ function findContacts(text: string, lines: readonly Line[], signatureStart: numb
       address = value(REDACTION_MARK.test(rest) && rest.length < 14 ? REDACTED_VALUE : rest, spanOf(start, start + rest.length), 0.7);
       continue;
     }
+    // In the body, "phone: …" names a target; the sender's own contact is in the letterhead or the signature.
+    if (line.start > headerEnd && line.start < signatureStart) continue;
     // "Email: [private]" · "Tel: +82 2-..." · "Fax: ..."
     for (const part of line.text.split(/\s{2,}|\t|\s[|·]\s/)) {
       const labelled = /^(.*?[:：])\s*(.+)$/.exec(part.trim());
@@ -768,7 +792,8 @@ function findContacts(text: string, lines: readonly Line[], signatureStart: numb
       found = [];
     }
     const first = found.find((entry) => {
-      const before = tail.slice(Math.max(0, entry.startsAt - 30), entry.startsAt);
+      const at = signatureStart + entry.startsAt;
+      const before = text.slice(Math.max(0, at - 30), at);
       return !CONTACT_LABEL.fax.test(before) && !TARGET_CONTEXT.test(before);
     });
     if (first) {

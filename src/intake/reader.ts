@@ -103,6 +103,22 @@ export function normaliseText(text: string): string {
   );
 }
 
+/** The text of an HTML body, for reading only: blocks become lines, tags go, the common entities are decoded. */
+function htmlText(html: string): string {
+  return html
+    .slice(0, 5_000_000)
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<a\s[^>]*href="([^"]+)"[^>]*>/gi, ' $1 ')
+    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h\d)[^>]*>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code) % 0x110000))
+    .replace(/&amp;/g, '&');
+}
+
 const ARCHIVE_TYPES = /zip|x-7z|x-rar|gzip|x-tar|x-bzip/i;
 
 /** What an archive would unpack to, from its directory alone: a bomb is never unpacked. */
@@ -163,8 +179,8 @@ async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collec
   const contentType = firstHeader(parseHeaderBlock(raw), 'content-type') ?? '';
   if (/^multipart\//i.test(contentType) && !/boundary\s*=/i.test(contentType)) collected.flags.add('MALFORMED_MIME');
   const declared = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-  const body = parsed.text ?? '';
-  if (body === '' && parsed.html) collected.flags.add('HTML_ONLY');
+  const body = parsed.text || (parsed.html ? htmlText(parsed.html) : '');
+  if (!parsed.text && parsed.html) collected.flags.add('HTML_ONLY');
   if (
     body.includes('\ufffd') ||
     (declared !== undefined &&
