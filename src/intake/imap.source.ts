@@ -37,28 +37,52 @@ export interface MailboxWatcher {
   stop(): Promise<void>;
 }
 
-const sleep = (ms: number, signal: { cancel?: () => void }) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.cancel = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-  });
+/** A wait that `cancel` ends early; a cancel that comes while nobody waits ends the next wait at once. */
+interface Wake {
+  cancel(): void;
+  wait(ms: number): Promise<void>;
+}
+function wakeable(): Wake {
+  let pending = false;
+  let current: (() => void) | undefined;
+  return {
+    cancel() {
+      if (current) current();
+      else pending = true;
+    },
+    wait(ms) {
+      if (pending) {
+        pending = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          current = undefined;
+          resolve();
+        }
+        current = done;
+      });
+    },
+  };
+}
 
 export function watchMailbox(settings: MailboxSettings, hooks: MailboxWatcherHooks): MailboxWatcher {
   let stopped = false;
   let connected = false;
   let client: ImapFlow | undefined;
   let waiters: Array<() => void> = [];
-  const wake: { cancel?: () => void } = {};
-  const backoff: { cancel?: () => void } = {};
+  const wake = wakeable();
+  const backoff = wakeable();
 
   async function fetchNew(imap: ImapFlow): Promise<void> {
     const mailbox = imap.mailbox;
     if (!mailbox) return;
     const uidValidity = String(mailbox.uidValidity);
     let last = await hooks.position(settings.mailbox, uidValidity);
+    // A server may leave mail that came in since the last sync out of a SEARCH until it has announced it: NOOP syncs.
+    await imap.noop();
     // `n:*` always names the newest message, even when it is older than n: keep only what is new.
     const uids = ((await imap.search({ uid: `${last + 1}:*` }, { uid: true })) || []).filter((uid) => uid > last).sort((a, b) => a - b);
     for (const uid of uids) {
@@ -86,6 +110,8 @@ export function watchMailbox(settings: MailboxSettings, hooks: MailboxWatcherHoo
       auth: { user: settings.user, pass: settings.password },
       logger: false,
       disableAutoIdle: !settings.idle,
+      // Back into IDLE a second after each check, so new mail is announced at once.
+      autoIdleDelay: 1000,
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 5 * 60_000,
@@ -97,24 +123,28 @@ export function watchMailbox(settings: MailboxSettings, hooks: MailboxWatcherHoo
     imap.on('error', () => undefined);
     imap.on('close', () => {
       connected = false;
-      wake.cancel?.();
+      wake.cancel();
     });
-    imap.on('exists', () => wake.cancel?.());
+    imap.on('exists', () => wake.cancel());
     await imap.connect();
     connected = true;
-    const lock = await imap.getMailboxLock(settings.mailbox);
     try {
       while (!stopped && imap.usable) {
         // Those who asked before this check began are answered when it ends.
         const answered = waiters;
         waiters = [];
-        await fetchNew(imap);
+        // The lock is held for the check only: imapflow goes back into IDLE only when no lock is held.
+        const lock = await imap.getMailboxLock(settings.mailbox);
+        try {
+          await fetchNew(imap);
+        } finally {
+          lock.release();
+        }
         for (const resolve of answered) resolve();
         if (stopped) break;
-        await sleep(settings.pollSeconds * 1000, wake);
+        await wake.wait(settings.pollSeconds * 1000);
       }
     } finally {
-      lock.release();
       connected = false;
       await imap.logout().catch(() => imap.close());
     }
@@ -133,7 +163,7 @@ export function watchMailbox(settings: MailboxSettings, hooks: MailboxWatcherHoo
         });
       }
       if (stopped) break;
-      await sleep(delay, backoff);
+      await backoff.wait(delay);
       delay = Math.min(delay * 2, 30_000);
     }
   })();
@@ -145,12 +175,12 @@ export function watchMailbox(settings: MailboxSettings, hooks: MailboxWatcherHoo
     checked: () =>
       new Promise<void>((resolve) => {
         waiters.push(resolve);
-        wake.cancel?.();
+        wake.cancel();
       }),
     async stop() {
       stopped = true;
-      wake.cancel?.();
-      backoff.cancel?.();
+      wake.cancel();
+      backoff.cancel();
       client?.close();
       await loop;
       for (const resolve of waiters) resolve();
