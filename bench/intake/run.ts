@@ -9,7 +9,7 @@
  * Needs root and Debian's dovecot-imapd, dovecot-lmtpd and opensmtpd (scripts/install-mail-servers.sh) for the last
  * part; `--no-servers` skips it. Prints a JSON summary and writes it to bench/results/intake.json.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
@@ -65,7 +65,7 @@ async function throughput(messages: readonly Buffer[]) {
     messages: messages.length,
     messagesPerSecond: round(perSecond),
     floorMessagesPerSecond: round(floorPerSecond),
-    shareOfFloor: round((perSecond / floorPerSecond) * 100) / 100,
+    shareOfFloor: Math.round((perSecond / floorPerSecond) * 1000) / 1000,
     targetsFound: targets,
   };
 }
@@ -160,6 +160,7 @@ if (!options['no-servers']) {
     }
   } finally {
     await servers.stop();
+    rmSync(path.join(root, 'bench/results/intake-data'), { recursive: true, force: true });
   }
   result.deliveryToAcknowledgement = Object.fromEntries(
     Object.entries(latencies).map(([name, times]) => {
