@@ -17,7 +17,7 @@ import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadConfig } from '../../src/config/config.ts';
-import { ruleExtractor } from '../../src/intake/extract.ts';
+import { extractFields } from '../../src/intake/extract.ts';
 import { mailReader } from '../../src/intake/reader.ts';
 import { createContext, createLogger, startJobs, startMailbox } from '../../src/server/context.ts';
 import { buildMessage, newMessageId } from '../../test/support/mail.ts';
@@ -47,12 +47,12 @@ async function fivePagePdf(): Promise<Buffer> {
 async function throughput(messages: readonly Buffer[]) {
   const reader = mailReader();
   // Warm up: the first message loads the parsers (and pdf.js).
-  for (const message of messages.slice(0, 5)) ruleExtractor.extract((await reader.read(message)).reading, {});
+  for (const message of messages.slice(0, 5)) extractFields((await reader.read(message)).reading, {});
   const started = performance.now();
   let targets = 0;
   for (const message of messages) {
     const read = await reader.read(message);
-    const fields = ruleExtractor.extract(read.reading, { sentAt: read.sentAt });
+    const fields = extractFields(read.reading, { sentAt: read.sentAt });
     targets += Object.values(fields.targets).reduce((sum, list) => sum + list.length, 0);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -114,7 +114,7 @@ if (!options['no-servers']) {
       });
       const context = await createContext(config, { pgliteInMemory: true, log: createLogger(config) });
       await startJobs(context);
-      context.mailbox ??= startMailbox(context);
+      context.mailbox ??= await startMailbox(context);
       const receiver = new ImapFlow({
         host: '127.0.0.1',
         port: servers.imapPort,

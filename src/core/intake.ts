@@ -478,7 +478,10 @@ export interface MessageReader {
 
 /** Finds the fields of a draft request in a message's reading text. Never throws. */
 export interface FieldExtractor {
-  extract(reading: string, hints: { readonly sentAt?: string | undefined; readonly senderDomain?: string | undefined }): DraftFields;
+  extract(
+    reading: string,
+    hints: { readonly sentAt?: string | undefined; readonly senderDomain?: string | undefined },
+  ): Promise<DraftFields>;
 }
 
 export interface IntakeMessageRecord {

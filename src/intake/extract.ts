@@ -244,7 +244,7 @@ export function extractFields(reading: string, options: ExtractOptions = {}): Dr
 
 /** The extractor as a port. */
 export const ruleExtractor: FieldExtractor = {
-  extract: (reading, hints) => {
+  extract: async (reading, hints) => {
     try {
       return extractFields(reading, hints);
     } catch {

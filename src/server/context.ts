@@ -37,13 +37,11 @@ import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
-import { watchMailbox, type MailboxWatcher } from '../intake/imap.source.ts';
+import type { MailboxWatcher } from '../intake/imap.source.ts';
 import { receiveIntakeMessage } from '../services/receive-intake-message.ts';
 import { isWritError } from '../core/errors.ts';
 import { directoryFileStore } from '../storage/directory.file-store.ts';
 import type { FieldExtractor, MessageReader } from '../core/intake.ts';
-import { ruleExtractor } from '../intake/extract.ts';
-import { DEFAULT_READER_LIMITS, mailReader } from '../intake/reader.ts';
 import type { IntakeSettings } from '../services/process-intake-message.ts';
 import type { AcknowledgeDeps } from '../services/acknowledge-intake-message.ts';
 
@@ -146,8 +144,8 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     }),
     confirmationHours: config.WRIT_CONFIRMATION_HOURS,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
-    reader: mailReader({ ...DEFAULT_READER_LIMITS, maxMessageBytes: config.WRIT_INTAKE_MAX_MESSAGE_BYTES }),
-    extractor: ruleExtractor,
+    reader: lazyReader(config.WRIT_INTAKE_MAX_MESSAGE_BYTES),
+    extractor: lazyExtractor,
     intake: { trustedAuthservIds: config.WRIT_IMAP_AUTHSERV_ID, ownAddresses: ownAddresses(config) },
     acknowledgement: {
       portalUrl: config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`,
@@ -165,6 +163,22 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
   };
   return context;
 }
+
+// mailparser, pdf.js, chrono-node and imapflow load with the first message, not at start: most commands never read mail.
+function lazyReader(maxMessageBytes: number): MessageReader {
+  let reader: Promise<MessageReader> | undefined;
+  return {
+    async read(raw) {
+      reader ??= import('../intake/reader.ts').then(({ DEFAULT_READER_LIMITS, mailReader }) =>
+        mailReader({ ...DEFAULT_READER_LIMITS, maxMessageBytes }),
+      );
+      return (await reader).read(raw);
+    },
+  };
+}
+const lazyExtractor: FieldExtractor = {
+  extract: async (reading, hints) => (await import('../intake/extract.ts')).ruleExtractor.extract(reading, hints),
+};
 
 /** The addresses Writ reads and sends from: mail from them, or carrying their loop mark, is never answered. */
 function ownAddresses(config: Config): string[] {
@@ -221,13 +235,14 @@ export async function startJobs(context: AppContext): Promise<JobRunner> {
     pollMs: context.config.WRIT_OUTBOX_POLL_MS,
     work,
   });
-  if (work && context.config.WRIT_IMAP_HOST) context.mailbox = startMailbox(context);
+  if (work && context.config.WRIT_IMAP_HOST) context.mailbox = await startMailbox(context);
   return context.jobs;
 }
 
 /** Reads the mailbox into intake: each message stored, then read and acknowledged by the jobs. */
-export function startMailbox(context: AppContext): MailboxWatcher {
+export async function startMailbox(context: AppContext): Promise<MailboxWatcher> {
   const { config } = context;
+  const { watchMailbox } = await import('../intake/imap.source.ts');
   const jobs = context.jobs;
   return watchMailbox(
     {

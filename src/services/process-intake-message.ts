@@ -87,7 +87,7 @@ export async function processIntakeMessage(
   const flags = new Set<IntakeFlag>(read.flags);
   const automatic = automaticMail(headers, deps.intake.ownAddresses);
   if (automatic) flags.add(automatic);
-  const fields = deps.extractor.extract(read.reading, {
+  const fields = await deps.extractor.extract(read.reading, {
     sentAt: read.sentAt,
     senderDomain: read.fromAddress ? domainOf(read.fromAddress) : undefined,
   });

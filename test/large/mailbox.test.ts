@@ -124,7 +124,7 @@ describeOnEachDatabase(
         [`mule@gmail-${db().kind}.test`]: PASSWORD,
       });
       await startJobs(context);
-      watcher = startMailbox({
+      watcher = await startMailbox({
         ...context,
         config: {
           ...context.config,
