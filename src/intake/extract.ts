@@ -200,7 +200,16 @@ export function extractFields(reading: string, options: ExtractOptions = {}): Dr
   const urgency = FLEX.flex(URGENCY).exec(text);
   const nonDisclosure = FLEX.flex(NON_DISCLOSURE).exec(text);
   const isEmergency = kind?.value === 'emergency' || (emergencyClaim !== null && kind?.value !== 'removal');
-  const officer = findOfficer(lines, signatureStart);
+  const signed = findOfficer(lines, signatureStart);
+  // "联系人：王警官", "Contact person: …", "담당자: …", "Contacto: …", "Контактное лицо: …"
+  const contactPerson = /(?:联系人|聯絡人|contact person|contact officer|담당자|contacto|persona de contacto|контактное лицо|исполнитель)\s*[:：]\s*([^\n,，;；]{2,60})/i.exec(text);
+  const officer =
+    signed.name || !contactPerson
+      ? signed
+      : {
+          ...signed,
+          name: value(contactPerson[1]!.trim(), spanOf(contactPerson.index + contactPerson[0].length - contactPerson[1]!.length, contactPerson.index + contactPerson[0].length), 0.55),
+        };
   const caseNumber = findLabelled(text, CASE_LABEL)[0] ?? null;
 
   return {
@@ -358,7 +367,7 @@ function findCourt(text: string): ExtractedValue<string> | null {
 function findLabelled(text: string, label: RegExp): Array<ExtractedValue<string>> {
   const found = new Map<string, ExtractedValue<string>>();
   const pattern = new RegExp(
-    `(?:${label.source})([A-Za-z0-9][A-Za-z0-9/_.:#-]{2,60}|[A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я][A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я()/_.#-]{2,60}|\\[(?:private|redacted)\\])`,
+    `(?:${label.source})([A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я][A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я/_.#-]{2,60}|\\[(?:private|redacted)\\])`,
     'gi',
   );
   for (const match of text.matchAll(pattern)) {
@@ -367,7 +376,7 @@ function findLabelled(text: string, label: RegExp): Array<ExtractedValue<string>
     if (!/\d/.test(raw) && !REDACTION_MARK.test(raw)) continue;
     const start = match.index + match[0].length - match[match.length - 1]!.length;
     // "№ 149-ФЗ" names a federal law, not a reference.
-    if (/^-?ФЗ/.test(text.slice(start + raw.length, start + raw.length + 4))) continue;
+    if (/ФЗ$/.test(raw) || /^-?ФЗ/.test(text.slice(start + raw.length, start + raw.length + 4))) continue;
     const v = REDACTION_MARK.test(raw) ? REDACTED_VALUE : raw;
     if (!found.has(v)) found.set(v, value(v, spanOf(start, start + raw.length), 0.7));
   }
@@ -532,6 +541,13 @@ function findOrganisations(
     if (/代表|명의|от имени/.test(text.slice(Math.max(0, start - 8), start))) score += 3;
     candidates.push({ name: phrase, start, score });
   }
+  // A letterhead line in Russian names its unit and body at length: "Управление … МВД России".
+  for (const line of lines) {
+    const trimmed = line.text.trim();
+    if (trimmed.length < 5 || trimmed.length > 200 || !/^[А-ЯЁа-яё0-9 ,.()«»"–-]+$/.test(trimmed) || !ORGANISATION_WORD_CJK_RU.test(trimmed)) continue;
+    const start = line.start + line.text.indexOf(trimmed);
+    candidates.push({ name: trimmed, start, score: 3 + (start < 300 ? 1 : 0) + (start >= signatureStart ? 2 : 0) });
+  }
   if (candidates.length === 0) return { agency: null, unit: null };
   // A bilingual letter names its sender in both languages: prefer the name in the language it is mostly written in.
   const latin = (name: string) => /^[\p{Script=Latin}\d\s'’&().,-]+$/u.test(name);
@@ -585,6 +601,12 @@ function findOrganisations(
 
 /** "Cyber Security Department of the Ministry of Public Security of China" → unit and agency. */
 function splitUnit(name: string): { unit: string | undefined; agency: string } {
+  // "深圳市公安局网络安全保卫支队": the body, then its unit, with no space between.
+  const chinese = /^([\u4e00-\u9fff]{2,20}?(?:公安局|公安厅|公安部|人民检察院|人民法院|互联网信息办公室|网信办|管理局))([\u4e00-\u9fff]{2,20}(?:支队|大队|总队|处|科|中心|局|保卫局))$/.exec(name);
+  if (chinese) return { unit: chinese[2], agency: chinese[1]! };
+  // "Управление … МВД России": the unit, then the body it belongs to.
+  const russian = /^(.{5,200}?)\s+(МВД России|МВД РФ|ФСБ России|ГУ МВД России[^,]*|Следственного комитета Российской Федерации|Генеральной прокуратуры Российской Федерации)$/u.exec(name);
+  if (russian) return { unit: russian[1], agency: russian[2]! };
   // "서울경찰청 사이버수사과", "上海市公安局 网安支队": the body first, its unit after a space.
   const words = name.split(/\s+/);
   if (words.length >= 2 && /^[\uac00-\ud7af\u4e00-\u9fff\d]+$/.test(words[0]!) && ORGANISATION_WORD_CJK_RU.test(words[0]!)) {
@@ -652,6 +674,12 @@ function findJurisdiction(
     const named = state?.[1];
     for (const [pattern, name] of SUBDIVISIONS) {
       if (pattern.test(named ?? agency)) {
+        if (name === 'US-STATE') {
+          const state = (named ?? agency).replace(/\s+State\s+(Police|Patrol|Bureau of Investigation).*$/i, '').replace(/^Washington State$/i, 'Washington');
+          const index = text.indexOf(agency);
+          subdivision = value(state, index >= 0 ? spanOf(index, index + agency.length) : null, 0.6);
+          break;
+        }
         const index = text.indexOf(agency);
         subdivision = value(name, index >= 0 ? spanOf(index, index + agency.length) : null, 0.6);
         break;
@@ -677,16 +705,22 @@ function findOfficer(
     const trimmed = line.text.trim();
     const offset = line.start + line.text.indexOf(trimmed);
     // "Detective, Major Crimes Unit", "Agente del Ministerio Público": a title first, whatever follows.
-    const leading = TITLE_WORD.exec(trimmed);
-    if (leading && leading.index === 0 && !/[:：@]|https?:/.test(trimmed)) {
+    const found = TITLE_WORD.exec(trimmed);
+    // "Senior Constable", "Acting Detective Sergeant": rank words before the title belong to it.
+    const modifiers = found ? trimmed.slice(0, found.index) : '';
+    const leading: string | undefined =
+      found && (found.index === 0 || /^(?:(?:Senior|Chief|Deputy|Acting|Principal|Assistant|Staff|Lead|Head|Detective|First|Second|Police|Supervisory|Special)\s+)+$/i.test(modifiers))
+        ? `${modifiers}${found[0]}`
+        : undefined;
+    if (leading !== undefined && !/[:：@]|https?:/.test(trimmed)) {
       const initials = /([А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s*[А-ЯЁ]\.)$/u.exec(trimmed);
-      const rest = trimmed.slice(leading[0].length).trim();
+      const rest = trimmed.slice(leading.length).trim();
       const personal = /^(?:[\p{Lu}][\p{L}'’.-]+\s*){1,4}$/u.test(rest) && !ORGANISATION_WORD.test(rest) ? rest : undefined;
       const person = initials?.[1] ?? (/^[가-힣]{2,4}$|^[\u4e00-\u9fff]{2,4}$/.test(rest) ? rest : personal);
       if (person && !name) {
         const at = offset + trimmed.lastIndexOf(person);
         name = value(person, spanOf(at, at + person.length), 0.6);
-        const titleText = trimmed.slice(0, trimmed.lastIndexOf(person)).trim() || leading[0];
+        const titleText = trimmed.slice(0, trimmed.lastIndexOf(person)).trim() || leading;
         if (!title || title.value.endsWith('.')) title = value(titleText, spanOf(offset, offset + titleText.length), 0.6);
         continue;
       }
@@ -1041,7 +1075,7 @@ function findTiming(
     }
     if (
       !deadline &&
-      /\b(by|before|no later than|not later than|deadline|due|until|within)\b|까지|기한|之前|以前|截止|前(?=回复|提供)|antes del?|a m[áa]s tardar|plazo|не позднее|до\s*$|срок/i.test(
+      /\b(by|before|no later than|not later than|deadline|due|until|within)\b|까지|기한|之前|以前|截止|前(?=回复|提供|答复|处理|反馈)|antes del?|a m[áa]s tardar|plazo|не позднее|до\s*$|срок/i.test(
         before + after,
       )
     ) {
@@ -1049,7 +1083,7 @@ function findTiming(
         /\b(by|before|no later than|not later than|deadline|due)\b|기한|截止|antes del?|a m[áa]s tardar|plazo|не позднее|срок/i.test(
           before,
         ) ||
-        /까지|之前|以前/.test(after)
+        /^\s*(?:까지|之前|以前|前(?=回复|提供|答复|处理|反馈))/.test(after)
       ) {
         deadline = value(date.iso, spanOf(date.start, date.end), 0.65);
         continue;
