@@ -58,6 +58,20 @@ describe('extraction', () => {
     });
   });
 
+  it('counts a deadline written as a time from when the message was sent, in each language', () => {
+    const sentAt = '2025-03-01T00:00:00.000Z';
+    for (const text of [
+      'Please respond within 10 days.',
+      '10일 이내에 회신 바랍니다.',
+      '请于10日内回复。',
+      'en un plazo de 10 días',
+      'Ответ просим направить в течение 10 дней.',
+    ]) {
+      expect(extractFields(text, { sentAt }).deadline?.value, text).toBe('2025-03-11T00:00:00.000Z');
+    }
+    expect(extractFields('Please respond within 48 hours.', { sentAt }).deadline?.value).toBe('2025-03-03T00:00:00.000Z');
+  });
+
   it('gives every value the span it was read from', () => {
     const text = 'Please preserve the account @span_check for case No. 2025-000123.';
     const fields = extractFields(text);
@@ -68,11 +82,15 @@ describe('extraction', () => {
 
   it('never throws on any text', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 3000, unit: 'grapheme' }), (text) => {
-        const fields = extractFields(text);
-        for (const list of Object.values(fields.targets))
-          for (const entry of list) expect(entry.span === null || entry.span.end <= text.length).toBe(true);
-      }),
+      fc.property(
+        fc.string({ maxLength: 3000, unit: 'grapheme' }),
+        fc.option(fc.date({ noInvalidDate: true }), { nil: undefined }),
+        (text, sent) => {
+          const fields = extractFields(text, { sentAt: sent?.toISOString() });
+          for (const list of Object.values(fields.targets))
+            for (const entry of list) expect(entry.span === null || entry.span.end <= text.length).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

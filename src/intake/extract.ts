@@ -202,13 +202,20 @@ export function extractFields(reading: string, options: ExtractOptions = {}): Dr
   const isEmergency = kind?.value === 'emergency' || (emergencyClaim !== null && kind?.value !== 'removal');
   const signed = findOfficer(lines, signatureStart);
   // "联系人：王警官", "Contact person: …", "담당자: …", "Contacto: …", "Контактное лицо: …"
-  const contactPerson = /(?:联系人|聯絡人|contact person|contact officer|담당자|contacto|persona de contacto|контактное лицо|исполнитель)\s*[:：]\s*([^\n,，;；]{2,60})/i.exec(text);
+  const contactPerson =
+    /(?:联系人|聯絡人|contact person|contact officer|담당자|contacto|persona de contacto|контактное лицо|исполнитель)\s*[:：]\s*([^\n,，;；]{2,60})/i.exec(
+      text,
+    );
   const officer =
     signed.name || !contactPerson
       ? signed
       : {
           ...signed,
-          name: value(contactPerson[1]!.trim(), spanOf(contactPerson.index + contactPerson[0].length - contactPerson[1]!.length, contactPerson.index + contactPerson[0].length), 0.55),
+          name: value(
+            contactPerson[1]!.trim(),
+            spanOf(contactPerson.index + contactPerson[0].length - contactPerson[1]!.length, contactPerson.index + contactPerson[0].length),
+            0.55,
+          ),
         };
   const caseNumber = findLabelled(text, CASE_LABEL)[0] ?? null;
 
@@ -544,7 +551,13 @@ function findOrganisations(
   // A letterhead line in Russian names its unit and body at length: "Управление … МВД России".
   for (const line of lines) {
     const trimmed = line.text.trim();
-    if (trimmed.length < 5 || trimmed.length > 200 || !/^[А-ЯЁа-яё0-9 ,.()«»"–-]+$/.test(trimmed) || !ORGANISATION_WORD_CJK_RU.test(trimmed)) continue;
+    if (
+      trimmed.length < 5 ||
+      trimmed.length > 200 ||
+      !/^[А-ЯЁа-яё0-9 ,.()«»"–-]+$/.test(trimmed) ||
+      !ORGANISATION_WORD_CJK_RU.test(trimmed)
+    )
+      continue;
     const start = line.start + line.text.indexOf(trimmed);
     candidates.push({ name: trimmed, start, score: 3 + (start < 300 ? 1 : 0) + (start >= signatureStart ? 2 : 0) });
   }
@@ -602,10 +615,16 @@ function findOrganisations(
 /** "Cyber Security Department of the Ministry of Public Security of China" → unit and agency. */
 function splitUnit(name: string): { unit: string | undefined; agency: string } {
   // "深圳市公安局网络安全保卫支队": the body, then its unit, with no space between.
-  const chinese = /^([\u4e00-\u9fff]{2,20}?(?:公安局|公安厅|公安部|人民检察院|人民法院|互联网信息办公室|网信办|管理局))([\u4e00-\u9fff]{2,20}(?:支队|大队|总队|处|科|中心|局|保卫局))$/.exec(name);
+  const chinese =
+    /^([\u4e00-\u9fff]{2,20}?(?:公安局|公安厅|公安部|人民检察院|人民法院|互联网信息办公室|网信办|管理局))([\u4e00-\u9fff]{2,20}(?:支队|大队|总队|处|科|中心|局|保卫局))$/.exec(
+      name,
+    );
   if (chinese) return { unit: chinese[2], agency: chinese[1]! };
   // "Управление … МВД России": the unit, then the body it belongs to.
-  const russian = /^(.{5,200}?)\s+(МВД России|МВД РФ|ФСБ России|ГУ МВД России[^,]*|Следственного комитета Российской Федерации|Генеральной прокуратуры Российской Федерации)$/u.exec(name);
+  const russian =
+    /^(.{5,200}?)\s+(МВД России|МВД РФ|ФСБ России|ГУ МВД России[^,]*|Следственного комитета Российской Федерации|Генеральной прокуратуры Российской Федерации)$/u.exec(
+      name,
+    );
   if (russian) return { unit: russian[1], agency: russian[2]! };
   // "서울경찰청 사이버수사과", "上海市公安局 网安支队": the body first, its unit after a space.
   const words = name.split(/\s+/);
@@ -675,7 +694,9 @@ function findJurisdiction(
     for (const [pattern, name] of SUBDIVISIONS) {
       if (pattern.test(named ?? agency)) {
         if (name === 'US-STATE') {
-          const state = (named ?? agency).replace(/\s+State\s+(Police|Patrol|Bureau of Investigation).*$/i, '').replace(/^Washington State$/i, 'Washington');
+          const state = (named ?? agency)
+            .replace(/\s+State\s+(Police|Patrol|Bureau of Investigation).*$/i, '')
+            .replace(/^Washington State$/i, 'Washington');
           const index = text.indexOf(agency);
           subdivision = value(state, index >= 0 ? spanOf(index, index + agency.length) : null, 0.6);
           break;
@@ -709,7 +730,11 @@ function findOfficer(
     // "Senior Constable", "Acting Detective Sergeant": rank words before the title belong to it.
     const modifiers = found ? trimmed.slice(0, found.index) : '';
     const leading: string | undefined =
-      found && (found.index === 0 || /^(?:(?:Senior|Chief|Deputy|Acting|Principal|Assistant|Staff|Lead|Head|Detective|First|Second|Police|Supervisory|Special)\s+)+$/i.test(modifiers))
+      found &&
+      (found.index === 0 ||
+        /^(?:(?:Senior|Chief|Deputy|Acting|Principal|Assistant|Staff|Lead|Head|Detective|First|Second|Police|Supervisory|Special)\s+)+$/i.test(
+          modifiers,
+        ))
         ? `${modifiers}${found[0]}`
         : undefined;
     if (leading !== undefined && !/[:：@]|https?:/.test(trimmed)) {
@@ -1105,20 +1130,18 @@ function findTiming(
   // "within 10 days", "48 hours", "10일 이내", "10日内", "en un plazo de 10 días", "в течение 10 дней": from when it was sent.
   if (!deadline) {
     const relative =
-      /\bwithin\s+(\d{1,3})\s*(business |working )?(hours?|days?)\b|(\d{1,3})\s*(시간|일)\s*(이내|내에)|(\d{1,3})\s*(小时|日|天)内|en un plazo (?:m[áa]ximo )?de\s+(\d{1,3})\s*(horas|d[ií]as)|в течение\s+(\d{1,3})\s*(час[а-я]*|дн[а-я]*|сут[а-я]*)/i.exec(
+      /\bwithin\s+(?<en>\d{1,3})\s*(?:business |working )?(?<enUnit>hours?|days?)\b|(?<ko>\d{1,3})\s*(?<koUnit>시간|일)\s*(?:이내|내에)|(?<zh>\d{1,3})\s*(?<zhUnit>小时|日|天)内|en un plazo (?:m[áa]ximo )?de\s+(?<es>\d{1,3})\s*(?<esUnit>horas|d[ií]as)|в течение\s+(?<ru>\d{1,3})\s*(?<ruUnit>час[а-я]*|дн[а-я]*|сут[а-я]*)/i.exec(
         text,
       );
-    if (relative) {
-      const amount = Number(relative[1] ?? relative[4] ?? relative[6] ?? relative[8] ?? relative[10]);
-      const unit = (relative[3] ?? relative[5] ?? relative[7] ?? relative[9] ?? relative[11] ?? '').toLowerCase();
+    if (relative?.groups) {
+      const groups = relative.groups;
+      const amount = Number(groups.en ?? groups.ko ?? groups.zh ?? groups.es ?? groups.ru);
+      const unit = (groups.enUnit ?? groups.koUnit ?? groups.zhUnit ?? groups.esUnit ?? groups.ruUnit ?? '').toLowerCase();
       const hours = /hour|시간|小时|hora|час/.test(unit) ? amount : amount * 24;
       const from = sentAt ? new Date(sentAt) : undefined;
-      if (from && !Number.isNaN(from.getTime())) {
-        deadline = value(
-          new Date(from.getTime() + hours * 3_600_000).toISOString(),
-          spanOf(relative.index, relative.index + relative[0].length),
-          0.55,
-        );
+      const due = from ? new Date(from.getTime() + hours * 3_600_000) : undefined;
+      if (due && Number.isFinite(due.getTime())) {
+        deadline = value(due.toISOString(), spanOf(relative.index, relative.index + relative[0].length), 0.55);
       }
     }
   }

@@ -44,7 +44,10 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bFrance\b|\bfrançaise?\b|\bGendarmerie\b|프랑스|法国/i, 'FR'],
   [/\bItaly\b|\bItalia\b/i, 'IT'],
   [/\bNetherlands\b|\bNederland\b/i, 'NL'],
-  [/\bIndia\b|\bIndian\b|\bCentral Bureau of Investigation\b|\b(Mumbai|Delhi|Bengaluru|Bangalore|Hyderabad|Chennai|Kolkata) Police\b|\bInformation Technology Act\b|\bBharatiya\b/i, 'IN'],
+  [
+    /\bIndia\b|\bIndian\b|\bCentral Bureau of Investigation\b|\b(Mumbai|Delhi|Bengaluru|Bangalore|Hyderabad|Chennai|Kolkata) Police\b|\bInformation Technology Act\b|\bBharatiya\b/i,
+    'IN',
+  ],
   [/\bTurkey\b|\bTürkiye\b/i, 'TR'],
   [/\bUkrain[ea]\b|Украин[аы]/i, 'UA'],
   [/\bBelarus\b|\bБеларус/i, 'BY'],
@@ -55,8 +58,14 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bPhilippines\b/i, 'PH'],
   [/\bSingapore\b|新加坡/i, 'SG'],
   [/\bMalaysia\b/i, 'MY'],
-  [/\bAustralia\b|\bAustralian\b|\b(Queensland|New South Wales|Victoria Police|South Australia|Western Australia|Tasmania|Northern Territory|Australian Federal Police|Australian Capital Territory)\b|\b(Sydney|Melbourne|Brisbane|Perth|Adelaide)\b|\(Qld\)|\(NSW\)|\(Vic\)|\(Cth\)/i, 'AU'],
-  [/\bCanada\b|\bCanadian\b|\bRCMP\b|\bOntario Provincial Police\b|\bS[ûu]ret[ée] du Qu[ée]bec\b|\bToronto Police\b|\bCriminal Code of Canada\b/i, 'CA'],
+  [
+    /\bAustralia\b|\bAustralian\b|\b(Queensland|New South Wales|Victoria Police|South Australia|Western Australia|Tasmania|Northern Territory|Australian Federal Police|Australian Capital Territory)\b|\b(Sydney|Melbourne|Brisbane|Perth|Adelaide)\b|\(Qld\)|\(NSW\)|\(Vic\)|\(Cth\)/i,
+    'AU',
+  ],
+  [
+    /\bCanada\b|\bCanadian\b|\bRCMP\b|\bOntario Provincial Police\b|\bS[ûu]ret[ée] du Qu[ée]bec\b|\bToronto Police\b|\bCriminal Code of Canada\b/i,
+    'CA',
+  ],
   [/\bNew Zealand\b|\bAotearoa\b/i, 'NZ'],
   [/\bIreland\b|\bGarda\b|\bAn Garda S[ií]och[áa]na\b/i, 'IE'],
   [/\bPortugal\b|\bPol[ií]cia Judici[áa]ria\b/i, 'PT'],
@@ -165,7 +174,10 @@ export const SUBDIVISIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(Buenos Aires|Polic[ií]a de la Ciudad de Buenos Aires|Polic[ií]a de la Provincia de Buenos Aires)/i, 'Buenos Aires'],
   [/^(Bayern|Bavaria|Landeskriminalamt Bayern)/i, 'Bavaria'],
   [/^(Berlin)/i, 'Berlin'],
-  [/^(Alabama|Alaska|Arizona|Arkansas|Colorado|Connecticut|Delaware|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Utah|Vermont|Virginia|Washington State|West Virginia|Wisconsin|Wyoming) State (Police|Patrol|Bureau of Investigation)/i, 'US-STATE'],
+  [
+    /^(Alabama|Alaska|Arizona|Arkansas|Colorado|Connecticut|Delaware|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Utah|Vermont|Virginia|Washington State|West Virginia|Wisconsin|Wyoming) State (Police|Patrol|Bureau of Investigation)/i,
+    'US-STATE',
+  ],
   [/^(Bavaria|Bayern|München|Munich)/i, 'Bavaria'],
 ];
 
