@@ -53,7 +53,7 @@ export function acknowledgementText(
   if (kind === 'receipt_verified') {
     return [
       ...common,
-      'The desk will review it. Follow it, answer questions and receive any response in the portal, signed in with your account:',
+      'The desk will review it; once it is registered as a request, follow it, answer questions and receive any response in the portal, signed in with your account:',
       `${url}/requests/${facts.trackingNumber}`,
       'Nothing about a request is sent by email.',
       ...receipt,
