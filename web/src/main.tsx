@@ -9,7 +9,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client';
 import './i18n';
 import { router } from './router';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 // The page's CSP allows inline style elements only with this answer's nonce (src/server/web.ts).
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="writ-style-nonce"]')?.content ?? '';
@@ -27,7 +27,7 @@ const queryClient = new QueryClient({
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} getStyleNonce={() => nonce} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} getStyleNonce={() => nonce} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} context={{ queryClient }} />
       </QueryClientProvider>

@@ -153,11 +153,11 @@ export function Layout() {
             {me.data && (
               <Menu position="bottom-end">
                 <Menu.Target>
-                  <Button size="xs" variant="subtle" aria-label={t('app.signedInAs', { name: me.data.displayName })}>
+                  <Button size="xs" variant="subtle" title={t('app.signedInAs', { name: me.data.displayName })}>
                     <Text size="xs" truncate maw={140} visibleFrom="sm">
                       {me.data.displayName}
                     </Text>
-                    <Text size="xs" hiddenFrom="sm">
+                    <Text size="xs" hiddenFrom="sm" aria-label={t('app.signedInAs', { name: me.data.displayName })}>
                       ⋯
                     </Text>
                   </Button>

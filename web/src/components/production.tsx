@@ -1,28 +1,12 @@
 /** The production of a request: its progress, what was found per target and category, the download and how to verify it. */
 import { Alert, Badge, Button, Card, Code, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, getProduction, unwrap } from '../api/client';
+import { ApiError, getProduction } from '../api/client';
 import { useFormat } from '../format';
 import { ErrorState, Loading } from './states';
 
 const PRODUCED_STATES = new Set(['producing', 'delivered', 'closed']);
-
-/** Polls the request's status while it is producing and refreshes the page's queries when it moves on. */
-export function useProductionProgress(reference: string, state: string) {
-  const client = useQueryClient();
-  const status = useQuery({
-    queryKey: ['status', reference],
-    queryFn: () => unwrap(api.GET('/api/v1/requests/{reference}/status', { params: { path: { reference } } })),
-    enabled: state === 'producing',
-    refetchInterval: 1500,
-  });
-  const next = status.data?.state;
-  useEffect(() => {
-    if (next && next !== state) void client.invalidateQueries({ queryKey: ['request', reference] });
-  }, [next, state, reference, client]);
-}
 
 export function VerifyHelp({ trackingNumber, fingerprint }: { trackingNumber: string; fingerprint: string | null }) {
   const { t } = useTranslation();
@@ -64,7 +48,6 @@ export function ProductionPanel({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
-  useProductionProgress(reference, state);
   const production = useQuery({
     queryKey: ['request', reference, 'production'],
     queryFn: () => getProduction(reference),
@@ -111,7 +94,7 @@ export function ProductionPanel({
                         <Table.Td className="mono">{outcome.target}</Table.Td>
                         <Table.Td>{t(`categories.${outcome.category}`)}</Table.Td>
                         <Table.Td>
-                          <Badge variant="light" color={outcome.status === 'produced' ? 'green' : 'gray'} autoContrast>
+                          <Badge variant="light" color={outcome.status === 'produced' ? 'green' : 'gray'}>
                             {t(`outcomes.${outcome.status}`)}
                           </Badge>{' '}
                           {outcome.status === 'produced' && (

@@ -22,7 +22,7 @@ const STATE_COLOURS: Record<string, string> = {
 export function StateBadge({ state }: { state: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={STATE_COLOURS[state] ?? 'gray'} variant="light" autoContrast>
+    <Badge color={STATE_COLOURS[state] ?? 'gray'} variant="light">
       {t(`states.${state}`, { defaultValue: state })}
     </Badge>
   );
@@ -31,7 +31,7 @@ export function StateBadge({ state }: { state: string }) {
 export function KindBadge({ kind }: { kind: string }) {
   const { t } = useTranslation();
   return (
-    <Badge color={kind === 'emergency' ? 'red' : 'writ'} variant={kind === 'emergency' ? 'filled' : 'outline'} autoContrast>
+    <Badge color={kind === 'emergency' ? 'red' : 'writ'} variant={kind === 'emergency' ? 'filled' : 'outline'}>
       {t(`kinds.${kind}`, { defaultValue: kind })}
     </Badge>
   );
@@ -49,7 +49,7 @@ export function FindingsList({ findings, empty }: { findings: readonly Finding[]
       {findings.map((finding) => (
         <Card key={`${finding.pack}/${finding.ruleId}`} component="li" withBorder padding="sm" data-severity={finding.severity}>
           <Group gap="xs" mb={4} wrap="wrap">
-            <Badge color={SEVERITY_COLOURS[finding.severity]} variant="filled" autoContrast>
+            <Badge color={SEVERITY_COLOURS[finding.severity]} variant="filled">
               {t(`severity.${finding.severity}`)}
             </Badge>
             {finding.categories.map((category) => (

@@ -40,6 +40,7 @@ export const en = {
     intro: 'Officers of verified agencies and the platform’s desk sign in here. Every account has a second factor.',
     email: 'Email',
     password: 'Password',
+    showPassword: 'Show or hide the password',
     code: 'Authenticator code',
     codeHint: 'The six digits your authenticator app shows for Writ.',
     submit: 'Sign in',

@@ -1,5 +1,5 @@
 /** 한국어: en.ts와 같은 키를 가진다 (타입 검사가 확인한다). */
-import type { Messages } from './en';
+import type { Messages } from './en.ts';
 
 export const ko: Messages = {
   app: {
@@ -42,6 +42,7 @@ export const ko: Messages = {
     intro: '검증된 기관의 수사관과 플랫폼 검토 담당자가 이곳에서 로그인합니다. 모든 계정에는 2단계 인증이 있습니다.',
     email: '이메일',
     password: '비밀번호',
+    showPassword: '비밀번호 보이기 또는 숨기기',
     code: '인증 앱 코드',
     codeHint: '인증 앱이 Writ에 대해 보여 주는 여섯 자리 숫자입니다.',
     submit: '로그인',

@@ -108,6 +108,7 @@ export function LoginPage() {
             <PasswordInput
               label={t('login.password')}
               autoComplete="current-password"
+              visibilityToggleButtonProps={{ 'aria-label': t('login.showPassword') }}
               required
               value={password}
               onChange={(event) => setPassword(event.currentTarget.value)}

@@ -314,7 +314,7 @@ function NewRequestForm() {
                             {errorText(attachment.error, t)}
                           </Text>
                         ) : attachment.uploaded ? (
-                          <Text size="xs" c="teal.8" className="mono">
+                          <Text size="xs" c="teal.9" className="mono">
                             {t('form.uploaded', { hash: attachment.uploaded.sha256 })}
                           </Text>
                         ) : (

@@ -9,6 +9,7 @@ import { ProductionPanel } from '../../components/production';
 import { FindingsList, KindBadge, RequestFacts, RequestTimeline, StateBadge } from '../../components/request-parts';
 import { ErrorState, QueryView, errorText } from '../../components/states';
 import { useFormat } from '../../format';
+import { useFollowRequest } from '../../components/follow';
 
 export function Thread({ view, side }: { view: RequestView; side: 'agency' | 'desk' }) {
   const { t } = useTranslation();
@@ -109,6 +110,8 @@ export function OfficerRequestPage() {
   const { tracking } = useParams({ from: '/agency/requests/$tracking' });
   const client = useQueryClient();
   const view = useQuery({ queryKey: ['request', tracking], queryFn: () => getRequestView(tracking) });
+  // While the desk works on it the page follows on its own: every 15 s, every 2 s while it is produced.
+  useFollowRequest(tracking, view.data?.request.version, view.data?.request.state === 'producing' ? 2000 : 15_000);
   const findings = useQuery({
     queryKey: ['request', tracking, 'findings', view.data?.request.version],
     queryFn: () => getFindings(tracking),

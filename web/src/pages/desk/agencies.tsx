@@ -112,7 +112,7 @@ export function AgenciesPage() {
                           )}
                         </Table.Td>
                         <Table.Td>
-                          <Badge color={STATUS_COLOURS[agency.verificationStatus]} variant="light" autoContrast>
+                          <Badge color={STATUS_COLOURS[agency.verificationStatus]} variant="light">
                             {t(`desk.agencyStatuses.${agency.verificationStatus}`)}
                           </Badge>
                         </Table.Td>

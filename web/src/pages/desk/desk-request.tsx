@@ -32,6 +32,7 @@ import { eventText, FindingsList, KindBadge, RequestFacts, StateBadge } from '..
 import { RequireSignIn } from '../../components/require-sign-in';
 import { ErrorState, Loading, QueryView } from '../../components/states';
 import { useFormat } from '../../format';
+import { useFollowRequest } from '../../components/follow';
 import { hasRole, useMe } from '../../session';
 import { Thread } from '../agency/officer-request';
 
@@ -100,7 +101,7 @@ function Resolution({ view }: { view: RequestView }) {
                         </Badge>
                       ) : (
                         found.accounts.map((account) => (
-                          <Badge key={account.id} color="teal" variant="light" mr={4} autoContrast>
+                          <Badge key={account.id} color="teal" variant="light" mr={4}>
                             {account.label} · {account.id}
                           </Badge>
                         ))
@@ -362,7 +363,7 @@ function TwoPersonRule({ view }: { view: RequestView }) {
               <Stack gap={4} component="ol" style={{ paddingLeft: 16, margin: 0 }}>
                 {list.items.map((call) => (
                   <Text key={call.id} component="li" size="sm">
-                    <Badge size="xs" color={call.outcome === 'confirmed' ? 'green' : 'orange'} variant="light" autoContrast>
+                    <Badge size="xs" color={call.outcome === 'confirmed' ? 'green' : 'orange'} variant="light">
                       {t(`desk.callbackOutcomes.${call.outcome}`)}
                     </Badge>{' '}
                     {format.dateTime(call.calledAt)} · <Code>{call.phone}</Code>
@@ -565,6 +566,9 @@ function DeskRequest({ reference }: Pick<Version, 'reference'>) {
   const format = useFormat();
   const me = useMe().data;
   const view = useQuery({ queryKey: ['request', reference], queryFn: () => getRequestView(reference) });
+  // Verification runs in the background just after a submission, production after counsel starts it: follow both.
+  const state = view.data?.request.state ?? '';
+  useFollowRequest(reference, view.data?.request.version, ['received', 'verifying', 'producing'].includes(state) ? 2000 : 20_000);
   const findings = useQuery({
     queryKey: ['request', reference, 'findings', view.data?.request.version],
     queryFn: () => unwrap(api.GET('/api/v1/requests/{reference}/findings', { params: { path: { reference } } })),

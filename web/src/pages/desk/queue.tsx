@@ -25,7 +25,7 @@ export function Countdown({ due, now }: { due: string | null; now: number }) {
     <Badge
       color={left < 0 ? 'red' : urgent ? 'orange' : 'gray'}
       variant={left < 0 ? 'filled' : 'light'}
-      autoContrast
+
       title={format.dateTime(due)}
     >
       <time dateTime={due}>
