@@ -8,7 +8,7 @@
  * With WRIT_SCREENSHOTS=<folder> it also saves screenshots of the main pages there (docs/screenshots/).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,17 @@ interface DemoLogin {
   readonly email: string;
   readonly password: string;
   readonly totpSecret: string;
+}
+
+/** The newest modification time of any file under a folder. */
+function newestIn(folder: string): number {
+  return Math.max(
+    0,
+    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
+      const full = path.join(folder, entry.name);
+      return entry.isDirectory() ? newestIn(full) : statSync(full).mtimeMs;
+    }),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -73,6 +84,9 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
 
   beforeAll(async () => {
     expect(existsSync(path.join(WEB_DIST, 'index.html')), 'the web app is not built: npm run build').toBe(true);
+    expect(newestIn('web/src'), 'web/dist is older than web/src: npm run build').toBeLessThanOrEqual(
+      statSync(path.join(WEB_DIST, 'index.html')).mtimeMs,
+    );
     const port = await freePort();
     server = spawn(process.execPath, ['bin/writ.js', 'serve'], {
       env: {

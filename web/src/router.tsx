@@ -9,10 +9,6 @@ import { Loading } from './components/states';
 import { LoginPage } from './pages/login';
 import { MyRequestsPage } from './pages/agency/my-requests';
 import { OfficerRequestPage } from './pages/agency/officer-request';
-import { QueuePage } from './pages/desk/queue';
-import { AgenciesPage } from './pages/desk/agencies';
-import { PeoplePage } from './pages/desk/people';
-import { SettingsPage } from './pages/desk/settings';
 import { NoticePage, TransparencyPage } from './pages/public/public';
 import { homeOf, useMe } from './session';
 import { RequireSignIn } from './components/require-sign-in';
@@ -69,36 +65,36 @@ const routeTree = rootRoute.addChildren([
       <OfficerRequestPage />
     </RequireSignIn>
   )),
-  page('/agency/people', () => (
-    <RequireSignIn side="agency">
-      <PeoplePage />
-    </RequireSignIn>
-  )),
-  page('/desk', () => (
-    <RequireSignIn side="desk">
-      <QueuePage />
-    </RequireSignIn>
-  )),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/agency/people',
+    component: lazyRouteComponent(() => import('./pages/desk/people'), 'AgencyPeopleRoute'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/desk',
+    component: lazyRouteComponent(() => import('./pages/desk/queue'), 'QueuePageRoute'),
+  }),
   createRoute({
     getParentRoute: () => rootRoute,
     path: '/desk/requests/$tracking',
     component: lazyRouteComponent(() => import('./pages/desk/desk-request'), 'DeskRequestPage'),
   }),
-  page('/desk/agencies', () => (
-    <RequireSignIn side="desk">
-      <AgenciesPage />
-    </RequireSignIn>
-  )),
-  page('/desk/people', () => (
-    <RequireSignIn side="desk">
-      <PeoplePage />
-    </RequireSignIn>
-  )),
-  page('/desk/settings', () => (
-    <RequireSignIn side="desk">
-      <SettingsPage />
-    </RequireSignIn>
-  )),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/desk/agencies',
+    component: lazyRouteComponent(() => import('./pages/desk/agencies'), 'AgenciesPageRoute'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/desk/people',
+    component: lazyRouteComponent(() => import('./pages/desk/people'), 'DeskPeopleRoute'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/desk/settings',
+    component: lazyRouteComponent(() => import('./pages/desk/settings'), 'SettingsPageRoute'),
+  }),
   page('/transparency', TransparencyPage),
   page('/notice/$token', NoticePage),
 ]);

@@ -3,6 +3,7 @@ import { Badge, Button, Card, Code, Group, NativeSelect, Stack, Table, Text, Tex
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RequireSignIn } from '../../components/require-sign-in';
 import { api, unwrap } from '../../api/client';
 import { Empty, ErrorState, QueryView } from '../../components/states';
 import { hasRole, useMe } from '../../session';
@@ -131,5 +132,13 @@ export function AgenciesPage() {
         }
       </QueryView>
     </Stack>
+  );
+}
+
+export function AgenciesPageRoute() {
+  return (
+    <RequireSignIn side="desk">
+      <AgenciesPage />
+    </RequireSignIn>
   );
 }

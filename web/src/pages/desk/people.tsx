@@ -3,6 +3,7 @@ import { Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mant
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RequireSignIn } from '../../components/require-sign-in';
 import { api, unwrap } from '../../api/client';
 import { Empty, ErrorState, QueryView } from '../../components/states';
 import { useFormat } from '../../format';
@@ -100,5 +101,21 @@ export function PeoplePage() {
         </QueryView>
       )}
     </Stack>
+  );
+}
+
+export function DeskPeopleRoute() {
+  return (
+    <RequireSignIn side="desk">
+      <PeoplePage />
+    </RequireSignIn>
+  );
+}
+
+export function AgencyPeopleRoute() {
+  return (
+    <RequireSignIn side="agency">
+      <PeoplePage />
+    </RequireSignIn>
   );
 }

@@ -5,6 +5,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RequireSignIn } from '../../components/require-sign-in';
 import { REQUEST_KINDS, REQUEST_STATES } from '../../../../src/core/request.ts';
 import { api, unwrap, type RequestRecord } from '../../api/client';
 import { KindBadge, StateBadge } from '../../components/request-parts';
@@ -180,5 +181,13 @@ export function QueuePage() {
         </Button>
       )}
     </Stack>
+  );
+}
+
+export function QueuePageRoute() {
+  return (
+    <RequireSignIn side="desk">
+      <QueuePage />
+    </RequireSignIn>
   );
 }

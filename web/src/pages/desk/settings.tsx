@@ -2,6 +2,7 @@
 import { Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { RequireSignIn } from '../../components/require-sign-in';
 import { api, unwrap } from '../../api/client';
 import { QueryView } from '../../components/states';
 import { useFormat } from '../../format';
@@ -107,5 +108,13 @@ export function SettingsPage() {
         )}
       </QueryView>
     </Stack>
+  );
+}
+
+export function SettingsPageRoute() {
+  return (
+    <RequireSignIn side="desk">
+      <SettingsPage />
+    </RequireSignIn>
   );
 }
