@@ -39,6 +39,10 @@ interface DemoLogin {
   readonly totpSecret: string;
 }
 
+/** The text of a quoted-printable body, as a mail client shows it (the code may sit across a soft line break). */
+const quotedPrintable = (mail: string): string =>
+  mail.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
 /** The newest modification time of any file under a folder. */
 function newestIn(folder: string): number {
   return Math.max(
@@ -307,6 +311,57 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
   it('Korean: the same flow, in Korean, with the officer on a phone-width screen', async () => {
     await flow('ko');
   }, 240_000);
+
+  it('an officer registers, confirms the mailed code, sets up an authenticator, and the admin approves them', async () => {
+    const { context, page } = await open('en');
+    const email = 'new.officer@smpa.police.example.kr';
+    const password = 'river-lantern-57-quietly';
+    await page.goto(`${base}/login`);
+    await page.getByRole('link', { name: en.register.link }).click();
+    await page.getByLabel(en.register.email).fill(email);
+    await page.getByLabel(en.register.displayName).fill('Lee Seo-yeon');
+    await page.getByLabel(new RegExp(`^${en.register.password}`)).fill(password);
+    await page.getByRole('button', { name: en.register.submit }).click();
+    await page.getByText(en.register.sent).waitFor();
+    // No SMTP server is configured: the mail is a file under the data directory (read whole: it may be half written).
+    const outgoing = path.join(root, 'data', 'mail', 'outgoing');
+    let code: string | undefined;
+    await expect
+      .poll(
+        () => {
+          const mails = existsSync(outgoing) ? readdirSync(outgoing).map((name) => readFileSync(path.join(outgoing, name), 'utf8')) : [];
+          code = mails.map((mail) => /writ_c_[A-Za-z0-9_-]{43}/.exec(quotedPrintable(mail))?.[0]).find(Boolean);
+          return code;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeTruthy();
+    await page.getByLabel(en.register.code).fill(code!);
+    await page.getByRole('button', { name: en.register.confirm }).click();
+    await page.getByText(en.register.confirmed).waitFor();
+    await page.getByRole('link', { name: en.register.toLogin }).click();
+    await page.getByLabel(en.login.email).fill(email);
+    await page.getByLabel(new RegExp(`^${en.login.password}`)).fill(password);
+    await page.getByRole('button', { name: en.login.submit, exact: true }).click();
+    await page.getByRole('heading', { name: en.enrol.title }).waitFor();
+    await page.getByRole('button', { name: en.enrol.title }).click();
+    const secret = (await page.locator('code').first().textContent())!.replaceAll(' ', '');
+    await page
+      .getByLabel(en.enrol.code)
+      .fill(new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate());
+    await page.getByRole('button', { name: en.enrol.confirm }).click();
+    await page.getByText(en.enrol.pending).waitFor();
+    await accessibility(page, 'enrol');
+    // The platform's admin approves the new officer.
+    await page.goto(demoLink);
+    await switchTo(page, en, /Ada Admin/);
+    await page.getByRole('link', { name: en.nav.people }).first().click();
+    await page.getByText(email).waitFor();
+    await page.getByLabel(en.desk.approveReason).fill('Checked with the unit chief by phone on the directory number.');
+    await page.getByRole('button', { name: en.desk.approvePerson, exact: true }).click();
+    await page.getByText(en.desk.peopleEmpty).waitFor();
+    await context.close();
+  }, 120_000);
 
   it('desk pages and the public pages render, in either language, and the page CSP refused nothing', async () => {
     const { context, page } = await open('en');

@@ -12,7 +12,7 @@ import { buildApp, type App } from '../../src/server/app.ts';
 import { loadWebApp } from '../../src/server/web.ts';
 import { seedDemoAccounts } from '../../src/services/seed-demo.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
-import { buildWorld, requestPayload, sessionFor, submitted, type World } from '../support/factories.ts';
+import { buildWorld, sessionFor, submitted, type World } from '../support/factories.ts';
 
 const webDir = mkdtempSync(path.join(tmpdir(), 'writ-web-'));
 mkdirSync(path.join(webDir, 'assets'));
@@ -62,6 +62,10 @@ describeOnEachDatabase('web app, demo sign-in and the routes it uses', (db) => {
     expect(nonce).toBeTruthy();
     expect(first.body).toContain(`content="${nonce}"`);
     expect(second.headers['content-security-policy']).not.toBe(csp);
+    // The other security headers are those of every answer.
+    expect(first.headers['x-frame-options']).toBe('DENY');
+    expect(first.headers['x-content-type-options']).toBe('nosniff');
+    expect(first.headers['referrer-policy']).toBe('no-referrer');
     const asset = await app.inject({ method: 'GET', url: '/assets/app-1a2b.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');

@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Layout } from './components/layout';
 import { Loading } from './components/states';
 import { LoginPage } from './pages/login';
+import { RegisterPage } from './pages/register';
+import { EnrolPage } from './pages/enrol';
 import { MyRequestsPage } from './pages/agency/my-requests';
 import { OfficerRequestPage } from './pages/agency/officer-request';
 import { NoticePage, TransparencyPage } from './pages/public/public';
@@ -50,6 +52,8 @@ const loginRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   page('/', Home),
   loginRoute,
+  page('/register', RegisterPage),
+  page('/enrol', EnrolPage),
   page('/agency', () => (
     <RequireSignIn side="agency">
       <MyRequestsPage />

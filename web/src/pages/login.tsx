@@ -1,7 +1,7 @@
 /** Sign in: email, password and the authenticator's code, or a passkey; on a demo installation, the account switcher. */
-import { Alert, Button, Card, Divider, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Divider, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../api/client';
@@ -41,7 +41,7 @@ export function LoginPage() {
   const afterSignIn = (session: SessionAnswer) => {
     client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'demo-accounts' });
     client.setQueryData(['me'], session.user);
-    if (session.secondFactor === 'not_enrolled') return setNotice(t('login.notEnrolled'));
+    if (session.secondFactor === 'not_enrolled') return void navigate({ to: '/enrol' });
     if (session.user.status === 'pending') return setNotice(t('login.pending'));
     void navigate({ to: search.redirect ?? (session.user.organisation.kind === 'platform' ? '/desk' : '/agency') });
   };
@@ -130,6 +130,9 @@ export function LoginPage() {
             <Button variant="default" onClick={() => passkey.mutate()} loading={passkey.isPending}>
               {t('login.passkey')}
             </Button>
+            <Anchor component={Link} to="/register" size="sm">
+              {t('register.link')}
+            </Anchor>
           </Stack>
         </form>
       </Card>
