@@ -178,7 +178,13 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
   /** Nothing on the page is wider than the screen (no sideways scrolling). */
   const fitsWidth = async (page: Page, name: string) => {
     const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
-    expect(overflow, `${name} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+    const culprits =
+      overflow > 0
+        ? await page.evaluate(
+            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0).slice(0, 5).map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60))`,
+          )
+        : [];
+    expect(overflow, `${name} scrolls sideways by ${overflow}px: ${JSON.stringify(culprits)}`).toBeLessThanOrEqual(0);
   };
 
   const switchTo = async (page: Page, T: typeof en, who: RegExp) => {
@@ -311,6 +317,65 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
   it('Korean: the same flow, in Korean, with the officer on a phone-width screen', async () => {
     await flow('ko');
   }, 240_000);
+
+  it('an emergency: the desk asks, the officer answers, a callback confirms, counsel other than the caller approves and produces', async () => {
+    const T = en;
+    const { context, page } = await open('en');
+    await page.goto(demoLink);
+    await page.getByRole('button', { name: /Alex Morgan/ }).click();
+    await page.getByRole('heading', { name: T.requests.title }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: T.nav.newRequest }).first().click();
+    await page.getByLabel(T.form.kind, { exact: true }).selectOption('emergency');
+    await page.getByLabel(T.form.instrumentType, { exact: true }).selectOption('emergency_request');
+    await page.getByLabel(T.form.issuerType, { exact: true }).selectOption('police');
+    await page.getByTestId('document-input').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: warrant });
+    await page.getByText(/SHA-256 [0-9a-f]{64}/).waitFor();
+    await page.getByLabel(T.form.targets, { exact: true }).fill('minjun.kim');
+    await page.getByLabel(T.form.dateFrom, { exact: true }).fill('2026-11-01');
+    await page.getByLabel(T.form.dateTo, { exact: true }).fill('2026-11-30');
+    // Not attested yet: the form says what is missing and will not send.
+    await page.getByText(T.form.missing.replace('{{fields}}', T.form.emergencyTitle)).waitFor();
+    await page.getByLabel(T.form.danger).fill('A kidnapped child is held by the account holder; the location is needed within hours.');
+    await page.getByLabel(T.form.attestation).check();
+    await page.getByRole('button', { name: T.form.submit }).click();
+    await page.waitForURL(/\/agency\/requests\/WR-\d{4}-\d{6}$/);
+    const tracking = /WR-\d{4}-\d{6}/.exec(page.url())![0];
+
+    await switchTo(page, T, /Riley Reviewer/);
+    // Open emergencies come first in the queue.
+    const first = page.getByRole('table').getByRole('link').first();
+    expect(await first.textContent()).toBe(tracking);
+    await first.click();
+    await page.getByRole('heading', { name: T.desk.twoPerson }).waitFor();
+    await page.getByRole('button', { name: T.desk.confirmRequester }).click({ timeout: 30_000 });
+    await page.getByLabel(T.desk.askInfoQuestion).fill('Which unit holds the child’s case file?');
+    await page.getByRole('button', { name: T.desk.askInfo }).click();
+    await page.getByText(T.states.needs_info).first().waitFor();
+
+    await switchTo(page, T, /Alex Morgan/);
+    await page.getByRole('link', { name: tracking }).click();
+    await page.getByText('Which unit holds the child’s case file?').first().waitFor();
+    await page.getByLabel(T.request.answer).fill('Major Crimes, case 26-1142.');
+    await page.getByRole('button', { name: T.request.sendAnswer }).click();
+    await page.getByText(T.states.in_review).first().waitFor();
+
+    await switchTo(page, T, /Riley Reviewer/);
+    await page.getByRole('link', { name: T.desk.openRequest.replace('{{tracking}}', tracking) }).click();
+    await page.getByText('+12025550142').first().waitFor();
+    await page.getByLabel(T.desk.spokeWith).fill('Duty officer Grant, Example Field Office');
+    await page.getByRole('button', { name: T.desk.recordCallback }).click();
+    await page.getByText(T.desk.callbackOutcomes.confirmed).first().waitFor();
+    if (screenshots) await shoot(page, 'desk-emergency');
+
+    // Counsel, not the caller, approves and produces.
+    await switchTo(page, T, /Casey Counsel/);
+    await page.getByRole('link', { name: T.desk.openRequest.replace('{{tracking}}', tracking) }).click();
+    await page.getByRole('button', { name: T.desk.approve }).click();
+    await page.getByText(T.states.approved).first().waitFor();
+    await page.getByRole('button', { name: T.desk.produce }).click();
+    await page.getByRole('table', { name: T.request.outcomes }).waitFor({ timeout: 60_000 });
+    await context.close();
+  }, 180_000);
 
   it('an officer registers, confirms the mailed code, sets up an authenticator, and the admin approves them', async () => {
     const { context, page } = await open('en');

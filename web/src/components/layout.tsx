@@ -55,8 +55,13 @@ export function DemoSwitcher({ variant = 'menu' }: { variant?: 'menu' | 'list' }
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <Button size="xs" variant="light" color="grape">
-          {t('demo.switchTo')}
+        <Button size="xs" variant="light" color="grape" aria-label={t('demo.switchTo')} px={8}>
+          <Text span size="xs" fw={600} visibleFrom="sm">
+            {t('demo.switchTo')}
+          </Text>
+          <Text span size="xs" fw={600} hiddenFrom="sm">
+            {t('demo.short')}
+          </Text>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
@@ -134,10 +139,10 @@ export function Layout() {
       </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="lg" wrap="nowrap">
+          <Group gap="lg" wrap="nowrap" style={{ flexShrink: 0 }}>
             {me.data && !isPublic && <Burger opened={opened} onClick={toggle} hiddenFrom="md" size="sm" aria-label={t('app.menu')} />}
             <UnstyledButton component={Link} to={homeOf(me.data)} aria-label={t('app.name')}>
-              <Text fw={800} c="writ.7" size="lg">
+              <Text fw={800} c="writ.7" size="lg" style={{ whiteSpace: 'nowrap' }}>
                 Writ
               </Text>
             </UnstyledButton>
@@ -147,7 +152,7 @@ export function Layout() {
               </Group>
             )}
           </Group>
-          <Group gap="xs" wrap="nowrap">
+          <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
             <DemoSwitcher />
             <LanguageSwitch />
             {me.data && (

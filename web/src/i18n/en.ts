@@ -89,6 +89,7 @@ export const en = {
     intro:
       'This is a demo installation. Switch to any demo account in one click — the link printed at start unlocked this for this browser.',
     signInAs: 'Sign in as {{role}}',
+    short: 'Demo',
     switchTo: 'Switch demo account',
     how: 'To use the demo: open the link that `npm start` printed (it ends in #demo=…), or sign in with an account from data/demo-logins.txt and its TOTP code.',
     unlockFailed: 'That demo link is not valid any more (Writ was restarted?). Use the link printed at the latest start.',

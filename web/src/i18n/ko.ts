@@ -88,6 +88,7 @@ export const ko: Messages = {
     title: '데모 계정',
     intro: '데모 설치본입니다. 클릭 한 번으로 데모 계정을 바꿀 수 있습니다 — 시작할 때 출력된 링크가 이 브라우저에서 이 기능을 열었습니다.',
     signInAs: '{{role}}(으)로 로그인',
+    short: '데모',
     switchTo: '데모 계정 바꾸기',
     how: '데모를 쓰려면 `npm start`가 출력한 링크(#demo=…로 끝남)를 여세요. 또는 data/demo-logins.txt의 계정과 TOTP 코드로 로그인하세요.',
     unlockFailed: '이 데모 링크는 더 이상 유효하지 않습니다(Writ를 다시 시작했나요?). 가장 최근 시작 때 출력된 링크를 쓰세요.',

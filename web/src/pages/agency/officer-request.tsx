@@ -11,7 +11,7 @@ import { ErrorState, QueryView, errorText } from '../../components/states';
 import { useFormat } from '../../format';
 import { useFollowRequest } from '../../components/follow';
 
-export function Thread({ view, side }: { view: RequestView; side: 'agency' | 'desk' }) {
+export function Thread({ view, side, canWrite = true }: { view: RequestView; side: 'agency' | 'desk'; canWrite?: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
@@ -74,7 +74,7 @@ export function Thread({ view, side }: { view: RequestView; side: 'agency' | 'de
             ))}
           </Stack>
         )}
-        {!['closed', 'withdrawn'].includes(view.request.state) && (
+        {canWrite && !['closed', 'withdrawn'].includes(view.request.state) && (
           <form
             onSubmit={(event) => {
               event.preventDefault();

@@ -658,7 +658,7 @@ function DeskRequest({ reference }: Pick<Version, 'reference'>) {
             </Tabs.Panel>
             <Tabs.Panel value="conversation" pt="md">
               <Stack>
-                <Thread view={data} side="desk" />
+                <Thread view={data} side="desk" canWrite={hasRole(me, 'reviewer', 'counsel')} />
                 <Notes view={data} />
               </Stack>
             </Tabs.Panel>
