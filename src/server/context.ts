@@ -69,6 +69,11 @@ export interface AppContext {
   /** Hours a registration's confirmation code works. */
   readonly confirmationHours: number;
   jobs?: JobRunner;
+  /**
+   * The demo sign-in aid's key, made by `writ serve` at start only when it seeded or found the demo, was started
+   * with it and reads the demo messenger; undefined everywhere else, and then the aid answers nothing.
+   */
+  demoKey?: string;
   close(): Promise<void>;
 }
 
