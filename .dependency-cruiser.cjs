@@ -48,6 +48,20 @@ module.exports = {
       to: { path: '^src/(db|connectors|evidence|intake|notify|storage|auth|rules)/', pathNot: ['^src/$1/'] },
     },
     {
+      name: 'web-uses-the-api-and-pure-core',
+      comment:
+        'the web app reaches Writ through the HTTP API (its generated client); of the server code it may import only pure helpers from core.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
+      name: 'nothing-imports-the-web-app',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^web/' },
+    },
+    {
       name: 'config-stands-alone',
       severity: 'error',
       from: { path: '^src/config/' },

@@ -23,12 +23,29 @@ export async function announceLogins(context: AppContext, logins: readonly DemoL
       (login) => `  ${login.role.padEnd(8)} ${login.email.padEnd(42)} ${login.password}  TOTP ${login.totpSecret}  (${login.organisation})`,
     ),
     '',
-    `Log in: POST ${url}/api/v1/auth/login with {"email": ..., "password": ..., "code": ...}, where code is what an`,
-    'authenticator app shows for the TOTP secret (or `npx writ totp <secret>`, or `oathtool --totp -b <secret>`).',
-    `The API is described at ${url}/api/openapi.json`,
+    `Log in at ${url}/ with an email, its password, and the code an authenticator app shows for its TOTP secret`,
+    '(or `npx writ totp <secret>`, or `oathtool --totp -b <secret>`); the API takes the same at',
+    `POST ${url}/api/v1/auth/login and is described at ${url}/api/openapi.json`,
   ];
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   console.log(lines.join('\n'));
+}
+
+/**
+ * What every start of a demo installation prints: where the web app is, and the link that unlocks the switcher
+ * between the demo accounts in the browser that opens it (services/demo-sign-in.ts). The key in the link is made at
+ * this start and is good until Writ stops; it sits after `#`, so the browser never sends it in a request line.
+ */
+export function webAppHint(context: AppContext, url: string): string {
+  const file = path.resolve(context.config.WRIT_DATA_DIR, 'demo-logins.txt');
+  if (!context.demoKey) return `Open ${url}/ in a browser.`;
+  return [
+    '',
+    `Open the demo in a browser: ${url}/#demo=${context.demoKey}`,
+    '  That link lets that browser switch between the demo officer, reviewer, counsel, admin and auditor without',
+    '  their passwords and codes, until Writ stops (each start prints a new one). To log in as a real user would,',
+    `  open ${url}/ and use an account from ${file}.`,
+  ].join('\n');
 }

@@ -1,4 +1,5 @@
 /** `writ serve`: the HTTP API and the background jobs, in one process or split by role. */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { rowLevelSecurity } from '../db/agency-scope.ts';
@@ -22,6 +23,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '127.0.0.1' ? 'localhost' : config.HOST}:${config.PORT}`;
   const demo = wantsDemo ? await import('./demo-seed.ts') : undefined;
   const logins = demo ? await demo.seedDemo(context) : undefined;
+  // The demo sign-in aid (services/demo-sign-in.ts) is on only here: this start wanted the demo, its accounts are in
+  // this database, and productions read the demo messenger, not a real platform. Its key lives in memory only.
+  const hasDemo = demo !== undefined && config.WRIT_CONNECTOR === 'demo' && (await context.store.read.users.demoAccounts()).length > 0;
+  if (hasDemo) context.demoKey = randomBytes(24).toString('base64url');
   // The platform's signing key is made on the first start, so its public half is published before any production.
   await currentSigningKey(context.keysDir, context.clock.now());
   await startJobs(context);
@@ -40,6 +45,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   if (app) console.log(`Writ is running on ${url} (${isEmbedded ? `embedded database in ${config.WRIT_DATA_DIR}` : 'PostgreSQL'}).`);
   if (demo && logins) await demo.announceLogins(context, logins, url);
+  if (app) console.log(demo?.webAppHint(context, url) ?? `Open ${url}/ in a browser.`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

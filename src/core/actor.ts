@@ -63,6 +63,10 @@ export const PERMISSIONS = {
   'agency.manage': ['admin'],
   'agency.read': ['reviewer', 'counsel', 'admin', 'auditor'],
   'request.callback': ['reviewer', 'counsel'],
+  /** Look a request's targets up on the platform: a view of user data, so audited, and only for those who review. */
+  'request.resolve': ['reviewer', 'counsel'],
+  /** The policy, rule packs and connector the desk works with (read only). */
+  'settings.read': ['reviewer', 'counsel', 'admin', 'auditor'],
   'agency.own': ['officer', 'agency_admin'],
   'agency.encryption_key': ['officer', 'agency_admin'],
   'key.rotate': ['admin'],

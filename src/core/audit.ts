@@ -13,6 +13,8 @@ export type AuditEvent =
   | { type: 'request.submitted'; requestId: string; data: { trackingNumber: string; payloadSha256: string; kind: string } }
   /** A request moved from one state to another. */
   | { type: 'request.transitioned'; requestId: string; data: { event: RequestEvent; from: RequestState; to: RequestState } }
+  /** The desk looked a request's targets up on the platform (a view of user data): how many, and how many matched. */
+  | { type: 'request.targets_resolved'; requestId: string; data: { targets: number; found: number } }
   /** Someone read a request in full. */
   | { type: 'request.viewed'; requestId: string; data: Record<string, never> }
   /** A message was posted on a request's thread (the body is in the messages table, not here). */
@@ -40,7 +42,7 @@ export type AuditEvent =
   /** A stored document was downloaded. */
   | { type: 'document.downloaded'; requestId?: string; data: { documentId: string } }
   /** A person logged in. */
-  | { type: 'auth.login_succeeded'; requestId?: undefined; data: { method?: 'password' | 'passkey' } }
+  | { type: 'auth.login_succeeded'; requestId?: undefined; data: { method?: 'password' | 'passkey' | 'demo' } }
   /** A login failed; the subject is the account if one matched, or none. */
   | {
       type: 'auth.login_failed';

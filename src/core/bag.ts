@@ -111,6 +111,8 @@ export function csvField(value: unknown): string {
         : typeof value === 'object'
           ? JSON.stringify(value)
           : String(value);
+  // As PostgreSQL's CSV does: an empty string is quoted, so that it stays apart from NULL (an empty field).
+  if (text === '' && value !== null && value !== undefined) return '""';
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

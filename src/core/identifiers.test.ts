@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeIdentifier } from './identifiers.ts';
+import { normalizeIdentifier, recognizeIdentifier, splitIdentifierList } from './identifiers.ts';
 
 describe('normalizeIdentifier', () => {
   it.each([
@@ -20,5 +20,45 @@ describe('normalizeIdentifier', () => {
   it('keeps what it cannot read, so "not found" can show it', () => {
     expect(normalizeIdentifier('phone', 'call me maybe').value).toBe('callmemaybe');
     expect(normalizeIdentifier('url', 'not a url at all').value).toBe('not a url at all');
+  });
+});
+
+describe('recognizeIdentifier', () => {
+  it.each([
+    ['minjun.kim@example.kr', undefined, 'email'],
+    ['mailto:Alex@Example.gov', undefined, 'email'],
+    ['+82 10-1234-5678', undefined, 'phone'],
+    ['010-1234-5678', 'KR', 'phone'],
+    ['(202) 555-0143', 'US', 'phone'],
+    ['https://demo-messenger.example/@minjun.kim', undefined, 'url'],
+    ['demo-messenger.example/u/alex.doe', undefined, 'url'],
+    ['@minjun.kim:demo-messenger.example', undefined, 'username'],
+    ['@alex.doe@social.example', undefined, 'username'],
+    ['minjun.kim', undefined, 'username'],
+    ['#1042', undefined, 'user_id'],
+    ['1042', undefined, 'user_id'],
+    ['203.0.113.7', undefined, 'ip'],
+    ['2001:db8::1', undefined, 'ip'],
+    ['two words here', undefined, 'other'],
+    ['', undefined, 'other'],
+  ] as const)('%s (%s) is %s', (text, jurisdiction, kind) => {
+    expect(recognizeIdentifier(text, jurisdiction)).toBe(kind);
+  });
+
+  it('recognises what normalizeIdentifier then reads as the same kind of thing', () => {
+    for (const text of ['+82 10-1234-5678', 'minjun.kim@example.kr', '@minjun.kim:demo-messenger.example', '#42']) {
+      const kind = recognizeIdentifier(text);
+      expect(normalizeIdentifier(kind, text).kind).toBe(kind);
+    }
+  });
+});
+
+describe('splitIdentifierList', () => {
+  it('takes one per line, commas or semicolons, and drops blanks and repeats', () => {
+    expect(splitIdentifierList(' a@example.kr\n\n+82 10-1234-5678; minjun.kim, a@example.kr \r\n')).toEqual([
+      'a@example.kr',
+      '+82 10-1234-5678',
+      'minjun.kim',
+    ]);
   });
 });

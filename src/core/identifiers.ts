@@ -46,3 +46,45 @@ export function normalizeIdentifier(kind: IdentifierKind, original: string, juri
       return as(kind, trimmed);
   }
 }
+
+const EMAIL = /^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/i;
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const IPV6 = /^(?=.*:)[0-9a-f:]{2,39}$/i;
+const URL_LIKE = /^(?:https?:\/\/\S+|(?:[a-z0-9-]+\.)+[a-z]{2,}\/\S*)$/i;
+const MATRIX_ID = /^@[^:\s]+:[^\s]+$/;
+const HANDLE = /^@?[A-Za-z0-9._-]+(?:@(?:[a-z0-9-]+\.)+[a-z]{2,})?$/i;
+const USER_ID = /^#\S+$/;
+
+/**
+ * What an identifier pasted by an officer most likely is, for the request form to show and let them correct:
+ * `minjun@example.kr` is an email, `+82 10-1234-5678` (or `010-1234-5678` under KR law) a phone, `https://…` a URL,
+ * `@minjun:matrix.example` or `@minjun` a username, `#1042` or `1042` a platform user ID, `203.0.113.7` an IP.
+ * `jurisdiction` gives the country for national phone numbers.
+ */
+export function recognizeIdentifier(text: string, jurisdiction?: string): IdentifierKind {
+  const value = text.trim();
+  if (value === '') return 'other';
+  if (MATRIX_ID.test(value)) return 'username';
+  if (IPV4.test(value) || (IPV6.test(value) && value.includes('::')) || /^(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$/i.test(value)) return 'ip';
+  if (URL_LIKE.test(value)) return 'url';
+  if (EMAIL.test(value) && !value.startsWith('@')) return 'email';
+  if (USER_ID.test(value)) return 'user_id';
+  if (/^\+?[\d\s().-]{7,}$/.test(value) && /\d{3}/.test(value)) {
+    const country = jurisdiction && /^[A-Z]{2}$/.test(jurisdiction) ? (jurisdiction as CountryCode) : undefined;
+    const parsed = parsePhoneNumberFromString(value, country);
+    if (parsed?.isPossible()) return 'phone';
+    return /^\d+$/.test(value) ? 'user_id' : 'other';
+  }
+  if (/^\d+$/.test(value)) return 'user_id';
+  if (HANDLE.test(value)) return 'username';
+  return 'other';
+}
+
+/** A pasted list, one identifier per line (or separated by commas or semicolons), blanks and repeats dropped. */
+export function splitIdentifierList(text: string): string[] {
+  const seen = new Set<string>();
+  return text
+    .split(/[\n\r,;]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !seen.has(line) && (seen.add(line), true));
+}

@@ -45,6 +45,8 @@ export interface RequestRepository {
     query: {
       state?: RequestState | undefined;
       kind?: RequestKind | undefined;
+      /** Part of a tracking number, case reference or agency name, any case. */
+      q?: string | undefined;
       order: 'priority' | 'newest';
       limit: number;
       cursor?: string | undefined;
@@ -232,6 +234,10 @@ export interface UserRepository {
   /** Records that a code of this time step was used; false when it, or a later one, already was (a replay). */
   useTotpStep(id: string, step: number): Promise<boolean>;
   count(): Promise<number>;
+  /** Marks an account as one the demo seeded (the demo sign-in aid works for these and no other). */
+  markDemo(id: string, position: number): Promise<void>;
+  /** The accounts the demo seeded, in the order it seeded them, as they are now. */
+  demoAccounts(): Promise<UserRecord[]>;
 }
 
 export interface CredentialRepository {

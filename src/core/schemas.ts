@@ -28,48 +28,60 @@ export const dateRangeSchema = z
   .strictObject({ from: instant, to: instant })
   .refine((range) => Date.parse(range.from) <= Date.parse(range.to), { message: 'from must not be after to', path: ['to'] });
 
-export const submitRequestSchema = z
-  .strictObject({
-    kind: z.enum(REQUEST_KINDS),
-    jurisdiction: jurisdictionSchema,
-    caseReference: text(200).optional().describe("The agency's own case number."),
-    summary: text(10_000).optional().describe('What the investigation is about and why this data is needed.'),
-    legalProcess: z.strictObject({
-      instrumentType: z.enum(INSTRUMENT_TYPES),
-      issuingAuthority: text(300).optional(),
-      issuerType: z
-        .enum(ISSUER_TYPES)
-        .optional()
-        .describe('Who issued it: a court or judge, a prosecutor, the police, an administrative authority.'),
-      reference: text(200).optional(),
-      issuedOn: day.optional(),
-      documentIds: z.array(z.uuid()).max(20).default([]).describe('Documents uploaded beforehand with POST /api/v1/documents.'),
-    }),
-    targets: z.array(targetInputSchema).min(1).max(10_000),
-    categories: z.array(z.enum(DATA_CATEGORIES)).min(1).max(DATA_CATEGORIES.length),
-    dateRange: dateRangeSchema.optional(),
-    offence: z.strictObject({ description: text(2000), maximumPenaltyYears: z.number().min(0).max(100).optional() }).optional(),
-    nonDisclosure: z.strictObject({ ordered: z.boolean(), until: day.optional() }).optional(),
-    deadline: instant.optional(),
-    emergency: z
-      .strictObject({
-        dangerDescription: text(5000).describe('The facts showing danger of death or serious physical injury.'),
-        attestation: z.literal(true).describe('The officer attests the facts are true and the danger is imminent.'),
-      })
-      .optional(),
-  })
-  .superRefine((input, context) => {
-    if (new Set(input.categories).size !== input.categories.length) {
-      context.addIssue({ code: 'custom', path: ['categories'], message: 'categories must not repeat' });
-    }
-    if (input.kind === 'emergency' && !input.emergency) {
-      context.addIssue({ code: 'custom', path: ['emergency'], message: 'an emergency request needs the emergency facts and attestation' });
-    }
-    if (input.kind !== 'emergency' && input.emergency) {
-      context.addIssue({ code: 'custom', path: ['emergency'], message: 'only an emergency request carries emergency facts' });
-    }
-  });
+const submitRequestFields = {
+  kind: z.enum(REQUEST_KINDS),
+  jurisdiction: jurisdictionSchema,
+  caseReference: text(200).optional().describe("The agency's own case number."),
+  summary: text(10_000).optional().describe('What the investigation is about and why this data is needed.'),
+  legalProcess: z.strictObject({
+    instrumentType: z.enum(INSTRUMENT_TYPES),
+    issuingAuthority: text(300).optional(),
+    issuerType: z
+      .enum(ISSUER_TYPES)
+      .optional()
+      .describe('Who issued it: a court or judge, a prosecutor, the police, an administrative authority.'),
+    reference: text(200).optional(),
+    issuedOn: day.optional(),
+    documentIds: z.array(z.uuid()).max(20).default([]).describe('Documents uploaded beforehand with POST /api/v1/documents.'),
+  }),
+  targets: z.array(targetInputSchema).min(1).max(10_000),
+  categories: z.array(z.enum(DATA_CATEGORIES)).min(1).max(DATA_CATEGORIES.length),
+  dateRange: dateRangeSchema.optional(),
+  offence: z.strictObject({ description: text(2000), maximumPenaltyYears: z.number().min(0).max(100).optional() }).optional(),
+  nonDisclosure: z.strictObject({ ordered: z.boolean(), until: day.optional() }).optional(),
+  deadline: instant.optional(),
+  emergency: z
+    .strictObject({
+      dangerDescription: text(5000).describe('The facts showing danger of death or serious physical injury.'),
+      attestation: z.literal(true).describe('The officer attests the facts are true and the danger is imminent.'),
+    })
+    .optional(),
+};
+
+export const submitRequestSchema = z.strictObject(submitRequestFields).superRefine((input, context) => {
+  if (new Set(input.categories).size !== input.categories.length) {
+    context.addIssue({ code: 'custom', path: ['categories'], message: 'categories must not repeat' });
+  }
+  if (input.kind === 'emergency' && !input.emergency) {
+    context.addIssue({ code: 'custom', path: ['emergency'], message: 'an emergency request needs the emergency facts and attestation' });
+  }
+  if (input.kind !== 'emergency' && input.emergency) {
+    context.addIssue({ code: 'custom', path: ['emergency'], message: 'only an emergency request carries emergency facts' });
+  }
+});
 export type SubmitRequestInput = z.infer<typeof submitRequestSchema>;
+
+/**
+ * A request as the officer is still writing it, for a preview of its findings: the same fields, but targets and
+ * categories may still be empty and the emergency facts unattested.
+ */
+export const draftRequestSchema = z.strictObject({
+  ...submitRequestFields,
+  targets: z.array(targetInputSchema).max(10_000).default([]),
+  categories: z.array(z.enum(DATA_CATEGORIES)).max(DATA_CATEGORIES.length).default([]),
+  emergency: z.strictObject({ dangerDescription: z.string().trim().max(5000), attestation: z.boolean() }).optional(),
+});
+export type DraftRequestInput = z.infer<typeof draftRequestSchema>;
 
 export const messageInputSchema = z.strictObject({ body: text(20_000) });
 export const noteInputSchema = z.strictObject({ body: text(20_000) });
@@ -99,6 +111,7 @@ export type ApproveInput = z.infer<typeof approveInputSchema>;
 export const listRequestsQuerySchema = z.strictObject({
   state: z.enum(REQUEST_STATES).optional(),
   kind: z.enum(REQUEST_KINDS).optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('Search: part of a tracking number, case reference or agency name (any case).'),
   order: z
     .enum(['priority', 'newest'])
     .default('priority')

@@ -310,6 +310,20 @@ export function userRepository(db: Kysely<Database>): UserRepository {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
+    async markDemo(id, position) {
+      await db
+        .insertInto('demo_accounts')
+        .values({ user_id: id, position })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+    async demoAccounts() {
+      const rows = await selectUsers(db)
+        .innerJoin('demo_accounts', 'demo_accounts.user_id', 'users.id')
+        .orderBy('demo_accounts.position')
+        .execute();
+      return rows.map(toUser);
+    },
   };
 }
 

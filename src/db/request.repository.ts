@@ -168,6 +168,17 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       let select = scoped(scope).select([urgent.as('urgent'), instant.as('received_exact')]);
       if (query.state) select = select.where('requests.state', '=', query.state);
       if (query.kind) select = select.where('requests.kind', '=', query.kind);
+      if (query.q) {
+        // A literal search: LIKE's wildcards in what was typed match only themselves.
+        const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c: string) => `\\${c}`)}%`;
+        select = select.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['requests.tracking_number']), 'like', pattern),
+            eb(eb.fn('lower', ['requests.case_reference']), 'like', pattern),
+            eb(eb.fn('lower', ['organisations.name']), 'like', pattern),
+          ]),
+        );
+      }
       if (query.cursor) {
         const cursor = decodeListCursor(query.cursor);
         const at = sql<Date>`${cursor.at}::timestamptz`;

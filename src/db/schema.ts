@@ -247,6 +247,11 @@ export interface WebauthnChallengesTable {
   expires_at: Date;
 }
 
+export interface DemoAccountsTable {
+  user_id: string;
+  position: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -270,4 +275,5 @@ export interface Database {
   user_networks: UserNetworksTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
+  demo_accounts: DemoAccountsTable;
 }

@@ -25,6 +25,8 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { intakeRoutes } from './routes/intake.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
+import { demoRoutes } from './routes/demo.routes.ts';
+import { isApiPath, loadWebApp, type WebApp } from './web.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -68,7 +70,8 @@ export interface RouteEntry {
   readonly mfaExempt: boolean;
 }
 
-export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+export async function buildApp(context: AppContext, options: { web?: WebApp | undefined } = {}): Promise<FastifyInstance> {
+  const web = 'web' in options ? options.web : loadWebApp();
   const app = Fastify({
     logger: false,
     bodyLimit: context.config.WRIT_MAX_BODY_BYTES,
@@ -199,9 +202,12 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     }
   });
   // Every answer, errors included: the API serves data, never a page, so nothing may run, frame or be fetched from it.
+  // The web app's pages set a strict policy of their own (server/web.ts).
   const secure = context.config.WRIT_COOKIE_SECURE;
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    }
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
@@ -225,8 +231,22 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     );
   });
 
-  app.setNotFoundHandler((_request, reply) => {
-    void reply.code(404).type('application/problem+json').send(problem('NOT_FOUND', 'No such resource.'));
+  app.setNotFoundHandler((request, reply) => {
+    // The web app: its built files, and its page for every other address outside the API (its router shows the rest).
+    const urlPath = request.url.split('?')[0] ?? '/';
+    if (web && (request.method === 'GET' || request.method === 'HEAD') && !isApiPath(urlPath)) {
+      const file = web.file(urlPath);
+      if (file) {
+        reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        return reply.type(file.type).send(file.body);
+      }
+      if (!urlPath.startsWith('/assets/')) {
+        const page = web.page();
+        reply.header('content-security-policy', page.csp);
+        return reply.type('text/html; charset=utf-8').send(page.html);
+      }
+    }
+    return reply.code(404).type('application/problem+json').send(problem('NOT_FOUND', 'No such resource.'));
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const send = (code: ErrorCode, detail: string, extra?: Record<string, unknown>) => {
@@ -265,6 +285,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(agencyRoutes(context), { prefix: '/api/v1' });
   await app.register(emergencyRoutes(context), { prefix: '/api/v1' });
   await app.register(intakeRoutes(context), { prefix: '/api/v1' });
+  await app.register(demoRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -84,6 +84,11 @@ export interface AppContext {
   jobs?: JobRunner;
   /** The mailbox watcher, in the worker role when WRIT_IMAP_HOST is set. */
   mailbox?: { stop(): Promise<void> };
+  /**
+   * The demo sign-in aid's key, made by `writ serve` at start only when it seeded or found the demo, was started
+   * with it and reads the demo messenger; undefined everywhere else, and then the aid answers nothing.
+   */
+  demoKey?: string;
   close(): Promise<void>;
 }
 

@@ -88,7 +88,7 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
 export async function openSession(
   deps: Pick<LoginDeps, 'store' | 'secrets' | 'clock' | 'sessionHours'>,
   user: UserRecord,
-  login: { mfa: boolean; ip: string | undefined; method: 'password' | 'passkey'; clear: readonly string[] },
+  login: { mfa: boolean; ip: string | undefined; method: 'password' | 'passkey' | 'demo'; clear: readonly string[] },
 ): Promise<Session> {
   const now = deps.clock.now();
   const token = deps.secrets.newToken('writ_s');

@@ -101,8 +101,9 @@ export async function seedDemoAccounts(deps: SeedDemoDeps): Promise<DemoLogin[] 
         organisation: organisation.name,
       });
     }
-    for (const user of hashed) {
+    for (const [position, user] of hashed.entries()) {
       const created = await repositories.users.insert({ ...user, passwordHash: await deps.hasher.hash(user.password) });
+      await repositories.users.markDemo(created.id, position + 1);
       // Every demo account has its second factor already, as every account must.
       const { secret } = deps.secondFactor.newSecret(user.email);
       await repositories.users.setPendingTotp(created.id, secret);

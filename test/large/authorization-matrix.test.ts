@@ -43,6 +43,12 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     },
   },
   'GET /api/v1/requests': { resource: 'none' },
+  'POST /api/v1/requests/preview-findings': {
+    resource: 'none',
+    body: { kind: 'disclosure', jurisdiction: 'KR', legalProcess: { instrumentType: 'search_warrant' }, targets: [], categories: [] },
+  },
+  'GET /api/v1/requests/:reference/resolution': { resource: 'request' },
+  'GET /api/v1/settings': { resource: 'none' },
   'GET /api/v1/requests/:reference': { resource: 'request' },
   'GET /api/v1/requests/:reference/status': { resource: 'request' },
   'POST /api/v1/requests/:reference/messages': { resource: 'request', body: { body: 'A question about the case.' } },

@@ -1,4 +1,5 @@
 /** Committed generated files must match what the code generates: CI fails when they are stale. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configurationMarkdown } from '../../src/config/config.ts';
@@ -17,6 +18,12 @@ describe('generated files', () => {
     } finally {
       await dispose();
     }
+  });
+
+  it('the web app’s typed API client is generated from openapi.json (regenerate: npm run openapi)', () => {
+    const generated = spawnSync(process.execPath, ['node_modules/openapi-typescript/bin/cli.js', 'openapi.json'], { encoding: 'utf8' });
+    expect(generated.status, generated.stderr).toBe(0);
+    expect(readFileSync('web/src/api/schema.d.ts', 'utf8')).toBe(generated.stdout);
   });
 
   it('docs/configuration.md is generated from the config schema (regenerate: npm run docs:config)', () => {

@@ -196,7 +196,8 @@ describeOnEachDatabase(
         await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } }),
         await app.inject({ method: 'GET', url: '/api/v1/me' }),
         await app.inject({ method: 'GET', url: '/api/v1/requests/WR-2026-999999', headers: { cookie } }),
-        await app.inject({ method: 'GET', url: '/no/such/path' }),
+        // Outside /api an unknown path is a page of the web app, with a CSP of its own (test/large/web-and-demo.test.ts).
+        await app.inject({ method: 'GET', url: '/api/no/such/path' }),
         await app.inject({
           method: 'POST',
           url: '/api/v1/auth/login',

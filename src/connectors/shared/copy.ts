@@ -1,20 +1,21 @@
 /**
- * Encoding records in PostgreSQL itself: `COPY (<select>) TO STDOUT` streams the CSV, and a second `COPY` the
- * JSON Lines, each on its own connection so the server writes both at once, both reading one
- * snapshot (the second transaction imports the first one's). Far faster than turning each row into objects here.
+ * Encoding records in PostgreSQL itself: `COPY (<select>) TO STDOUT` streams the CSV, and the JSON Lines are derived
+ * from that CSV as it passes (core/csv-json-lines.ts). The database encodes each row once, exactly as
+ * `psql \copy … | sha256sum` would, and Writ's process does the rest on the other core. Far faster than turning each
+ * row into objects here, and faster than a second COPY for the JSON (which doubled the database's work).
  */
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { CsvToJsonLines, type JsonColumns } from '../../core/csv-json-lines.ts';
 import type { EncodedRecords } from '../../core/ports.ts';
 
 /**
  * A SELECT to encode, with how each of its columns goes into JSON: `number` and `plain` (text known to need no JSON
- * escaping: ISO instants, IP addresses) are written as they are, `text` through `to_json`. Building the line by
- * concatenation is about twice as fast in PostgreSQL as `row_to_json`.
+ * escaping: ISO instants, IP addresses) are written as they are, `text` escaped as JSON.stringify does.
  */
 export interface EncodableSelect {
   readonly select: string;
-  readonly columns: ReadonlyArray<readonly [name: string, kind: 'number' | 'plain' | 'text']>;
+  readonly columns: JsonColumns;
   /**
    * An index gives the rows in the SELECT's order: tell the planner random reads are cheap (as on SSDs), so it walks
    * that index instead of reading the whole table and sorting it.
@@ -28,24 +29,13 @@ export interface CopyEncoder {
   close(): Promise<void>;
 }
 
-/** The SQL expression of one JSON line over the subquery `q`, keys in column order, as JSON.stringify writes them. */
-export function jsonLineExpression(columns: EncodableSelect['columns']): string {
-  const parts = columns.map(([name, kind], index) => {
-    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain column name: ${name}`);
-    const value = kind === 'number' ? `q.${name}::text` : kind === 'plain' ? `'"' || q.${name} || '"'` : `to_json(q.${name})::text`;
-    return `'${index === 0 ? '{' : ','}"${name}":' || coalesce(${value}, 'null')`;
-  });
-  return `${parts.join(' || ')} || '}'`;
-}
-
-const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 const BLOCK = 256 * 1024;
 
 export function copyEncoder(url: string): CopyEncoder {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', () => undefined);
 
-  const stream = (client: pg.PoolClient, statement: string): AsyncIterable<Uint8Array> =>
+  const stream = (client: pg.PoolClient, statement: string): AsyncIterable<Buffer> =>
     (async function* () {
       let committed = false;
       try {
@@ -72,37 +62,82 @@ export function copyEncoder(url: string): CopyEncoder {
 
   return {
     async encode({ select, columns, indexOrdered }) {
-      const first = await pool.connect();
-      const second = await pool.connect().catch((error: unknown) => {
-        first.release();
-        throw error;
-      });
+      const client = await pool.connect();
       try {
-        // The two COPYs already use both sides of the machine: no parallel workers on top.
-        await first.query(BEGIN);
-        await first.query('SET LOCAL max_parallel_workers_per_gather = 0');
-        if (indexOrdered) await first.query('SET LOCAL random_page_cost = 1.1');
-        const { rows } = await first.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
-        await second.query(BEGIN);
-        await second.query(`SET TRANSACTION SNAPSHOT ${second.escapeLiteral(rows[0]?.id ?? '')}`);
-        await second.query('SET LOCAL max_parallel_workers_per_gather = 0');
-        if (indexOrdered) await second.query('SET LOCAL random_page_cost = 1.1');
+        await client.query('BEGIN READ ONLY');
+        // Writ's own process needs the other core for the JSON Lines, the hashing and the files: no parallel workers.
+        await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
+        if (indexOrdered) await client.query('SET LOCAL random_page_cost = 1.1');
       } catch (error) {
-        for (const client of [first, second]) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          client.release(true);
-        }
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release(true);
         throw error;
       }
-      return {
-        csv: stream(first, `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
-        // JSON never holds a raw control character, so with \x02 and \x01 as delimiter and quote nothing is quoted.
-        jsonl: stream(
-          second,
-          `COPY (SELECT ${jsonLineExpression(columns)} FROM (${select}) AS q) TO STDOUT WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`,
-        ),
-      };
+      const converter = new CsvToJsonLines(columns);
+      return teeEncodings(
+        stream(client, `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
+        (chunk) => converter.push(chunk),
+        () => converter.end(),
+      );
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * One CSV source read once, as two streams: the CSV itself and the JSON Lines derived from each chunk. Whichever side
+ * asks first reads the source; each keeps the chunks the other has not taken yet (a few, when both are read at once,
+ * as the bag writer does). Leaving either early stops the source.
+ */
+export function teeEncodings(source: AsyncIterable<Buffer>, derive: (chunk: Buffer) => Buffer, finish: () => Buffer): EncodedRecords {
+  const iterator = source[Symbol.asyncIterator]();
+  const queues: [Buffer[], Buffer[]] = [[], []];
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  let reading: Promise<void> | undefined;
+  const read = (): Promise<void> =>
+    (reading ??= (async () => {
+      try {
+        const next = await iterator.next();
+        if (next.done) {
+          const tail = finish();
+          if (tail.length > 0) queues[1].push(tail);
+          done = true;
+        } else {
+          queues[0].push(next.value);
+          const derived = derive(next.value);
+          if (derived.length > 0) queues[1].push(derived);
+        }
+      } catch (error) {
+        failure = { error };
+        done = true;
+      } finally {
+        reading = undefined;
+      }
+    })());
+  const side = (index: 0 | 1): AsyncIterable<Uint8Array> =>
+    (async function* () {
+      let finished = false;
+      try {
+        for (;;) {
+          const chunk = queues[index].shift();
+          if (chunk) {
+            yield chunk;
+            continue;
+          }
+          if (failure) throw failure.error;
+          if (done) {
+            finished = true;
+            return;
+          }
+          await read();
+        }
+      } finally {
+        if (!finished && !done) {
+          done = true;
+          await iterator.return?.();
+        }
+      }
+    })();
+  return { csv: side(0), jsonl: side(1) };
 }

@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AGENCY_STATUSES, directoryEntryInputSchema, encryptionKeyInputSchema } from '../../core/schemas.ts';
 import { getAgency, listAgencies, updateAgency } from '../../services/agency-directory.ts';
 import { getOwnAgency, setAgencyEncryptionKey } from '../../services/agency-encryption-key.ts';
+import { readSettings } from '../../services/read-settings.ts';
+import { DATA_CATEGORIES } from '../../core/request.ts';
 import type { OrganisationRecord } from '../../core/model.ts';
 import type { AppContext } from '../context.ts';
 import { actor } from '../http.ts';
@@ -31,6 +33,7 @@ const directoryEntrySchema = z.object({
     .array(z.object({ from: z.string().nullable(), to: z.string(), reason: z.string(), changedBy: z.uuid(), changedAt: z.string() }))
     .readonly(),
 });
+const bilingual = z.object({ en: z.string(), ko: z.string() });
 const idParams = z.object({ id: z.string().max(64).describe('The agency id.') });
 const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 422: problemSchema };
 
@@ -69,6 +72,62 @@ export const agencyRoutes =
         },
       },
       async (request) => setAgencyEncryptionKey(context, actor(request), request.body),
+    );
+
+    const config = context.config;
+    const settings = {
+      review: context.review,
+      connectorName: context.connector.name,
+      limits: {
+        requireSecondFactor: config.WRIT_REQUIRE_MFA,
+        sessionHours: config.WRIT_SESSION_HOURS,
+        sessionIdleMinutes: config.WRIT_SESSION_IDLE_MINUTES,
+        holdNewAccountDays: config.WRIT_HOLD_NEW_ACCOUNT_DAYS,
+        holdBurstPerHour: config.WRIT_HOLD_BURST_PER_HOUR,
+        holdNewNetworkDays: config.WRIT_HOLD_NEW_NETWORK_DAYS,
+        submissionsPerHour: config.WRIT_SUBMISSIONS_PER_HOUR,
+        emergencyFollowUpDays: config.WRIT_EMERGENCY_FOLLOW_UP_DAYS,
+        productionDays: config.WRIT_PRODUCTION_DAYS,
+        maxUploadBytes: config.WRIT_MAX_UPLOAD_BYTES,
+      },
+    };
+    app.get(
+      '/settings',
+      {
+        config: { permission: 'settings.read' },
+        schema: {
+          tags: ['directory'],
+          summary:
+            'Desk: the platform policy, the rule packs, the connector and the limits in force — read only; they are set in files and the environment at start (docs/configuration.md).',
+          response: {
+            200: z.object({
+              connector: z.string(),
+              policy: z.object({
+                name: bilingual,
+                home: z.array(z.string()).readonly(),
+                holds: z
+                  .array(
+                    z.object({
+                      category: z.enum(DATA_CATEGORIES),
+                      held: z.boolean(),
+                      days: z.number().nullable(),
+                      note: bilingual.nullable(),
+                    }),
+                  )
+                  .readonly(),
+                neverProduces: z.array(z.enum(DATA_CATEGORIES)).readonly(),
+                rules: z.number().int(),
+              }),
+              packs: z
+                .array(z.object({ pack: z.string(), name: bilingual, rules: z.number().int(), sources: z.number().int() }))
+                .readonly(),
+              limits: z.record(z.string(), z.union([z.number(), z.boolean()])),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => readSettings(settings, actor(request)),
     );
 
     app.get(

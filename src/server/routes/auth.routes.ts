@@ -39,6 +39,43 @@ const userSchema = z.object({
   organisation: z.object({ id: z.uuid(), kind: z.enum(['platform', 'agency']), name: z.string() }),
 });
 
+export type SignInVia = 'password' | 'passkey' | 'demo';
+
+/** Sets the session cookie and answers who signed in. */
+export function answerSignIn(context: AppContext, reply: FastifyReply, session: Session, via: SignInVia) {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: context.config.WRIT_COOKIE_SECURE,
+    expires: new Date(session.expiresAt),
+  });
+  const user = session.user;
+  return {
+    user: {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      roles: [...user.roles],
+      status: user.status,
+      organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
+    },
+    expiresAt: session.expiresAt,
+    secondFactor:
+      via === 'passkey' ? ('passkey' as const) : via === 'demo' || user.totp.enabled ? ('verified' as const) : ('not_enrolled' as const),
+  };
+}
+
+export const sessionSchema = z.object({
+  user: userSchema,
+  expiresAt: z.string(),
+  secondFactor: z
+    .enum(['verified', 'passkey', 'not_enrolled'])
+    .describe(
+      'verified: a TOTP code was checked; passkey: a passkey (both factors in one); not_enrolled: enrol one (POST /api/v1/auth/mfa/totp or /api/v1/auth/passkeys/options) before anything else, where a second factor is required.',
+    ),
+});
+
 export const authRoutes =
   (context: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
@@ -48,38 +85,7 @@ export const authRoutes =
       loginLockAfter: { account: context.config.WRIT_LOGIN_LOCK_AFTER, network: context.config.WRIT_LOGIN_NETWORK_LOCK_AFTER },
     };
 
-    /** Sets the session cookie and answers who signed in. */
-    const signedIn = (reply: FastifyReply, session: Session, via: 'password' | 'passkey' = 'password') => {
-      reply.setCookie(SESSION_COOKIE, session.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: context.config.WRIT_COOKIE_SECURE,
-        expires: new Date(session.expiresAt),
-      });
-      const user = session.user;
-      return {
-        user: {
-          id: user.id,
-          email: user.email,
-          displayName: user.displayName,
-          roles: [...user.roles],
-          status: user.status,
-          organisation: { id: user.organisationId, kind: user.organisationKind, name: user.organisationName },
-        },
-        expiresAt: session.expiresAt,
-        secondFactor: via === 'passkey' ? ('passkey' as const) : user.totp.enabled ? ('verified' as const) : ('not_enrolled' as const),
-      };
-    };
-    const sessionSchema = z.object({
-      user: userSchema,
-      expiresAt: z.string(),
-      secondFactor: z
-        .enum(['verified', 'passkey', 'not_enrolled'])
-        .describe(
-          'verified: a TOTP code was checked; passkey: a passkey (both factors in one); not_enrolled: enrol one (POST /api/v1/auth/mfa/totp or /api/v1/auth/passkeys/options) before anything else, where a second factor is required.',
-        ),
-    });
+    const signedIn = (reply: FastifyReply, session: Session, via: SignInVia = 'password') => answerSignIn(context, reply, session, via);
 
     app.post(
       '/auth/login',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { WritError } from '../../core/errors.ts';
 import {
+  draftRequestSchema,
   answerInputSchema,
   approveInputSchema,
   askInfoInputSchema,
@@ -28,6 +29,9 @@ import { rejectRequest } from '../../services/reject-request.ts';
 import { getFindings } from '../../services/review-request.ts';
 import { submitRequest } from '../../services/submit-request.ts';
 import { confirmRequester } from '../../services/verify-request.ts';
+import { previewFindings } from '../../services/preview-findings.ts';
+import { RESOLVE_AT_ONCE, resolveTargets } from '../../services/resolve-targets.ts';
+import { IDENTIFIER_KINDS } from '../../core/request.ts';
 import { withdrawRequest } from '../../services/withdraw-request.ts';
 import type { AppContext } from '../context.ts';
 import { actor, expectedVersion, idempotencyKey } from '../http.ts';
@@ -86,6 +90,55 @@ export const requestRoutes =
         if (replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(replayed ? 200 : 201).send(receipt);
       },
+    );
+
+    app.post(
+      '/requests/preview-findings',
+      {
+        config: { permission: 'request.submit' },
+        schema: {
+          tags: ['review'],
+          summary:
+            'Officer: the findings a request would get, for a draft as it stands (targets and categories may still be empty). Nothing is stored; other requests are not consulted.',
+          body: draftRequestSchema,
+          response: { 200: z.object({ findings: findingsSchema.shape.findings }), ...errors },
+        },
+      },
+      async (request) => previewFindings(context, actor(request), { body: request.body }),
+    );
+
+    app.get(
+      '/requests/:reference/resolution',
+      {
+        config: { permission: 'request.resolve' },
+        schema: {
+          tags: ['review'],
+          summary: `Desk: look the request's targets up on the platform through the connector — which accounts each names, or none (at most ${RESOLVE_AT_ONCE} at once; name one with targetId). An audited view of user data; no records are read.`,
+          params,
+          querystring: z.strictObject({ targetId: z.uuid().optional() }),
+          response: {
+            200: z.object({
+              connector: z.string(),
+              truncated: z.boolean().describe(`More than ${RESOLVE_AT_ONCE} targets: the rest one at a time, with targetId.`),
+              items: z
+                .array(
+                  z.object({
+                    targetId: z.uuid(),
+                    position: z.number().int(),
+                    kind: z.enum(IDENTIFIER_KINDS),
+                    value: z.string(),
+                    lookedUp: z.object({ kind: z.enum(IDENTIFIER_KINDS), value: z.string() }),
+                    status: z.enum(['found', 'not_found']),
+                    accounts: z.array(z.object({ id: z.string(), label: z.string() })).readonly(),
+                  }),
+                )
+                .readonly(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => resolveTargets(context, actor(request), { reference: request.params.reference, targetId: request.query.targetId }),
     );
 
     app.get(

@@ -1,0 +1,198 @@
+/**
+ * JSON Lines from the CSV PostgreSQL's `COPY … TO STDOUT WITH (FORMAT csv, HEADER true)` writes, in a stream: the
+ * database encodes each row once (the same work as the benchmark's floor) and Writ derives the second file from the
+ * first, byte for byte what `JSON.stringify(record)` gives for the same row. No I/O: chunks in, chunks out.
+ *
+ * COPY's CSV (PostgreSQL docs, COPY, "CSV Format"): fields separated by `,`, rows by `\n`; a field is quoted with `"`
+ * when it holds a delimiter, a quote, CR or LF, or is the empty string, and a quote inside is doubled; NULL is an
+ * unquoted empty field. So NULL and '' stay distinct.
+ */
+
+/** How a column goes into JSON: `number` as written, `plain` (text known to need no escaping) quoted, `text` escaped. */
+export type JsonColumnKind = 'number' | 'plain' | 'text';
+export type JsonColumns = ReadonlyArray<readonly [name: string, kind: JsonColumnKind]>;
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const BACKSLASH = 0x5c;
+const NULL_BYTES = Buffer.from('null');
+const HEX = Buffer.from('0123456789abcdef');
+/** JSON.stringify's short escapes for control characters; the rest are written `\u00XX`. */
+const SHORT_ESCAPES: Readonly<Record<number, number>> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
+
+export class CsvToJsonLines {
+  private readonly kinds: readonly JsonColumnKind[];
+  /** `{"a":` then `,"b":` … as bytes, one per column. */
+  private readonly prefixes: readonly Buffer[];
+  private readonly rowOverhead: number;
+  private headerSkipped = false;
+  private leftover: Buffer = Buffer.alloc(0);
+  private out: Buffer = Buffer.alloc(0);
+
+  constructor(columns: JsonColumns) {
+    if (columns.length === 0) throw new Error('at least one column');
+    this.kinds = columns.map(([, kind]) => kind);
+    this.prefixes = columns.map(([name], index) => Buffer.from(`${index === 0 ? '{' : ','}${JSON.stringify(name)}:`));
+    this.rowOverhead = this.prefixes.reduce((sum, prefix) => sum + prefix.length + NULL_BYTES.length + 2, 2);
+  }
+
+  /** The JSON Lines of every row the chunk completes (a row cut by the chunk's end waits for the next chunk). */
+  push(chunk: Uint8Array): Buffer {
+    const input =
+      this.leftover.length > 0 ? Buffer.concat([this.leftover, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    return this.convert(input, false);
+  }
+
+  /** What is left at the end of the stream: a last row without its line end, if any. */
+  end(): Buffer {
+    const input = this.leftover;
+    this.leftover = Buffer.alloc(0);
+    if (input.length === 0) return Buffer.alloc(0);
+    return this.convert(Buffer.concat([input, Buffer.from([LF])]), true);
+  }
+
+  private convert(input: Buffer, final: boolean): Buffer {
+    // Worst case: every byte a control character (6 bytes escaped), and every row as short as its commas allow.
+    const need = input.length * 6 + (Math.ceil(input.length / this.kinds.length) + 1) * this.rowOverhead;
+    if (this.out.length < need) this.out = Buffer.alloc(need);
+    const out = this.out;
+    const kinds = this.kinds;
+    const columns = kinds.length;
+    let position = 0;
+    let at = 0;
+    let rowStart = 0;
+    const length = input.length;
+    rows: while (at < length) {
+      rowStart = at;
+      const outRowStart = position;
+      if (!this.headerSkipped) {
+        // The header: skip to the end of its line (column names here are plain, but quotes are honoured anyway).
+        let quoted = false;
+        for (;;) {
+          if (at >= length) break rows;
+          const byte = input[at++];
+          if (byte === QUOTE) quoted = !quoted;
+          else if (byte === LF && !quoted) break;
+        }
+        this.headerSkipped = true;
+        rowStart = at;
+        continue;
+      }
+      for (let column = 0; column < columns; column += 1) {
+        const prefix = this.prefixes[column] as Buffer;
+        prefix.copy(out, position);
+        position += prefix.length;
+        const kind = kinds[column];
+        if (at >= length) {
+          position = outRowStart;
+          break rows;
+        }
+        if (input[at] === QUOTE) {
+          // A quoted field: `""` is one quote; it ends at a quote not followed by another.
+          at += 1;
+          if (kind !== 'number') out[position++] = QUOTE;
+          for (;;) {
+            if (at >= length) {
+              position = outRowStart;
+              break rows;
+            }
+            const byte = input[at++] as number;
+            if (byte === QUOTE) {
+              if (at >= length) {
+                position = outRowStart;
+                break rows;
+              }
+              if (input[at] === QUOTE) {
+                at += 1;
+                position = kind === 'text' ? escapeByte(out, position, QUOTE) : put(out, position, QUOTE);
+                continue;
+              }
+              break;
+            }
+            position = kind === 'text' ? escapeByte(out, position, byte) : put(out, position, byte);
+          }
+          if (kind !== 'number') out[position++] = QUOTE;
+        } else {
+          // Unquoted: up to the next comma or line end; empty means NULL.
+          const start = at;
+          while (at < length) {
+            const byte = input[at] as number;
+            if (byte === COMMA || byte === LF || byte === CR) break;
+            at += 1;
+          }
+          if (at >= length) {
+            position = outRowStart;
+            break rows;
+          }
+          if (at === start) {
+            NULL_BYTES.copy(out, position);
+            position += NULL_BYTES.length;
+          } else if (kind === 'number') {
+            position += input.copy(out, position, start, at);
+          } else {
+            out[position++] = QUOTE;
+            if (kind === 'plain') position += input.copy(out, position, start, at);
+            else for (let index = start; index < at; index += 1) position = escapeByte(out, position, input[index] as number);
+            out[position++] = QUOTE;
+          }
+        }
+        // After a field: a comma before the next one, a line end after the last.
+        if (at >= length) {
+          position = outRowStart;
+          break rows;
+        }
+        const separator = input[at];
+        if (column < columns - 1) {
+          if (separator !== COMMA) throw new Error('a CSV row has fewer fields than the columns given');
+          at += 1;
+        } else {
+          if (separator === CR) at += 1;
+          if (at >= length) {
+            position = outRowStart;
+            break rows;
+          }
+          if (input[at] !== LF) throw new Error('a CSV row has more fields than the columns given');
+          at += 1;
+        }
+      }
+      out[position++] = 0x7d; // }
+      out[position++] = LF;
+      rowStart = at;
+    }
+    this.leftover = Buffer.from(input.subarray(rowStart));
+    if (final && this.leftover.length > 0) throw new Error('the CSV ends inside a quoted field');
+    return Buffer.from(out.subarray(0, position));
+  }
+}
+
+function put(out: Buffer, position: number, byte: number): number {
+  out[position] = byte;
+  return position + 1;
+}
+
+/** One byte of UTF-8 text as JSON.stringify writes it: `"` and `\` escaped, control characters too, the rest as is. */
+function escapeByte(out: Buffer, position: number, byte: number): number {
+  if (byte === QUOTE || byte === BACKSLASH) {
+    out[position] = BACKSLASH;
+    out[position + 1] = byte;
+    return position + 2;
+  }
+  if (byte < 0x20) {
+    out[position] = BACKSLASH;
+    const short = SHORT_ESCAPES[byte];
+    if (short !== undefined) {
+      out[position + 1] = short;
+      return position + 2;
+    }
+    out[position + 1] = 0x75; // u
+    out[position + 2] = 0x30;
+    out[position + 3] = 0x30;
+    out[position + 4] = HEX[byte >> 4] as number;
+    out[position + 5] = HEX[byte & 15] as number;
+    return position + 6;
+  }
+  out[position] = byte;
+  return position + 1;
+}

@@ -1,0 +1,459 @@
+/**
+ * The web app in a real browser (Debian's Chromium through playwright-core) against a real `writ serve` on loopback,
+ * started as a newcomer starts it: a fresh data directory, the demo seeded, the printed link opened. In English and in
+ * Korean: the officer submits a request with a warrant, the reviewer confirms the sender and approves it, counsel
+ * produces it, and the officer downloads the package, which `writ verify` accepts. Officer pages are used at a phone's
+ * width in the Korean run. axe-core checks the main pages; the page's CSP must refuse nothing the app does.
+ *
+ * With WRIT_SCREENSHOTS=<folder> it also saves screenshots of the main pages there (docs/screenshots/).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../../web/src/i18n/en.ts';
+import { ko } from '../../web/src/i18n/ko.ts';
+import { WEB_DIST } from '../../src/server/web.ts';
+
+const CHROMIUM = process.env.WRIT_CHROMIUM ?? '/usr/bin/chromium';
+const hasBrowser = existsSync(CHROMIUM);
+const screenshots = process.env.WRIT_SCREENSHOTS;
+if (!hasBrowser) {
+  // CI installs Debian's chromium (.ci/run); without it this suite cannot say anything, so it says so.
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
+  console.warn(`Browser suite skipped: ${CHROMIUM} is not installed (apt-get install chromium).`);
+}
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+interface DemoLogin {
+  readonly role: string;
+  readonly email: string;
+  readonly password: string;
+  readonly totpSecret: string;
+}
+
+/** The text of a quoted-printable body, as a mail client shows it (the code may sit across a soft line break). */
+const quotedPrintable = (mail: string): string =>
+  mail.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+/** The newest modification time of any file under a folder. */
+function newestIn(folder: string): number {
+  return Math.max(
+    0,
+    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
+      const full = path.join(folder, entry.name);
+      return entry.isDirectory() ? newestIn(full) : statSync(full).mtimeMs;
+    }),
+  );
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function warrantPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595, 842]);
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  page.drawText('SEARCH WARRANT', { x: 72, y: 760, size: 24, font });
+  page.drawText('Seoul Central District Court, 2026-A-1234', { x: 72, y: 720, size: 12, font });
+  return Buffer.from(await pdf.save());
+}
+
+describe.runIf(hasBrowser)('the web app in Chromium', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'writ-browser-'));
+  let server: ChildProcess;
+  let output = '';
+  let base = '';
+  let demoLink = '';
+  let logins: DemoLogin[] = [];
+  let browser: Browser;
+  let warrant: Buffer;
+  const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(path.join(WEB_DIST, 'index.html')), 'the web app is not built: npm run build').toBe(true);
+    expect(newestIn('web/src'), 'web/dist is older than web/src: npm run build').toBeLessThanOrEqual(
+      statSync(path.join(WEB_DIST, 'index.html')).mtimeMs,
+    );
+    const port = await freePort();
+    server = spawn(process.execPath, ['bin/writ.js', 'serve'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        WRIT_DATA_DIR: path.join(root, 'data'),
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // What a newcomer reads: the hint `npm start` prints, with the link that unlocks the demo switcher.
+    for (const started = Date.now(); !/Open the demo in a browser: \S+/.test(output);) {
+      if (Date.now() - started > 120_000 || server.exitCode !== null) throw new Error(`writ serve did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    demoLink = /Open the demo in a browser: (\S+)/.exec(output)![1]!;
+    base = new URL(demoLink).origin;
+    expect(demoLink).toMatch(/#demo=[A-Za-z0-9_-]{20,}$/);
+    logins = readFileSync(path.join(root, 'data', 'demo-logins.txt'), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        const match = /^\s+(\w+)\s+(\S+@\S+)\s+(\S+)\s+TOTP (\S+)/.exec(line);
+        return match ? [{ role: match[1]!, email: match[2]!, password: match[3]!, totpSecret: match[4]! }] : [];
+      });
+    expect(logins.map((login) => login.role)).toContain('officer');
+    warrant = await warrantPdf();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    if (screenshots) mkdirSync(screenshots, { recursive: true });
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    await new Promise((resolve) => (server?.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const open = async (language: 'en' | 'ko'): Promise<{ context: BrowserContext; page: Page }> => {
+    const context = await browser.newContext({ locale: language === 'ko' ? 'ko-KR' : 'en-US', viewport: DESKTOP, acceptDownloads: true });
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) cspViolations.push(message.text());
+    });
+    page.on('pageerror', (error) => cspViolations.push(`page error: ${error.message}`));
+    return { context, page };
+  };
+
+  /** axe-core, injected through the debugging protocol (the page's CSP rightly refuses inline scripts). */
+  const accessibility = async (page: Page, name: string) => {
+    await page.evaluate(axeSource);
+    // A string, run in the page: this file is type-checked for Node, without the DOM's types.
+    const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+      result.violations.map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        nodes: violation.nodes.slice(0, 3).map((node) => node.target.join(' ') + ' ' + (node.failureSummary || '')),
+      })))`)) as Array<{ id: string; impact: string; nodes: string[] }>;
+    const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+    expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
+  };
+
+  const shoot = async (page: Page, name: string) => {
+    if (!screenshots) return;
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: false });
+  };
+
+  /** Nothing on the page is wider than the screen (no sideways scrolling). */
+  const fitsWidth = async (page: Page, name: string) => {
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    const culprits =
+      overflow > 0
+        ? await page.evaluate(
+            `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.children.length === 0).slice(0, 5).map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60))`,
+          )
+        : [];
+    expect(overflow, `${name} scrolls sideways by ${overflow}px: ${JSON.stringify(culprits)}`).toBeLessThanOrEqual(0);
+  };
+
+  const switchTo = async (page: Page, T: typeof en, who: RegExp) => {
+    await page.getByRole('button', { name: T.demo.switchTo }).click();
+    await page.getByRole('menuitem', { name: who }).click();
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+  };
+
+  const flow = async (language: 'en' | 'ko') => {
+    const T = language === 'ko' ? ko : en;
+    const { context, page } = await open(language);
+    const officer = logins.find((login) => login.email === 'officer@smpa.police.example.kr')!;
+    await page.goto(demoLink);
+    await expect.poll(() => page.url()).toContain('/login');
+    await page.getByRole('heading', { name: T.login.title }).waitFor();
+    await page.getByRole('heading', { name: T.demo.title }).waitFor();
+    expect(page.url(), 'the demo key leaves the address bar').not.toContain('demo=');
+    if (language === 'en') {
+      await accessibility(page, 'login');
+      await shoot(page, 'login');
+      // The officer signs in as anyone would: email, password and the authenticator's code, by keyboard.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe(T.app.skipToContent);
+      await page.getByLabel(T.login.email).focus();
+      await page.keyboard.type(officer.email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(officer.password);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate("document.activeElement?.getAttribute('autocomplete')")).toBe('one-time-code');
+      const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(officer.totpSecret) }).generate();
+      await page.keyboard.type(code);
+      await page.keyboard.press('Enter');
+    } else {
+      await page.setViewportSize(PHONE);
+      await page.getByRole('button', { name: new RegExp(`Kim Ji-ho`) }).click();
+    }
+    await page.getByRole('heading', { name: T.requests.title }).waitFor();
+    await fitsWidth(page, 'my requests');
+    if (language === 'en') await accessibility(page, 'my requests');
+
+    // The guided form.
+    await page.getByRole('main').getByRole('link', { name: T.nav.newRequest }).first().click();
+    await page.getByRole('heading', { name: T.form.title }).waitFor();
+    await page.getByLabel(T.form.issuingAuthority, { exact: true }).fill('Seoul Central District Court');
+    await page.getByLabel(T.form.reference, { exact: true }).fill('2026-A-1234');
+    await page.getByTestId('document-input').setInputFiles({ name: 'warrant.pdf', mimeType: 'application/pdf', buffer: warrant });
+    await page.getByText(/SHA-256 [0-9a-f]{64}/).waitFor();
+    // The preview draws the warrant's first page.
+    await expect.poll(() => page.locator('canvas.doc-canvas').getAttribute('width').then(Number)).toBeGreaterThan(100);
+    await page
+      .getByLabel(T.form.targets, { exact: true })
+      .fill('minjun.kim\n+82 10-1234-5678\nhttps://demo-messenger.example/@minjun.kim\n');
+    const recognised = page.getByTestId('recognised-targets');
+    expect(await recognised.getByLabel(T.form.targetKind.replace('{{value}}', 'minjun.kim'), { exact: true }).inputValue()).toBe(
+      'username',
+    );
+    expect(await recognised.getByLabel(T.form.targetKind.replace('{{value}}', '+82 10-1234-5678'), { exact: true }).inputValue()).toBe(
+      'phone',
+    );
+    const url = recognised.getByLabel(T.form.targetKind.replace('{{value}}', 'https://demo-messenger.example/@minjun.kim'), {
+      exact: true,
+    });
+    expect(await url.inputValue()).toBe('url');
+    await page.getByLabel(T.form.dateFrom, { exact: true }).fill('2026-01-01');
+    await page.getByLabel(T.form.dateTo, { exact: true }).fill('2026-11-30');
+    await page.getByRole('heading', { name: T.form.findingsBefore }).waitFor();
+    await expect.poll(() => page.getByText(T.form.findingsChecking).count(), { timeout: 10_000 }).toBe(0);
+    await fitsWidth(page, 'new request');
+    if (language === 'en') await accessibility(page, 'new request');
+    await shoot(page, `new-request${language === 'ko' ? '-ko-phone' : ''}`);
+    await page.getByRole('button', { name: T.form.submit }).click();
+    await page.waitForURL(/\/agency\/requests\/WR-\d{4}-\d{6}$/);
+    const tracking = /WR-\d{4}-\d{6}/.exec(page.url())![0];
+    await page.getByRole('heading', { name: tracking }).waitFor();
+    await page.getByRole('heading', { name: T.request.timeline }).waitFor();
+    await fitsWidth(page, 'request');
+
+    // The reviewer confirms the sender (a new account's first request is held) and approves.
+    await page.setViewportSize(DESKTOP);
+    await switchTo(page, T, /Riley Reviewer/);
+    await page.getByRole('heading', { name: T.desk.queueTitle }).waitFor();
+    if (language === 'en') {
+      await accessibility(page, 'queue');
+      await shoot(page, 'queue');
+    }
+    await page.getByRole('link', { name: T.desk.openRequest.replace('{{tracking}}', tracking) }).click();
+    await page.getByRole('heading', { name: tracking }).waitFor();
+    await page.getByRole('button', { name: T.desk.confirmRequester }).click({ timeout: 30_000 });
+    await page.getByRole('button', { name: T.desk.resolve }).click();
+    await page
+      .getByText(/minjun\.kim · /)
+      .first()
+      .waitFor();
+    if (language === 'en') await accessibility(page, 'desk request');
+    await page.getByRole('button', { name: T.desk.approve }).click();
+    await page.getByText(T.states.approved).first().waitFor();
+    await shoot(page, `desk-request${language === 'ko' ? '-ko' : ''}`);
+
+    // Counsel produces it; the page follows the production to its end.
+    await switchTo(page, T, /Casey Counsel/);
+    await page.getByRole('link', { name: T.desk.openRequest.replace('{{tracking}}', tracking) }).click();
+    await page.getByRole('button', { name: T.desk.produce }).click();
+    await page.getByRole('table', { name: T.request.outcomes }).waitFor({ timeout: 60_000 });
+    await page.getByText(T.outcomes.produced).first().waitFor();
+
+    // The officer downloads it, and it verifies.
+    if (language === 'ko') await page.setViewportSize(PHONE);
+    await switchTo(page, T, /Kim Ji-ho/);
+    await page.getByRole('link', { name: tracking }).click();
+    const download = page.getByRole('link', { name: T.request.download, exact: true });
+    await download.waitFor();
+    await page.getByRole('heading', { name: T.request.verifyTitle }).waitFor();
+    await fitsWidth(page, 'delivered request');
+    if (language === 'en') await accessibility(page, 'officer request');
+    await shoot(page, `officer-request${language === 'ko' ? '-ko-phone' : ''}`);
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    const saved = path.join(root, `${tracking}.tar`);
+    await file.saveAs(saved);
+    const verified = spawnSync(process.execPath, ['bin/writ.js', 'verify', saved], { encoding: 'utf8', timeout: 60_000 });
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    await context.close();
+    return tracking;
+  };
+
+  it('English: an officer submits, the reviewer approves, counsel produces, the officer downloads', async () => {
+    const tracking = await flow('en');
+    expect(tracking).toMatch(/^WR-/);
+  }, 240_000);
+
+  it('Korean: the same flow, in Korean, with the officer on a phone-width screen', async () => {
+    await flow('ko');
+  }, 240_000);
+
+  it('an emergency: the desk asks, the officer answers, a callback confirms, counsel other than the caller approves and produces', async () => {
+    const T = en;
+    const { context, page } = await open('en');
+    await page.goto(demoLink);
+    await page.getByRole('button', { name: /Alex Morgan/ }).click();
+    await page.getByRole('heading', { name: T.requests.title }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: T.nav.newRequest }).first().click();
+    await page.getByLabel(T.form.kind, { exact: true }).selectOption('emergency');
+    await page.getByLabel(T.form.instrumentType, { exact: true }).selectOption('emergency_request');
+    await page.getByLabel(T.form.issuerType, { exact: true }).selectOption('police');
+    await page.getByTestId('document-input').setInputFiles({ name: 'attestation.pdf', mimeType: 'application/pdf', buffer: warrant });
+    await page.getByText(/SHA-256 [0-9a-f]{64}/).waitFor();
+    await page.getByLabel(T.form.targets, { exact: true }).fill('minjun.kim');
+    await page.getByLabel(T.form.dateFrom, { exact: true }).fill('2026-11-01');
+    await page.getByLabel(T.form.dateTo, { exact: true }).fill('2026-11-30');
+    // Not attested yet: the form says what is missing and will not send.
+    await page.getByText(T.form.missing.replace('{{fields}}', T.form.emergencyTitle)).waitFor();
+    await page.getByLabel(T.form.danger).fill('A kidnapped child is held by the account holder; the location is needed within hours.');
+    await page.getByLabel(T.form.attestation).check();
+    await page.getByRole('button', { name: T.form.submit }).click();
+    await page.waitForURL(/\/agency\/requests\/WR-\d{4}-\d{6}$/);
+    const tracking = /WR-\d{4}-\d{6}/.exec(page.url())![0];
+
+    await switchTo(page, T, /Riley Reviewer/);
+    // Open emergencies come first in the queue.
+    const first = page.getByRole('table').getByRole('link').first();
+    expect(await first.textContent()).toBe(tracking);
+    await first.click();
+    await page.getByRole('heading', { name: T.desk.twoPerson }).waitFor();
+    await page.getByRole('button', { name: T.desk.confirmRequester }).click({ timeout: 30_000 });
+    await page.getByLabel(T.desk.askInfoQuestion).fill('Which unit holds the child’s case file?');
+    await page.getByRole('button', { name: T.desk.askInfo }).click();
+    await page.getByText(T.states.needs_info).first().waitFor();
+
+    await switchTo(page, T, /Alex Morgan/);
+    await page.getByRole('link', { name: tracking }).click();
+    await page.getByText('Which unit holds the child’s case file?').first().waitFor();
+    await page.getByLabel(T.request.answer).fill('Major Crimes, case 26-1142.');
+    await page.getByRole('button', { name: T.request.sendAnswer }).click();
+    await page.getByText(T.states.in_review).first().waitFor();
+
+    await switchTo(page, T, /Riley Reviewer/);
+    await page.getByRole('link', { name: T.desk.openRequest.replace('{{tracking}}', tracking) }).click();
+    await page.getByText('+12025550142').first().waitFor();
+    await page.getByLabel(T.desk.spokeWith).fill('Duty officer Grant, Example Field Office');
+    await page.getByRole('button', { name: T.desk.recordCallback }).click();
+    await page.getByText(T.desk.callbackOutcomes.confirmed).first().waitFor();
+    if (screenshots) await shoot(page, 'desk-emergency');
+
+    // Counsel, not the caller, approves and produces.
+    await switchTo(page, T, /Casey Counsel/);
+    await page.getByRole('link', { name: T.desk.openRequest.replace('{{tracking}}', tracking) }).click();
+    await page.getByRole('button', { name: T.desk.approve }).click();
+    await page.getByText(T.states.approved).first().waitFor();
+    await page.getByRole('button', { name: T.desk.produce }).click();
+    await page.getByRole('table', { name: T.request.outcomes }).waitFor({ timeout: 60_000 });
+    await context.close();
+  }, 180_000);
+
+  it('an officer registers, confirms the mailed code, sets up an authenticator, and the admin approves them', async () => {
+    const { context, page } = await open('en');
+    const email = 'new.officer@smpa.police.example.kr';
+    const password = 'river-lantern-57-quietly';
+    await page.goto(`${base}/login`);
+    await page.getByRole('link', { name: en.register.link }).click();
+    await page.getByLabel(en.register.email).fill(email);
+    await page.getByLabel(en.register.displayName).fill('Lee Seo-yeon');
+    await page.getByLabel(new RegExp(`^${en.register.password}`)).fill(password);
+    await page.getByRole('button', { name: en.register.submit }).click();
+    await page.getByText(en.register.sent).waitFor();
+    // No SMTP server is configured: the mail is a file under the data directory (read whole: it may be half written).
+    const outgoing = path.join(root, 'data', 'mail', 'outgoing');
+    let code: string | undefined;
+    await expect
+      .poll(
+        () => {
+          const mails = existsSync(outgoing) ? readdirSync(outgoing).map((name) => readFileSync(path.join(outgoing, name), 'utf8')) : [];
+          code = mails.map((mail) => /writ_c_[A-Za-z0-9_-]{43}/.exec(quotedPrintable(mail))?.[0]).find(Boolean);
+          return code;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeTruthy();
+    await page.getByLabel(en.register.code).fill(code!);
+    await page.getByRole('button', { name: en.register.confirm }).click();
+    await page.getByText(en.register.confirmed).waitFor();
+    await page.getByRole('link', { name: en.register.toLogin }).click();
+    await page.getByLabel(en.login.email).fill(email);
+    await page.getByLabel(new RegExp(`^${en.login.password}`)).fill(password);
+    await page.getByRole('button', { name: en.login.submit, exact: true }).click();
+    await page.getByRole('heading', { name: en.enrol.title }).waitFor();
+    await page.getByRole('button', { name: en.enrol.title }).click();
+    const secret = (await page.locator('code').first().textContent())!.replaceAll(' ', '');
+    await page
+      .getByLabel(en.enrol.code)
+      .fill(new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) }).generate());
+    await page.getByRole('button', { name: en.enrol.confirm }).click();
+    await page.getByText(en.enrol.pending).waitFor();
+    await accessibility(page, 'enrol');
+    // The platform's admin approves the new officer.
+    await page.goto(demoLink);
+    await switchTo(page, en, /Ada Admin/);
+    await page.getByRole('link', { name: en.nav.people }).first().click();
+    await page.getByText(email).waitFor();
+    await page.getByLabel(en.desk.approveReason).fill('Checked with the unit chief by phone on the directory number.');
+    await page.getByRole('button', { name: en.desk.approvePerson, exact: true }).click();
+    await page.getByText(en.desk.peopleEmpty).waitFor();
+    await context.close();
+  }, 120_000);
+
+  it('desk pages and the public pages render, in either language, and the page CSP refused nothing', async () => {
+    const { context, page } = await open('en');
+    await page.goto(demoLink);
+    await switchTo(page, en, /Ada Admin/);
+    await page.getByRole('heading', { name: en.desk.queueTitle }).waitFor();
+    for (const [address, heading, name] of [
+      ['/desk/agencies', en.desk.agenciesTitle, 'agencies'],
+      ['/desk/people', en.desk.peopleTitle, 'people'],
+      ['/desk/settings', en.desk.settingsTitle, 'settings'],
+    ] as const) {
+      await page.goto(`${base}${address}`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      await accessibility(page, name);
+      await shoot(page, name);
+    }
+    // The language switch is on every page, and dates follow it.
+    await page.getByLabel(en.app.language).selectOption('ko');
+    await page.getByRole('heading', { name: ko.desk.settingsTitle }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('ko');
+    await page.goto(`${base}/transparency`);
+    await page.getByRole('heading', { name: ko.public.transparencyTitle }).waitFor();
+    await page.getByText(ko.app.notAvailableYet).waitFor();
+    await page.goto(`${base}/notice/some-token`);
+    await page.getByRole('heading', { name: ko.public.noticeTitle }).waitFor();
+    await accessibility(page, 'notice');
+    await context.close();
+    expect(cspViolations).toEqual([]);
+  }, 120_000);
+});

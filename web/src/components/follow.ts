@@ -1,0 +1,22 @@
+/**
+ * Keeps a request page current without reading the request again and again: reading a request in full is an audited
+ * view, so the page polls its status (state and version, not audited) and re-reads the request only when it changed.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api, unwrap } from '../api/client';
+
+export function useFollowRequest(reference: string, version: number | undefined, intervalMs: number | false) {
+  const client = useQueryClient();
+  const status = useQuery({
+    queryKey: ['status', reference],
+    queryFn: () => unwrap(api.GET('/api/v1/requests/{reference}/status', { params: { path: { reference } } })),
+    enabled: version !== undefined && intervalMs !== false,
+    refetchInterval: intervalMs,
+  });
+  const seen = status.data?.version;
+  useEffect(() => {
+    if (seen !== undefined && version !== undefined && seen !== version)
+      void client.invalidateQueries({ queryKey: ['request', reference] });
+  }, [seen, version, reference, client]);
+}

@@ -1,0 +1,194 @@
+/** Pieces of a request both sides see: its state, its findings, its timeline and its facts. */
+import { Anchor, Badge, Card, Group, List, Stack, Table, Text, Timeline, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Finding, RequestView } from '../api/client';
+import { useFormat } from '../format';
+import { Empty } from './states';
+
+const STATE_COLOURS: Record<string, string> = {
+  received: 'gray',
+  verifying: 'yellow',
+  in_review: 'blue',
+  needs_info: 'orange',
+  approved: 'teal',
+  partially_approved: 'teal',
+  rejected: 'red',
+  producing: 'indigo',
+  delivered: 'green',
+  closed: 'gray',
+  withdrawn: 'gray',
+};
+
+export function StateBadge({ state }: { state: string }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={STATE_COLOURS[state] ?? 'gray'} variant="light">
+      {t(`states.${state}`, { defaultValue: state })}
+    </Badge>
+  );
+}
+
+export function KindBadge({ kind }: { kind: string }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={kind === 'emergency' ? 'red' : 'writ'} variant={kind === 'emergency' ? 'filled' : 'outline'}>
+      {t(`kinds.${kind}`, { defaultValue: kind })}
+    </Badge>
+  );
+}
+
+const SEVERITY_COLOURS = { block: 'red', needs_info: 'orange', warn: 'yellow', info: 'gray' } as const;
+
+/** Findings with their severity, the message in the chosen language, and the source they cite. */
+export function FindingsList({ findings, empty }: { findings: readonly Finding[]; empty: string }) {
+  const { t, i18n } = useTranslation();
+  const format = useFormat();
+  if (findings.length === 0) return <Text c="dimmed">{empty}</Text>;
+  return (
+    <Stack gap="sm" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {findings.map((finding) => (
+        <Card key={`${finding.pack}/${finding.ruleId}`} component="li" withBorder padding="sm" data-severity={finding.severity}>
+          <Group gap="xs" mb={4} wrap="wrap">
+            <Badge color={SEVERITY_COLOURS[finding.severity]} variant="filled">
+              {t(`severity.${finding.severity}`)}
+            </Badge>
+            {finding.categories.map((category) => (
+              <Badge key={category} variant="outline" color="gray" size="sm">
+                {t(`categories.${category}`)}
+              </Badge>
+            ))}
+            {finding.due && (
+              <Text size="xs" c="dimmed">
+                {format.dateTime(finding.due)}
+              </Text>
+            )}
+          </Group>
+          <Text size="sm">{i18n.language === 'ko' ? finding.message.ko : finding.message.en}</Text>
+          <Text size="xs" c="dimmed" mt={4}>
+            {finding.source.url ? (
+              <Anchor href={finding.source.url} target="_blank" rel="noreferrer noopener" size="xs">
+                {finding.source.cite}
+              </Anchor>
+            ) : (
+              finding.source.cite
+            )}{' '}
+            · {finding.pack}
+          </Text>
+        </Card>
+      ))}
+    </Stack>
+  );
+}
+
+type TimelineEntry = RequestView['timeline'][number];
+
+export function eventText(entry: TimelineEntry, t: (key: string, options?: Record<string, unknown>) => string): string {
+  if (entry.type === 'request.transitioned') {
+    const from = String(entry.data.from ?? '');
+    const to = String(entry.data.to ?? '');
+    return t('events.request.transitioned', {
+      from: t(`states.${from}`, { defaultValue: from }),
+      to: t(`states.${to}`, { defaultValue: to }),
+    });
+  }
+  return t(`events.${entry.type}`, { defaultValue: entry.type });
+}
+
+export function RequestTimeline({ entries }: { entries: readonly TimelineEntry[] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  if (entries.length === 0) return <Empty>{t('request.emptyTimeline')}</Empty>;
+  return (
+    <Timeline active={entries.length - 1} bulletSize={14} lineWidth={2}>
+      {entries.map((entry) => (
+        <Timeline.Item key={entry.id} title={<Text size="sm">{eventText(entry, t)}</Text>}>
+          <Text size="xs" c="dimmed">
+            <time dateTime={entry.occurredAt}>{format.dateTime(entry.occurredAt)}</time> · {t(`sides.${entry.side}`)}
+          </Text>
+        </Timeline.Item>
+      ))}
+    </Timeline>
+  );
+}
+
+/** The request as it was received: legal process, targets, categories, dates, orders. */
+export function RequestFacts({ view }: { view: RequestView }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const request = view.request;
+  const rows: Array<[string, React.ReactNode]> = [
+    [t('request.agency'), request.agencyName],
+    [t('request.jurisdiction'), request.jurisdiction],
+    [
+      t('request.legalProcess'),
+      [
+        t(`instruments.${request.legalProcess.instrumentType}`),
+        request.legalProcess.issuingAuthority,
+        request.legalProcess.reference,
+        request.legalProcess.issuedOn ? format.day(request.legalProcess.issuedOn) : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ],
+    [t('request.categories'), request.categories.map((category) => t(`categories.${category}`)).join(', ')],
+    [t('request.dateRange'), request.dateRange ? `${format.day(request.dateRange.from)} – ${format.day(request.dateRange.to)}` : '—'],
+    [
+      t('request.nonDisclosure'),
+      request.nonDisclosure.ordered
+        ? request.nonDisclosure.until
+          ? t('request.nonDisclosureUntil', { date: format.day(request.nonDisclosure.until) })
+          : t('request.nonDisclosureOpen')
+        : t('request.notOrdered'),
+    ],
+    [t('request.received'), format.dateTime(request.receivedAt)],
+    ...(request.deadline ? ([[t('request.deadline'), format.dateTime(request.deadline)]] as Array<[string, string]>) : []),
+    ...(request.caseReference ? ([[t('requests.caseReference'), request.caseReference]] as Array<[string, string]>) : []),
+  ];
+  return (
+    <Stack gap="sm">
+      <Table variant="vertical" layout="fixed" withTableBorder>
+        <Table.Tbody>
+          {rows.map(([label, value]) => (
+            <Table.Tr key={label}>
+              <Table.Th w={{ base: 120, sm: 180 }}>{label}</Table.Th>
+              <Table.Td style={{ overflowWrap: 'anywhere' }}>{value}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {request.emergency && (
+        <Card withBorder bg="red.0" padding="sm">
+          <Text fw={600} size="sm">
+            {t('request.emergency')}
+          </Text>
+          <Text size="sm">{request.emergency.dangerDescription}</Text>
+        </Card>
+      )}
+      {request.summary && (
+        <div>
+          <Title order={3} size="h5">
+            {t('request.summary')}
+          </Title>
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+            {request.summary}
+          </Text>
+        </div>
+      )}
+      <div>
+        <Title order={3} size="h5">
+          {t('request.targets')}
+        </Title>
+        <List size="sm" spacing={2}>
+          {view.targets.map((target) => (
+            <List.Item key={target.id}>
+              <Badge size="xs" variant="light" mr={6}>
+                {t(`identifierKinds.${target.kind}`)}
+              </Badge>
+              <span className="mono">{target.value}</span>
+            </List.Item>
+          ))}
+        </List>
+      </div>
+    </Stack>
+  );
+}
