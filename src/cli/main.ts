@@ -20,6 +20,9 @@ Commands:
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.
+  intake import <file.eml | file.mbox | dir>... [--no-acknowledge]
+                        Store and read exported mail as if it had come to the mailbox: a draft request of each
+                        new message; receipts are sent by the worker unless --no-acknowledge.
   totp <secret>         Print the current code for a TOTP secret (the demo accounts' are in data/demo-logins.txt).
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify.command.ts')).verifyCommand,
   keys: async () => (await import('./keys.command.ts')).keysCommand,
   totp: async () => (await import('./totp.command.ts')).totpCommand,
+  intake: async () => (await import('./intake.command.ts')).intakeCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,
   'config-docs': async () => (await import('./admin.command.ts')).configDocsCommand,
 };

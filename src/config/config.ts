@@ -221,6 +221,83 @@ export const configSchema = z.object({
     .max(365)
     .default(30)
     .describe('How many days a finished package stays downloadable.'),
+  WRIT_IMAP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or address')
+    .optional()
+    .describe(
+      'The IMAP server of the mailbox agencies write to (the abuse or law-enforcement address). Unset: no mailbox is read; `writ intake import` still works. Read by the `worker` role.',
+    ),
+  WRIT_IMAP_PORT: z.coerce.number().int().min(1).max(65_535).default(993).describe('Its port: 993 with TLS, 143 with STARTTLS.'),
+  WRIT_IMAP_SECURE: z
+    .stringbool()
+    .default(true)
+    .describe('Connect with TLS from the start (port 993). false: plain connection, upgraded with STARTTLS when the server offers it.'),
+  WRIT_IMAP_USER: z.string().min(1).max(320).optional().describe('The mailbox login.'),
+  WRIT_IMAP_PASSWORD: z.string().min(1).max(1024).optional().describe('The mailbox password (or app password). Never logged.'),
+  WRIT_IMAP_MAILBOX: z
+    .string()
+    .min(1)
+    .max(200)
+    .default('INBOX')
+    .describe('The folder read. Messages are left in it; Writ remembers the last UID it stored.'),
+  WRIT_IMAP_POLL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(3600)
+    .default(20)
+    .describe(
+      'How often the mailbox is checked for new mail, in seconds. With IDLE (WRIT_IMAP_IDLE) new mail is seen at once and this is only a safety net; a lost connection is retried after 1 s, doubling to 30 s.',
+    ),
+  WRIT_IMAP_IDLE: z
+    .stringbool()
+    .default(true)
+    .describe('Wait for new mail with IMAP IDLE where the server offers it, so a message is read (and acknowledged) within seconds.'),
+  WRIT_IMAP_AUTHSERV_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9.,\s-]+$/, 'host names separated by commas')
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((id) => id.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .describe(
+      'The authserv-id(s) your receiving mail server writes in Authentication-Results (e.g. `mx.platform.example`). Only its topmost header of that id is believed for SPF, DKIM and DMARC; the server must remove such headers arriving from outside (RFC 8601 §5). Unset: no sender counts as authenticated, so nobody gets a portal link by email.',
+    ),
+  WRIT_INTAKE_ADDRESS: z
+    .string()
+    .min(3)
+    .max(320)
+    .optional()
+    .describe(
+      'The address agencies write to, when it differs from WRIT_IMAP_USER: mail from it, or carrying its loop mark, is never answered.',
+    ),
+  WRIT_INTAKE_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(26_214_400)
+    .describe(
+      'Messages up to this size are read in full (default 25 MiB); a larger one is stored whole and marked TOO_LARGE_TO_READ, its headers read, the rest for a person to open.',
+    ),
+  WRIT_INTAKE_MAX_STORED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(209_715_200)
+    .describe('The largest message stored (default 200 MiB). A larger one is left in the mailbox, unread, and a warning is logged.'),
+  WRIT_INTAKE_ACKS_PER_SENDER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(20)
+    .describe(
+      'Acknowledgements sent to one address in an hour; past it, messages from that address are stored and marked but not answered (a loop with a responder that marks nothing).',
+    ),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()
@@ -253,6 +330,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       `Invalid configuration:\n  ${missing.map((name) => `${name}: required with WRIT_CONNECTOR=${config.WRIT_CONNECTOR}`).join('\n  ')}`,
     );
+  }
+  if (config.WRIT_IMAP_HOST && (!config.WRIT_IMAP_USER || !config.WRIT_IMAP_PASSWORD)) {
+    throw new Error('Invalid configuration:\n  WRIT_IMAP_USER, WRIT_IMAP_PASSWORD: required with WRIT_IMAP_HOST');
   }
   return config;
 }

@@ -71,6 +71,10 @@ export const PERMISSIONS = {
   'agency.encryption_key': ['officer', 'agency_admin'],
   'key.rotate': ['admin'],
   'audit.security': ['admin', 'auditor'],
+  /** Read the mail that came in and the draft requests made of it. */
+  'intake.read': ['reviewer', 'counsel', 'admin', 'auditor'],
+  /** Correct a draft request made of an email, confirm it into a request, or discard it. */
+  'intake.manage': ['reviewer', 'counsel'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

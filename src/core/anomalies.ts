@@ -15,6 +15,7 @@ export const HOLD_CODES = [
   'BURST',
   'NEW_NETWORK',
   'JURISDICTION_MISMATCH',
+  'EMAIL_INTAKE',
 ] as const;
 export type HoldCode = (typeof HOLD_CODES)[number];
 

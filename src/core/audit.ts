@@ -120,7 +120,39 @@ export type AuditEvent =
   /** A pending person was approved by their agency's admin or the platform's admin, and may act. */
   | { type: 'user.approved'; requestId?: undefined; data: { userId: string; reason: string } }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
-  | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
+  | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } }
+  /** A message came in by email (or an import) and was stored, its bytes under their SHA-256, before anything else. */
+  | {
+      type: 'intake.message_stored';
+      requestId?: undefined;
+      data: { messageId: string; sha256: string; size: number; source: string; duplicateOf: string | null };
+    }
+  /** A stored message was read: its sender judged, its fields extracted, and a draft made or a thread joined. */
+  | {
+      type: 'intake.message_read';
+      requestId?: undefined;
+      data: { messageId: string; trust: string; flags: readonly string[]; draftId: string | null; followUp: boolean };
+    }
+  /** A draft request was made of a message; its tracking number is the one the sender's receipt quotes. */
+  | { type: 'intake.draft_created'; requestId?: undefined; data: { draftId: string; trackingNumber: string; messageId: string } }
+  /** A follow-up joined a draft or a request (by its thread, its references or a quoted tracking number). */
+  | { type: 'intake.follow_up_attached'; requestId?: string; data: { messageId: string; draftId: string | null } }
+  /** A message's acknowledgement went out (`kind`: what the sender was told), or was held back and why. */
+  | { type: 'intake.acknowledged'; requestId?: undefined; data: { messageId: string; kind: string } }
+  | { type: 'intake.acknowledgement_withheld'; requestId?: undefined; data: { messageId: string; reason: string } }
+  /** Someone at the desk read a stored message (its text or its raw bytes) or a draft. */
+  | { type: 'intake.message_viewed'; requestId?: undefined; data: { messageId: string; raw: boolean } }
+  | { type: 'intake.draft_viewed'; requestId?: undefined; data: { draftId: string } }
+  /** The desk corrected fields of a draft (the names of the fields, not their values). */
+  | { type: 'intake.draft_corrected'; requestId?: undefined; data: { draftId: string; fields: readonly string[] } }
+  /** The desk confirmed a draft into a request, which waits for its requester to be confirmed. */
+  | {
+      type: 'intake.draft_confirmed';
+      requestId: string;
+      data: { draftId: string; trackingNumber: string; officerCreated: boolean; payloadSha256: string };
+    }
+  /** The desk discarded a draft, with why. */
+  | { type: 'intake.draft_discarded'; requestId?: undefined; data: { draftId: string; reason: string } };
 
 export type AuditEventType = AuditEvent['type'];
 
@@ -141,5 +173,6 @@ export const SECURITY_EVENT_TYPES = [
   'user.approved',
   'request.submission_throttled',
   'user.second_factor_reset',
+  'intake.acknowledgement_withheld',
 ] as const satisfies ReadonlyArray<AuditEvent['type']>;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

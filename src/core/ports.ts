@@ -2,6 +2,7 @@
 import type { Actor } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
 import type { CallbackRecord } from './emergency.ts';
+import type { IntakeRepository } from './intake.ts';
 import type { ThrottleState } from './throttle.ts';
 import type {
   DecisionItem,
@@ -314,6 +315,7 @@ export interface Repositories {
   readonly credentials: CredentialRepository;
   readonly productions: ProductionRepository;
   readonly callbacks: CallbackRepository;
+  readonly intake: IntakeRepository;
 }
 
 /** Runs work in one database transaction: everything in it commits together or not at all. */
@@ -437,5 +439,14 @@ export interface EvidenceStore {
 
 /** Outgoing mail: an SMTP server, or a folder of .eml files when none is configured (src/notify/mailer.ts). */
 export interface Mailer {
-  send(message: { readonly to: string; readonly subject: string; readonly text: string }): Promise<void>;
+  send(message: {
+    readonly to: string;
+    readonly subject: string;
+    readonly text: string;
+    /** The message this one answers (its Message-ID), for the recipient's thread. */
+    readonly inReplyTo?: string | undefined;
+    readonly references?: readonly string[] | undefined;
+    /** Further header fields (an automatic reply's marks, RFC 3834). */
+    readonly headers?: Readonly<Record<string, string>> | undefined;
+  }): Promise<void>;
 }

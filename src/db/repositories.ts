@@ -7,6 +7,7 @@ import { auditLog, idempotencyStore, outbox } from './audit.repository.ts';
 import { callbackRepository } from './callback.repository.ts';
 import { decisionRepository } from './decision.repository.ts';
 import { documentRepository } from './document.repository.ts';
+import { intakeRepository } from './intake.repository.ts';
 import { productionRepository } from './production.repository.ts';
 import { requestRepository } from './request.repository.ts';
 import type { Database } from './schema.ts';
@@ -27,6 +28,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     credentials: credentialRepository(db),
     productions: productionRepository(db),
     callbacks: callbackRepository(db),
+    intake: intakeRepository(db),
   };
 }
 

@@ -23,7 +23,17 @@ export function createMailer(options: MailerOptions): Mailer {
   })();
   return {
     async send(message) {
-      const sent = await (await transport).sendMail({ from: options.from, to: message.to, subject: message.subject, text: message.text });
+      const sent = await (
+        await transport
+      ).sendMail({
+        from: options.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.inReplyTo ? { inReplyTo: `<${message.inReplyTo}>` } : {}),
+        ...(message.references?.length ? { references: message.references.map((id) => `<${id}>`) } : {}),
+        ...(message.headers ? { headers: { ...message.headers } } : {}),
+      });
       if (options.smtpUrl) return;
       const content = (sent as unknown as { message: Buffer }).message;
       await mkdir(options.folder, { recursive: true, mode: 0o700 });

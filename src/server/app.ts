@@ -22,6 +22,7 @@ import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { emergencyRoutes } from './routes/emergency.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { intakeRoutes } from './routes/intake.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
 import { demoRoutes } from './routes/demo.routes.ts';
@@ -283,6 +284,7 @@ export async function buildApp(context: AppContext, options: { web?: WebApp | un
   await app.register(documentRoutes(context), { prefix: '/api/v1' });
   await app.register(agencyRoutes(context), { prefix: '/api/v1' });
   await app.register(emergencyRoutes(context), { prefix: '/api/v1' });
+  await app.register(intakeRoutes(context), { prefix: '/api/v1' });
   await app.register(demoRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -37,7 +37,13 @@ import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
+import type { MailboxWatcher } from '../intake/imap.source.ts';
+import { receiveIntakeMessage } from '../services/receive-intake-message.ts';
+import { isWritError } from '../core/errors.ts';
 import { directoryFileStore } from '../storage/directory.file-store.ts';
+import type { FieldExtractor, MessageReader } from '../core/intake.ts';
+import type { IntakeSettings } from '../services/process-intake-message.ts';
+import type { AcknowledgeDeps } from '../services/acknowledge-intake-message.ts';
 
 export interface AppContext {
   readonly config: Config;
@@ -68,7 +74,16 @@ export interface AppContext {
   readonly mailer: Mailer;
   /** Hours a registration's confirmation code works. */
   readonly confirmationHours: number;
+  /** Email intake: how messages are read and their fields found, whom to believe, how receipts go out. */
+  readonly reader: MessageReader;
+  readonly extractor: FieldExtractor;
+  readonly intake: IntakeSettings;
+  readonly acknowledgement: AcknowledgeDeps['acknowledgement'];
+  readonly maxReadBytes: number;
+  readonly maxStoredBytes: number;
   jobs?: JobRunner;
+  /** The mailbox watcher, in the worker role when WRIT_IMAP_HOST is set. */
+  mailbox?: { stop(): Promise<void> };
   /**
    * The demo sign-in aid's key, made by `writ serve` at start only when it seeded or found the demo, was started
    * with it and reads the demo messenger; undefined everywhere else, and then the aid answers nothing.
@@ -134,13 +149,49 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     }),
     confirmationHours: config.WRIT_CONFIRMATION_HOURS,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
+    reader: lazyReader(config.WRIT_INTAKE_MAX_MESSAGE_BYTES),
+    extractor: lazyExtractor,
+    intake: { trustedAuthservIds: config.WRIT_IMAP_AUTHSERV_ID, ownAddresses: ownAddresses(config) },
+    acknowledgement: {
+      portalUrl: config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+      mailbox: ownAddresses(config)[0] ?? 'writ@localhost',
+      perSenderPerHour: config.WRIT_INTAKE_ACKS_PER_SENDER_HOUR,
+    },
+    maxReadBytes: config.WRIT_INTAKE_MAX_MESSAGE_BYTES + 1,
+    maxStoredBytes: config.WRIT_INTAKE_MAX_STORED_BYTES,
     async close() {
+      await context.mailbox?.stop();
       await context.jobs?.stop();
       await platform.close();
       await database.close();
     },
   };
   return context;
+}
+
+// mailparser, pdf.js, chrono-node and imapflow load with the first message, not at start: most commands never read mail.
+function lazyReader(maxMessageBytes: number): MessageReader {
+  let reader: Promise<MessageReader> | undefined;
+  return {
+    async read(raw) {
+      reader ??= import('../intake/reader.ts').then(({ DEFAULT_READER_LIMITS, mailReader }) =>
+        mailReader({ ...DEFAULT_READER_LIMITS, maxMessageBytes }),
+      );
+      return (await reader).read(raw);
+    },
+  };
+}
+const lazyExtractor: FieldExtractor = {
+  extract: async (reading, hints) => (await import('../intake/extract.ts')).ruleExtractor.extract(reading, hints),
+};
+
+/** The addresses Writ reads and sends from: mail from them, or carrying their loop mark, is never answered. */
+function ownAddresses(config: Config): string[] {
+  const address = (value: string | undefined) =>
+    /<([^<>\s]+@[^<>\s]+)>/.exec(value ?? '')?.[1] ?? (value?.includes('@') ? value.trim() : undefined);
+  return [address(config.WRIT_INTAKE_ADDRESS), address(config.WRIT_IMAP_USER), address(config.WRIT_MAIL_FROM)]
+    .filter((value): value is string => value !== undefined)
+    .map((value) => value.toLowerCase());
 }
 
 /**
@@ -189,5 +240,36 @@ export async function startJobs(context: AppContext): Promise<JobRunner> {
     pollMs: context.config.WRIT_OUTBOX_POLL_MS,
     work,
   });
+  if (work && context.config.WRIT_IMAP_HOST) context.mailbox = await startMailbox(context);
   return context.jobs;
+}
+
+/** Reads the mailbox into intake: each message stored, then read and acknowledged by the jobs. */
+export async function startMailbox(context: AppContext): Promise<MailboxWatcher> {
+  const { config } = context;
+  const { watchMailbox } = await import('../intake/imap.source.ts');
+  const jobs = context.jobs;
+  return watchMailbox(
+    {
+      host: config.WRIT_IMAP_HOST ?? '',
+      port: config.WRIT_IMAP_PORT,
+      secure: config.WRIT_IMAP_SECURE,
+      user: config.WRIT_IMAP_USER ?? '',
+      password: config.WRIT_IMAP_PASSWORD ?? '',
+      mailbox: config.WRIT_IMAP_MAILBOX,
+      pollSeconds: config.WRIT_IMAP_POLL_SECONDS,
+      idle: config.WRIT_IMAP_IDLE,
+    },
+    {
+      position: (mailbox, uidValidity) => context.store.read.intake.mailboxPosition(mailbox, uidValidity),
+      setPosition: (mailbox, uidValidity, uid) => context.store.read.intake.setMailboxPosition(mailbox, uidValidity, uid),
+      async store(bytes, sourceRef) {
+        await receiveIntakeMessage(context, { bytes, source: 'imap', sourceRef });
+        // Read at once rather than at the next outbox tick.
+        void jobs?.dispatch().catch(() => undefined);
+      },
+      skippable: (error) => isWritError(error) && error.code === 'PAYLOAD_TOO_LARGE',
+      warn: (event, detail) => context.log.warn(detail, event),
+    },
+  );
 }

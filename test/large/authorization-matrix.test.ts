@@ -9,10 +9,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { can, type Actor, type Permission } from '../../src/core/actor.ts';
 import { buildApp, type App, type RouteEntry } from '../../src/server/app.ts';
+import { processIntakeMessage } from '../../src/services/process-intake-message.ts';
+import { receiveIntakeMessage } from '../../src/services/receive-intake-message.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
+import { buildMessage } from '../support/mail.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf, type World } from '../support/factories.ts';
 
-type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'none';
+type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'intake_message' | 'draft' | 'none';
 interface Sample {
   readonly resource: Resource;
   readonly body?: unknown;
@@ -78,6 +81,14 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
   'POST /api/v1/users/:id/reset-second-factor': { resource: 'user', body: { reason: 'Lost phone; confirmed by video call.' } },
   'GET /api/v1/users': { resource: 'none' },
+  'GET /api/v1/intake/messages': { resource: 'none' },
+  'GET /api/v1/intake/messages/:id': { resource: 'intake_message' },
+  'GET /api/v1/intake/messages/:id/raw': { resource: 'intake_message' },
+  'GET /api/v1/intake/drafts': { resource: 'none' },
+  'GET /api/v1/intake/drafts/:reference': { resource: 'draft' },
+  'PATCH /api/v1/intake/drafts/:reference': { resource: 'draft', body: { version: 1, corrections: { kind: 'removal' } } },
+  'POST /api/v1/intake/drafts/:reference/confirm': { resource: 'draft', body: {} },
+  'POST /api/v1/intake/drafts/:reference/discard': { resource: 'draft', body: { reason: 'Not a request.' } },
 };
 
 const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
@@ -87,14 +98,17 @@ const MISSING = {
   agency: '00000000-0000-4000-8000-000000000002',
   user: '00000000-0000-4000-8000-000000000003',
   session: '00000000-0000-4000-8000-000000000004',
+  intake_message: '00000000-0000-4000-8000-000000000005',
+  draft: 'WR-2026-999998',
 };
 
 describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
   let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean; awaitingApproval?: boolean }>;
-  const own = { request: '', document: '', agency: '', user: '', session: '' };
-  const other = { request: '', document: '', user: '', session: '' };
+  const own = { request: '', document: '', agency: '', user: '', session: '', intake_message: '', draft: '' };
+  // Intake is the desk's alone: an agency's people are refused it whatever they name.
+  const other = { request: '', document: '', user: '', session: '', intake_message: '', draft: '' };
 
   beforeAll(async () => {
     const { context } = db();
@@ -108,6 +122,15 @@ describeOnEachDatabase('authorization matrix', (db) => {
     other.session = await sessionIdOf(world.officerB);
     other.request = await submitted(context, world.officerB);
     other.document = await uploadPdf(context, world.officerB);
+    const { message } = await receiveIntakeMessage(context, {
+      bytes: buildMessage({ from: 'someone@elsewhere.test', text: 'Please remove https://example.org/post/1 at once.' }),
+      source: 'import',
+    });
+    await processIntakeMessage(context, { messageId: message.id, acknowledge: false });
+    own.intake_message = message.id;
+    own.draft = (await context.store.read.intake.findMessage(message.id))!.draftId!;
+    other.intake_message = own.intake_message;
+    other.draft = own.draft;
     principals = [
       { name: 'anonymous', actor: undefined, agency: false },
       { name: 'officer', actor: world.officerA, agency: true },

@@ -868,7 +868,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    type?: "auth.login_failed" | "auth.login_throttled" | "auth.credential_rejected" | "auth.totp_confirmation_failed" | "auth.passkey_enrolment_failed" | "access.denied" | "request.held" | "agency.directory_updated" | "user.status_changed" | "auth.registration_requested" | "auth.registration_throttled" | "auth.confirmation_failed" | "user.approved" | "request.submission_throttled" | "user.second_factor_reset";
+                    type?: "auth.login_failed" | "auth.login_throttled" | "auth.credential_rejected" | "auth.totp_confirmation_failed" | "auth.passkey_enrolment_failed" | "access.denied" | "request.held" | "agency.directory_updated" | "user.status_changed" | "auth.registration_requested" | "auth.registration_throttled" | "auth.confirmation_failed" | "user.approved" | "request.submission_throttled" | "user.second_factor_reset" | "intake.acknowledgement_withheld";
                     limit?: number;
                     cursor?: string;
                 };
@@ -1929,7 +1929,7 @@ export interface paths {
                             /** @description Desk only: why verification held the request for the desk to confirm its requester. */
                             readonly holds?: {
                                 /** @enum {string} */
-                                code: "AGENCY_NOT_VERIFIED" | "DOMAIN_NOT_IN_DIRECTORY" | "LOOKALIKE_DOMAIN" | "NEW_ACCOUNT" | "FIRST_EMERGENCY" | "BURST" | "NEW_NETWORK" | "JURISDICTION_MISMATCH";
+                                code: "AGENCY_NOT_VERIFIED" | "DOMAIN_NOT_IN_DIRECTORY" | "LOOKALIKE_DOMAIN" | "NEW_ACCOUNT" | "FIRST_EMERGENCY" | "BURST" | "NEW_NETWORK" | "JURISDICTION_MISMATCH" | "EMAIL_INTAKE";
                                 detail: string;
                             }[];
                             readonly timeline: {
@@ -5934,6 +5934,1716 @@ export interface paths {
                 };
                 /** @description application/problem+json (RFC 9457) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: the messages that came in by email or import, newest first (no text; see one for it). */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "received" | "processed" | "duplicate";
+                    /** @description One draft's messages: the first and its follow-ups. */
+                    draftId?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                                sha256: string;
+                                size: number;
+                                messageId: string | null;
+                                /** @description A message stored earlier with the same Message-ID and other bytes. */
+                                duplicateOf: string | null;
+                                /** @enum {string} */
+                                source: "imap" | "import";
+                                sourceRef: string | null;
+                                receivedAt: string;
+                                /** @enum {string} */
+                                status: "received" | "processed" | "duplicate";
+                                fromAddress: string | null;
+                                fromName: string | null;
+                                subject: string | null;
+                                sentAt: string | null;
+                                inReplyTo: string | null;
+                                readonly referenceIds: string[];
+                                /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                trust: {
+                                    /** @enum {string} */
+                                    level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                    fromAddress: string | null;
+                                    authentication: {
+                                        authservId?: string;
+                                        spf?: string | null;
+                                        dkim?: string | null;
+                                        dmarc?: string | null;
+                                        aligned: boolean;
+                                    };
+                                    agencyId: string | null;
+                                    agencyName: string | null;
+                                    officerId: string | null;
+                                    readonly reasons: string[];
+                                } | null;
+                                draftId: string | null;
+                                requestId: string | null;
+                                processedAt: string | null;
+                                /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                                acknowledgement: {
+                                    /** @enum {string} */
+                                    state: "sending" | "sent";
+                                    kind: string;
+                                    at: string;
+                                } | null;
+                                attachments: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: one message as read — sender trust, marks, attachments, the reading text and what was extracted. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The stored message id. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                            sha256: string;
+                            size: number;
+                            messageId: string | null;
+                            /** @description A message stored earlier with the same Message-ID and other bytes. */
+                            duplicateOf: string | null;
+                            /** @enum {string} */
+                            source: "imap" | "import";
+                            sourceRef: string | null;
+                            receivedAt: string;
+                            /** @enum {string} */
+                            status: "received" | "processed" | "duplicate";
+                            fromAddress: string | null;
+                            fromName: string | null;
+                            subject: string | null;
+                            sentAt: string | null;
+                            inReplyTo: string | null;
+                            readonly referenceIds: string[];
+                            /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                            trust: {
+                                /** @enum {string} */
+                                level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                fromAddress: string | null;
+                                authentication: {
+                                    authservId?: string;
+                                    spf?: string | null;
+                                    dkim?: string | null;
+                                    dmarc?: string | null;
+                                    aligned: boolean;
+                                };
+                                agencyId: string | null;
+                                agencyName: string | null;
+                                officerId: string | null;
+                                readonly reasons: string[];
+                            } | null;
+                            draftId: string | null;
+                            requestId: string | null;
+                            processedAt: string | null;
+                            /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                            acknowledgement: {
+                                /** @enum {string} */
+                                state: "sending" | "sent";
+                                kind: string;
+                                at: string;
+                            } | null;
+                            readonly attachments: {
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                textCharacters: number;
+                                needsManualReading: boolean;
+                                note: string | null;
+                            }[];
+                            /** @description Subject, body and attachment text as read: every span indexes into it. */
+                            reading: string | null;
+                            /** @description What extraction found in this message (DraftFields): each value with its span and confidence. */
+                            fields: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/messages/{id}/raw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: the message exactly as it arrived (message/rfc822). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The stored message id. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: draft requests made of email, newest first. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description open (the default queue), confirmed or discarded. */
+                    status?: "open" | "confirmed" | "discarded";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The number the sender's receipt quotes; the request keeps it. */
+                                trackingNumber: string;
+                                /** Format: uuid */
+                                firstMessageId: string;
+                                /** @enum {string} */
+                                status: "open" | "confirmed" | "discarded";
+                                version: number;
+                                agencyId: string | null;
+                                requestId: string | null;
+                                discardReason: string | null;
+                                closedBy: string | null;
+                                closedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                summary: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/drafts/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: a draft with each field — its value, where it was read (span, excerpt), how sure, whether corrected — and its messages. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The draft's tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The number the sender's receipt quotes; the request keeps it. */
+                                trackingNumber: string;
+                                /** Format: uuid */
+                                firstMessageId: string;
+                                /** @enum {string} */
+                                status: "open" | "confirmed" | "discarded";
+                                version: number;
+                                agencyId: string | null;
+                                requestId: string | null;
+                                discardReason: string | null;
+                                closedBy: string | null;
+                                closedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            language: string;
+                            fields: {
+                                [key: string]: {
+                                    /** @description The value now: extracted, or as the desk corrected it. */
+                                    value: unknown;
+                                    extracted: ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the first message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                    } | null) | ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the first message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                    } | null)[];
+                                    corrected: boolean;
+                                };
+                            };
+                            readonly messages: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                                sha256: string;
+                                size: number;
+                                messageId: string | null;
+                                /** @description A message stored earlier with the same Message-ID and other bytes. */
+                                duplicateOf: string | null;
+                                /** @enum {string} */
+                                source: "imap" | "import";
+                                sourceRef: string | null;
+                                receivedAt: string;
+                                /** @enum {string} */
+                                status: "received" | "processed" | "duplicate";
+                                fromAddress: string | null;
+                                fromName: string | null;
+                                subject: string | null;
+                                sentAt: string | null;
+                                inReplyTo: string | null;
+                                readonly referenceIds: string[];
+                                /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                trust: {
+                                    /** @enum {string} */
+                                    level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                    fromAddress: string | null;
+                                    authentication: {
+                                        authservId?: string;
+                                        spf?: string | null;
+                                        dkim?: string | null;
+                                        dmarc?: string | null;
+                                        aligned: boolean;
+                                    };
+                                    agencyId: string | null;
+                                    agencyName: string | null;
+                                    officerId: string | null;
+                                    readonly reasons: string[];
+                                } | null;
+                                draftId: string | null;
+                                requestId: string | null;
+                                processedAt: string | null;
+                                /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                                acknowledgement: {
+                                    /** @enum {string} */
+                                    state: "sending" | "sent";
+                                    kind: string;
+                                    at: string;
+                                } | null;
+                                attachments: number;
+                            }[];
+                            trust: {
+                                /** @enum {string} */
+                                level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                fromAddress: string | null;
+                                authentication: {
+                                    authservId?: string;
+                                    spf?: string | null;
+                                    dkim?: string | null;
+                                    dmarc?: string | null;
+                                    aligned: boolean;
+                                };
+                                agencyId: string | null;
+                                agencyName: string | null;
+                                officerId: string | null;
+                                readonly reasons: string[];
+                            } | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Desk: correct fields of an open draft (null clears one; a list replaces the extracted list). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The draft's tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The version you read; a draft changed since answers 409 STALE_UPDATE. */
+                        version: number;
+                        corrections: {
+                            kind?: ("disclosure" | "preservation" | "emergency" | "removal") | null;
+                            /** @description The agency in the directory the request is from. */
+                            agencyId?: string | null;
+                            requestingAgency?: string | null;
+                            requestingUnit?: string | null;
+                            officerName?: string | null;
+                            officerTitle?: string | null;
+                            contactEmail?: string | null;
+                            contactPhone?: string | null;
+                            contactAddress?: string | null;
+                            caseNumber?: string | null;
+                            referenceNumbers?: string[];
+                            legalBasis?: string[];
+                            instrumentType?: ("subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other") | null;
+                            jurisdictionCountry?: string | null;
+                            jurisdictionSubdivision?: string | null;
+                            court?: string | null;
+                            targets?: {
+                                usernames?: string[];
+                                emails?: string[];
+                                phone_numbers?: string[];
+                                urls?: string[];
+                                user_ids?: string[];
+                                ip_addresses?: string[];
+                            };
+                            dateRange?: {
+                                start: string | null;
+                                end: string | null;
+                            } | null;
+                            dataCategories?: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                            isEmergency?: boolean;
+                            urgencyClaimed?: boolean;
+                            /** @description For an emergency: the danger the email describes, in the desk’s words. */
+                            emergencyFacts?: string | null;
+                            requestDate?: string | null;
+                            deadline?: string | null;
+                            nonDisclosure?: boolean | null;
+                            summary?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The number the sender's receipt quotes; the request keeps it. */
+                                trackingNumber: string;
+                                /** Format: uuid */
+                                firstMessageId: string;
+                                /** @enum {string} */
+                                status: "open" | "confirmed" | "discarded";
+                                version: number;
+                                agencyId: string | null;
+                                requestId: string | null;
+                                discardReason: string | null;
+                                closedBy: string | null;
+                                closedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            language: string;
+                            fields: {
+                                [key: string]: {
+                                    /** @description The value now: extracted, or as the desk corrected it. */
+                                    value: unknown;
+                                    extracted: ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the first message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                    } | null) | ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the first message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                    } | null)[];
+                                    corrected: boolean;
+                                };
+                            };
+                            readonly messages: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                                sha256: string;
+                                size: number;
+                                messageId: string | null;
+                                /** @description A message stored earlier with the same Message-ID and other bytes. */
+                                duplicateOf: string | null;
+                                /** @enum {string} */
+                                source: "imap" | "import";
+                                sourceRef: string | null;
+                                receivedAt: string;
+                                /** @enum {string} */
+                                status: "received" | "processed" | "duplicate";
+                                fromAddress: string | null;
+                                fromName: string | null;
+                                subject: string | null;
+                                sentAt: string | null;
+                                inReplyTo: string | null;
+                                readonly referenceIds: string[];
+                                /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                trust: {
+                                    /** @enum {string} */
+                                    level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                    fromAddress: string | null;
+                                    authentication: {
+                                        authservId?: string;
+                                        spf?: string | null;
+                                        dkim?: string | null;
+                                        dmarc?: string | null;
+                                        aligned: boolean;
+                                    };
+                                    agencyId: string | null;
+                                    agencyName: string | null;
+                                    officerId: string | null;
+                                    readonly reasons: string[];
+                                } | null;
+                                draftId: string | null;
+                                requestId: string | null;
+                                processedAt: string | null;
+                                /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                                acknowledgement: {
+                                    /** @enum {string} */
+                                    state: "sending" | "sent";
+                                    kind: string;
+                                    at: string;
+                                } | null;
+                                attachments: number;
+                            }[];
+                            trust: {
+                                /** @enum {string} */
+                                level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                fromAddress: string | null;
+                                authentication: {
+                                    authservId?: string;
+                                    spf?: string | null;
+                                    dkim?: string | null;
+                                    dmarc?: string | null;
+                                    aligned: boolean;
+                                };
+                                agencyId: string | null;
+                                agencyName: string | null;
+                                officerId: string | null;
+                                readonly reasons: string[];
+                            } | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/intake/drafts/{reference}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: confirm a draft into a request of the agency it names (same tracking number). The request waits in verification, held as come by email, for the desk to confirm the requester through the directory. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The draft's tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version?: number;
+                        /** @description Last corrections, applied before confirming. */
+                        corrections?: {
+                            kind?: ("disclosure" | "preservation" | "emergency" | "removal") | null;
+                            /** @description The agency in the directory the request is from. */
+                            agencyId?: string | null;
+                            requestingAgency?: string | null;
+                            requestingUnit?: string | null;
+                            officerName?: string | null;
+                            officerTitle?: string | null;
+                            contactEmail?: string | null;
+                            contactPhone?: string | null;
+                            contactAddress?: string | null;
+                            caseNumber?: string | null;
+                            referenceNumbers?: string[];
+                            legalBasis?: string[];
+                            instrumentType?: ("subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other") | null;
+                            jurisdictionCountry?: string | null;
+                            jurisdictionSubdivision?: string | null;
+                            court?: string | null;
+                            targets?: {
+                                usernames?: string[];
+                                emails?: string[];
+                                phone_numbers?: string[];
+                                urls?: string[];
+                                user_ids?: string[];
+                                ip_addresses?: string[];
+                            };
+                            dateRange?: {
+                                start: string | null;
+                                end: string | null;
+                            } | null;
+                            dataCategories?: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                            isEmergency?: boolean;
+                            urgencyClaimed?: boolean;
+                            /** @description For an emergency: the danger the email describes, in the desk’s words. */
+                            emergencyFacts?: string | null;
+                            requestDate?: string | null;
+                            deadline?: string | null;
+                            nonDisclosure?: boolean | null;
+                            summary?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            trackingNumber: string;
+                            /** Format: uuid */
+                            requestId: string;
+                            draft: {
+                                draft: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @description The number the sender's receipt quotes; the request keeps it. */
+                                    trackingNumber: string;
+                                    /** Format: uuid */
+                                    firstMessageId: string;
+                                    /** @enum {string} */
+                                    status: "open" | "confirmed" | "discarded";
+                                    version: number;
+                                    agencyId: string | null;
+                                    requestId: string | null;
+                                    discardReason: string | null;
+                                    closedBy: string | null;
+                                    closedAt: string | null;
+                                    createdAt: string;
+                                    updatedAt: string;
+                                };
+                                language: string;
+                                fields: {
+                                    [key: string]: {
+                                        /** @description The value now: extracted, or as the desk corrected it. */
+                                        value: unknown;
+                                        extracted: ({
+                                            value: unknown;
+                                            span: {
+                                                start: number;
+                                                end: number;
+                                            } | null;
+                                            /** @description The words of the first message the value was read from. */
+                                            excerpt: string | null;
+                                            confidence: number;
+                                        } | null) | ({
+                                            value: unknown;
+                                            span: {
+                                                start: number;
+                                                end: number;
+                                            } | null;
+                                            /** @description The words of the first message the value was read from. */
+                                            excerpt: string | null;
+                                            confidence: number;
+                                        } | null)[];
+                                        corrected: boolean;
+                                    };
+                                };
+                                readonly messages: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                                    sha256: string;
+                                    size: number;
+                                    messageId: string | null;
+                                    /** @description A message stored earlier with the same Message-ID and other bytes. */
+                                    duplicateOf: string | null;
+                                    /** @enum {string} */
+                                    source: "imap" | "import";
+                                    sourceRef: string | null;
+                                    receivedAt: string;
+                                    /** @enum {string} */
+                                    status: "received" | "processed" | "duplicate";
+                                    fromAddress: string | null;
+                                    fromName: string | null;
+                                    subject: string | null;
+                                    sentAt: string | null;
+                                    inReplyTo: string | null;
+                                    readonly referenceIds: string[];
+                                    /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                    trust: {
+                                        /** @enum {string} */
+                                        level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                        fromAddress: string | null;
+                                        authentication: {
+                                            authservId?: string;
+                                            spf?: string | null;
+                                            dkim?: string | null;
+                                            dmarc?: string | null;
+                                            aligned: boolean;
+                                        };
+                                        agencyId: string | null;
+                                        agencyName: string | null;
+                                        officerId: string | null;
+                                        readonly reasons: string[];
+                                    } | null;
+                                    draftId: string | null;
+                                    requestId: string | null;
+                                    processedAt: string | null;
+                                    /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                                    acknowledgement: {
+                                        /** @enum {string} */
+                                        state: "sending" | "sent";
+                                        kind: string;
+                                        at: string;
+                                    } | null;
+                                    attachments: number;
+                                }[];
+                                trust: {
+                                    /** @enum {string} */
+                                    level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                    fromAddress: string | null;
+                                    authentication: {
+                                        authservId?: string;
+                                        spf?: string | null;
+                                        dkim?: string | null;
+                                        dmarc?: string | null;
+                                        aligned: boolean;
+                                    };
+                                    agencyId: string | null;
+                                    agencyName: string | null;
+                                    officerId: string | null;
+                                    readonly reasons: string[];
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/drafts/{reference}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: discard a draft that is not a request (spam, a duplicate, the wrong platform), with the reason. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The draft's tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version?: number;
+                        /** @description Why: spam, not a request, a duplicate of WR-…, sent to the wrong platform, ... */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The number the sender's receipt quotes; the request keeps it. */
+                                trackingNumber: string;
+                                /** Format: uuid */
+                                firstMessageId: string;
+                                /** @enum {string} */
+                                status: "open" | "confirmed" | "discarded";
+                                version: number;
+                                agencyId: string | null;
+                                requestId: string | null;
+                                discardReason: string | null;
+                                closedBy: string | null;
+                                closedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            language: string;
+                            fields: {
+                                [key: string]: {
+                                    /** @description The value now: extracted, or as the desk corrected it. */
+                                    value: unknown;
+                                    extracted: ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the first message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                    } | null) | ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the first message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                    } | null)[];
+                                    corrected: boolean;
+                                };
+                            };
+                            readonly messages: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                                sha256: string;
+                                size: number;
+                                messageId: string | null;
+                                /** @description A message stored earlier with the same Message-ID and other bytes. */
+                                duplicateOf: string | null;
+                                /** @enum {string} */
+                                source: "imap" | "import";
+                                sourceRef: string | null;
+                                receivedAt: string;
+                                /** @enum {string} */
+                                status: "received" | "processed" | "duplicate";
+                                fromAddress: string | null;
+                                fromName: string | null;
+                                subject: string | null;
+                                sentAt: string | null;
+                                inReplyTo: string | null;
+                                readonly referenceIds: string[];
+                                /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                trust: {
+                                    /** @enum {string} */
+                                    level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                    fromAddress: string | null;
+                                    authentication: {
+                                        authservId?: string;
+                                        spf?: string | null;
+                                        dkim?: string | null;
+                                        dmarc?: string | null;
+                                        aligned: boolean;
+                                    };
+                                    agencyId: string | null;
+                                    agencyName: string | null;
+                                    officerId: string | null;
+                                    readonly reasons: string[];
+                                } | null;
+                                draftId: string | null;
+                                requestId: string | null;
+                                processedAt: string | null;
+                                /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                                acknowledgement: {
+                                    /** @enum {string} */
+                                    state: "sending" | "sent";
+                                    kind: string;
+                                    at: string;
+                                } | null;
+                                attachments: number;
+                            }[];
+                            trust: {
+                                /** @enum {string} */
+                                level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                fromAddress: string | null;
+                                authentication: {
+                                    authservId?: string;
+                                    spf?: string | null;
+                                    dkim?: string | null;
+                                    dmarc?: string | null;
+                                    aligned: boolean;
+                                };
+                                agencyId: string | null;
+                                agencyName: string | null;
+                                officerId: string | null;
+                                readonly reasons: string[];
+                            } | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1,0 +1,235 @@
+/**
+ * Reading a stored message, run by a job after it was stored: the MIME read, the sender judged against the receiving
+ * server's verdict and the agency directory, the fields extracted, and then either a new draft request (with the
+ * tracking number the receipt will quote) or the thread it follows up joined. Then its acknowledgement is queued —
+ * unless a machine wrote it (an auto-reply, a bounce, one of Writ's own receipts, a loop). Safe to run twice: a
+ * message no longer `received` is left alone.
+ */
+import { SYSTEM_ACTOR } from '../core/actor.ts';
+import { domainOf } from '../core/anomalies.ts';
+import {
+  assessSender,
+  automaticMail,
+  parseHeaderBlock,
+  senderAuthentication,
+  TARGET_KINDS,
+  trackingNumbersIn,
+  type DraftFields,
+  type DraftRecord,
+  type FieldExtractor,
+  type IntakeFlag,
+  type MessageReader,
+  type SenderTrust,
+} from '../core/intake.ts';
+import type { RequestRecord } from '../core/model.ts';
+import type { Clock, FileStore, Repositories, Transactor } from '../core/ports.ts';
+import { formatTrackingNumber } from '../core/request.ts';
+
+export interface IntakeSettings {
+  /** The authserv-ids of the receiving server whose Authentication-Results are believed (WRIT_IMAP_AUTHSERV_ID). */
+  readonly trustedAuthservIds: readonly string[];
+  /** Addresses Writ reads and sends from: mail from them is a loop. */
+  readonly ownAddresses: readonly string[];
+}
+
+export interface ProcessIntakeMessageDeps {
+  readonly store: Transactor<Pick<Repositories, 'intake' | 'requests' | 'organisations' | 'users' | 'audit' | 'outbox'>>;
+  readonly files: FileStore;
+  readonly reader: MessageReader;
+  readonly extractor: FieldExtractor;
+  readonly clock: Clock;
+  readonly intake: IntakeSettings;
+  /** Bytes of a message read at most (the reader marks a larger one and reads its headers). */
+  readonly maxReadBytes: number;
+}
+
+async function readStored(files: FileStore, sha256: string, limit: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of files.open(sha256)) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > limit) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Targets a follow-up names that its draft does not yet: added, each still with its own span in its own message. */
+function mergeTargets(into: DraftFields, from: DraftFields): DraftFields | undefined {
+  let changed = false;
+  const targets = { ...into.targets };
+  for (const kind of TARGET_KINDS) {
+    const known = new Set(into.targets[kind].map((entry) => entry.value.toLowerCase()));
+    const added = from.targets[kind].filter((entry) => !known.has(entry.value.toLowerCase())).map((entry) => ({ ...entry, span: null }));
+    if (added.length > 0) {
+      changed = true;
+      targets[kind] = [...into.targets[kind], ...added];
+    }
+  }
+  return changed ? { ...into, targets } : undefined;
+}
+
+interface Thread {
+  readonly draft?: DraftRecord | undefined;
+  readonly request?: RequestRecord | undefined;
+}
+
+/** `acknowledge: false` (an import of old mail) stores and reads without answering anyone. */
+export async function processIntakeMessage(
+  deps: ProcessIntakeMessageDeps,
+  input: { readonly messageId: string; readonly acknowledge?: boolean },
+): Promise<void> {
+  const message = await deps.store.read.intake.findMessage(input.messageId);
+  if (!message || message.status !== 'received') return;
+  const raw = await readStored(deps.files, message.sha256, deps.maxReadBytes);
+  const headers = parseHeaderBlock(raw);
+  const read = await deps.reader.read(raw);
+  const flags = new Set<IntakeFlag>(read.flags);
+  const automatic = automaticMail(headers, deps.intake.ownAddresses);
+  if (automatic) flags.add(automatic);
+  const fields = await deps.extractor.extract(read.reading, {
+    sentAt: read.sentAt,
+    senderDomain: read.fromAddress ? domainOf(read.fromAddress) : undefined,
+  });
+
+  const [agencies, account] = await Promise.all([
+    deps.store.read.organisations.listAgencies(),
+    read.fromAddress ? deps.store.read.users.findByEmail(read.fromAddress) : Promise.resolve(undefined),
+  ]);
+  const trust: SenderTrust = assessSender({
+    fromAddress: read.fromAddress,
+    authentication: senderAuthentication(headers, deps.intake.trustedAuthservIds, read.fromAddress),
+    agencies: agencies.map((agency) => ({
+      id: agency.id,
+      name: agency.name,
+      emailDomains: agency.emailDomains,
+      verificationStatus: agency.verificationStatus,
+    })),
+    account: account && {
+      id: account.id,
+      organisationId: account.organisationId,
+      status: account.status,
+      isOfficer: account.roles.includes('officer'),
+    },
+  });
+
+  await deps.store.transaction(async (repositories) => {
+    const thread = automatic ? {} : await findThread(repositories, message, fields, read.subject);
+    let follows: Thread = {};
+    if (thread.draft || thread.request) {
+      // A follow-up joins its thread only from someone the thread already knows, or the same authenticated agency:
+      // quoting a tracking number or a Message-ID proves nothing by itself.
+      const senders = await repositories.intake.sendersOf({
+        draftId: thread.draft?.id,
+        requestId: thread.request?.id ?? thread.draft?.requestId ?? undefined,
+      });
+      const agencyId = thread.request?.agencyId ?? thread.draft?.agencyId ?? null;
+      const officerMatches = thread.request !== undefined && trust.officerId !== null && trust.officerId === thread.request.officerId;
+      const sameAgency =
+        agencyId !== null && trust.agencyId === agencyId && (trust.level === 'verified_officer' || trust.level === 'agency_domain');
+      const known = read.fromAddress !== undefined && senders.includes(read.fromAddress) && trust.level !== 'suspicious';
+      if (known || sameAgency || officerMatches) follows = thread;
+      else flags.add('THREAD_SENDER_MISMATCH');
+      // A follow-up to a draft the desk discarded starts a draft of its own.
+      if (follows.draft?.status === 'discarded' && !follows.request) follows = {};
+    }
+
+    let draftId: string | null = null;
+    let requestId: string | null = null;
+    const now = deps.clock.now();
+    if (follows.draft && follows.draft.status === 'open') {
+      draftId = follows.draft.id;
+      const merged = mergeTargets(follows.draft.fields, fields);
+      if (merged) await repositories.intake.updateDraft(follows.draft.id, follows.draft.version, { fields: merged, at: now });
+    } else if (follows.draft || follows.request) {
+      draftId = follows.draft?.id ?? null;
+      requestId = follows.request?.id ?? follows.draft?.requestId ?? null;
+    } else if (!automatic) {
+      const sequence = await repositories.requests.nextTrackingSequence();
+      const draft = await repositories.intake.insertDraft({
+        trackingNumber: formatTrackingNumber(now.getUTCFullYear(), sequence),
+        firstMessageId: message.id,
+        fields,
+        agencyId: trust.agencyId,
+      });
+      draftId = draft.id;
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'intake.draft_created',
+        data: { draftId: draft.id, trackingNumber: draft.trackingNumber, messageId: message.id },
+      });
+    }
+    const completed = await repositories.intake.completeMessage(message.id, {
+      fromAddress: read.fromAddress ?? null,
+      fromName: read.fromName ?? null,
+      subject: read.subject.slice(0, 998) || null,
+      sentAt: read.sentAt ?? null,
+      flags: [...flags],
+      trust,
+      reading: read.reading,
+      attachments: read.attachments,
+      fields,
+      draftId,
+      requestId,
+      at: now,
+    });
+    if (!completed) return;
+    const followUp = Boolean(follows.draft || follows.request);
+    if (followUp) {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'intake.follow_up_attached',
+        ...(requestId ? { requestId } : {}),
+        data: { messageId: message.id, draftId },
+      });
+    }
+    await repositories.audit.append(SYSTEM_ACTOR, {
+      type: 'intake.message_read',
+      data: { messageId: message.id, trust: trust.level, flags: [...flags], draftId, followUp },
+    });
+    if (automatic) {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'intake.acknowledgement_withheld',
+        data: { messageId: message.id, reason: automatic },
+      });
+    } else if (input.acknowledge === false) {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'intake.acknowledgement_withheld',
+        data: { messageId: message.id, reason: 'IMPORTED_WITHOUT_ACKNOWLEDGEMENT' },
+      });
+    } else if (read.fromAddress) {
+      await repositories.outbox.add('intake.acknowledge', { messageId: message.id });
+    } else {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'intake.acknowledgement_withheld',
+        data: { messageId: message.id, reason: 'NO_SENDER' },
+      });
+    }
+  });
+}
+
+/** The draft or request a message follows up: by its In-Reply-To and References, then by a tracking number it quotes. */
+async function findThread(
+  repositories: Pick<Repositories, 'intake' | 'requests'>,
+  message: { readonly inReplyTo: string | null; readonly referenceIds: readonly string[] },
+  fields: DraftFields,
+  subject: string,
+): Promise<Thread> {
+  const ids = [...new Set([message.inReplyTo, ...message.referenceIds].filter((id): id is string => id !== null))];
+  const earlier = await repositories.intake.findByMessageIds(ids);
+  const linked = earlier.at(-1);
+  if (linked?.draftId) {
+    const draft = await repositories.intake.findDraft(linked.draftId);
+    const request = draft?.requestId ? await repositories.requests.find({ kind: 'desk' }, draft.requestId) : undefined;
+    return { draft, request };
+  }
+  if (linked?.requestId) return { request: await repositories.requests.find({ kind: 'desk' }, linked.requestId) };
+  for (const trackingNumber of [...trackingNumbersIn(subject), ...fields.quotedTrackingNumbers]) {
+    const draft = await repositories.intake.findDraft(trackingNumber);
+    if (draft) {
+      const request = draft.requestId ? await repositories.requests.find({ kind: 'desk' }, draft.requestId) : undefined;
+      return { draft, request };
+    }
+    const request = await repositories.requests.find({ kind: 'desk' }, trackingNumber);
+    if (request) return { request };
+  }
+  return {};
+}
