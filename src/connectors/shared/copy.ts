@@ -42,7 +42,8 @@ export function copyEncoder(url: string): CopyEncoder {
         // The server sends a message per row: hand them on in blocks, not one by one.
         let block: Buffer[] = [];
         let size = 0;
-        for await (const chunk of client.query(copyTo(statement))) {
+        // A few blocks of read-ahead: the server keeps sending while this process converts, hashes and writes a block.
+        for await (const chunk of client.query(copyTo(statement, { highWaterMark: 4 * BLOCK }))) {
           block.push(chunk as Buffer);
           size += (chunk as Buffer).length;
           if (size >= BLOCK) {
