@@ -23,6 +23,7 @@ import { documentRoutes } from './routes/documents.routes.ts';
 import { emergencyRoutes } from './routes/emergency.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
+import { obligationRoutes } from './routes/obligations.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
 
 declare module 'fastify' {
@@ -263,6 +264,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(documentRoutes(context), { prefix: '/api/v1' });
   await app.register(agencyRoutes(context), { prefix: '/api/v1' });
   await app.register(emergencyRoutes(context), { prefix: '/api/v1' });
+  await app.register(obligationRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }
