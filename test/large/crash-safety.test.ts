@@ -246,7 +246,7 @@ async function freePort(): Promise<number> {
           targets: [{ kind: 'username', value: ['minjun.kim', 'alex.doe', 'jordan.lee'][index % 3] }],
           categories: ['subscriber'],
           dateRange: { from: '2026-01-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' },
-          ...(withDeadline ? { deadline: new Date(Date.now() + 40_000 + (index % 20) * 1000).toISOString() } : {}),
+          ...(withDeadline ? { deadline: new Date(Date.now() + 25_000 + (index % 20) * 500).toISOString() } : {}),
         },
       };
     });
@@ -256,9 +256,10 @@ async function freePort(): Promise<number> {
     const kills: string[] = [];
     const chaos = (async () => {
       for (let round = 0; round < KILLS; round += 1) {
-        await sleep(2000 + next() * 4000);
+        // The first kill takes both while the submissions pour in; then the worker, the server, or both, at random.
+        await sleep(round === 0 ? 1500 + next() * 1500 : 2000 + next() * 4000);
         const roll = next();
-        const victims: Array<'api' | 'worker'> = roll < 0.5 ? ['worker'] : roll < 0.75 ? ['api'] : ['api', 'worker'];
+        const victims: Array<'api' | 'worker'> = round === 0 || roll >= 0.75 ? ['api', 'worker'] : roll < 0.5 ? ['worker'] : ['api'];
         for (const victim of victims) await kill(victim);
         kills.push(victims.join('+'));
         await sleep(300 + next() * 1200);
@@ -267,6 +268,7 @@ async function freePort(): Promise<number> {
       chaosDone = true;
     })();
 
+    const startedAt = Date.now();
     // The agencies submit, ten at a time, each retried with its key until it is acknowledged.
     const receipts = new Map<string, string>();
     let cursor = 0;
@@ -287,6 +289,7 @@ async function freePort(): Promise<number> {
       }),
     );
     expect(receipts.size).toBe(REQUESTS);
+    const submittedAt = Date.now();
 
     // The desk works the subsets as they come out of verification.
     const byRole = (role: Planned['role']) => planned.filter((item) => item.role === role).map((item) => receipts.get(item.key)!);
@@ -322,6 +325,7 @@ async function freePort(): Promise<number> {
     );
     await chaos;
     expect(chaosDone).toBe(true);
+    const workedAt = Date.now();
     console.log(`kills: ${kills.join(', ')}`);
 
     // Settle: every deadline has passed, and nothing is left to do.
@@ -349,6 +353,9 @@ async function freePort(): Promise<number> {
       await sleep(500);
     }
 
+    console.log(
+      `submitted in ${Math.round((submittedAt - startedAt) / 1000)} s, desk work done ${Math.round((workedAt - submittedAt) / 1000)} s later, settled ${Math.round((Date.now() - workedAt) / 1000)} s after that`,
+    );
     // Every acknowledged request is there, once; nothing else is.
     const stored = await sql<{ tracking_number: string; n: string }>`
       SELECT tracking_number, count(*)::text AS n FROM requests GROUP BY tracking_number
