@@ -211,13 +211,16 @@ export const securityEventsQuerySchema = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
+/** A yes/no query flag: `true`/`false` as the query string has it, or a boolean once the route has parsed it. */
+const flag = () => z.union([z.boolean(), z.stringbool()]).default(false);
+
 export const deadlinesQuerySchema = z.strictObject({
-  overdue: z.stringbool().default(false).describe('Only what is past its deadline.'),
+  overdue: flag().describe('Only what is past its deadline.'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
 export const deadLettersQuerySchema = z.strictObject({
-  all: z.stringbool().default(false).describe('Include those already sent round again.'),
+  all: flag().describe('Include those already sent round again.'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
