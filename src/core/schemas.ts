@@ -137,6 +137,7 @@ export const encryptionKeyInputSchema = z.strictObject({ recipient: ageRecipient
 export type EncryptionKeyInput = z.infer<typeof encryptionKeyInputSchema>;
 export const downloadQuerySchema = z.strictObject({
   encrypted: z.stringbool().default(false).describe('Encrypt the package with age to the recipient the agency registered.'),
+  part: z.coerce.number().int().min(0).max(100_000).optional().describe('A prospective order’s part (0, 1, …); without it, the latest.'),
 });
 
 /** A phone number in international form (`+82 2-...`), stored as E.164; a number without a country code is refused. */

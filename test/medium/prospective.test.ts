@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { createDemoSchema, generateDemoDataset } from '../../src/connectors/demo/demo-messenger.dataset.ts';
 import { approveRequest } from '../../src/services/approve-request.ts';
-import { startProduction } from '../../src/services/production.ts';
+import { downloadProduction, startProduction } from '../../src/services/production.ts';
 import { submitRequest } from '../../src/services/submit-request.ts';
 import { startJobs } from '../../src/server/context.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
@@ -96,6 +96,18 @@ describeOnEachDatabase(
         expect(part).toMatchObject({ part: index, state: 'completed' });
         if (index > 0) expect(Date.parse(part.window!.from)).toBe(Date.parse(all[index - 1]!.window!.to) + 1);
       }
+      // The officer downloads any part by its number; every download is recorded.
+      const first = await downloadProduction(context, world.officerB, { reference: trackingNumber, part: 0 });
+      expect(first.production).toMatchObject({ part: 0, id: all[0]!.id });
+      let bytes = 0;
+      for await (const chunk of first.content) bytes += chunk.length;
+      expect(bytes).toBeGreaterThan(1024);
+      const latest = await downloadProduction(context, world.officerB, { reference: trackingNumber });
+      expect(latest.production.part).toBe(all.length - 1);
+      for await (const chunk of latest.content) bytes += chunk.length;
+      await expect(downloadProduction(context, world.officerB, { reference: trackingNumber, part: 99 })).rejects.toMatchObject({
+        code: 'PRODUCTION_NOT_FOUND',
+      });
       const delivered = await sql<{ n: string }>`
         SELECT count(*)::text AS n FROM audit_events WHERE request_id = ${request.id} AND type = 'prospective.delivered'
       `.execute(context.database.db);

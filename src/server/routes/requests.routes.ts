@@ -344,8 +344,9 @@ export const requestRoutes =
         const { production, trackingNumber, encrypted, content } = await downloadProduction(context, actor(request), {
           reference: request.params.reference,
           encrypted: request.query.encrypted,
+          part: request.query.part,
         });
-        const name = `${trackingNumber}-${production.id.slice(0, 8)}.tar${encrypted ? '.age' : ''}`;
+        const name = `${trackingNumber}-${production.part > 0 ? `part${production.part}-` : ''}${production.id.slice(0, 8)}.tar${encrypted ? '.age' : ''}`;
         reply.type(encrypted ? 'application/octet-stream' : 'application/x-tar');
         reply.header('content-disposition', `attachment; filename="${name}"`);
         if (production.tagManifestSha256) reply.header('x-writ-tagmanifest-sha256', production.tagManifestSha256);
