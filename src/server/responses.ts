@@ -203,8 +203,8 @@ const preservedItemSchema = z.object({
   id: z.uuid(),
   targetId: z.uuid(),
   category: z.enum(DATA_CATEGORIES),
-  accountId: z.string().nullable(),
-  accountLabel: z.string().nullable(),
+  accountId: z.string().nullable().describe('Desk only (null for the agency): preserving is not disclosing.'),
+  accountLabel: z.string().nullable().describe('Desk only.'),
   range,
   status: z.enum(['sealed', 'produced', 'not_found', 'not_held', 'end_to_end_encrypted', 'outside_retention', 'no_records']),
   records: z.number().int(),
@@ -256,7 +256,7 @@ export const removalActionSchema = z.object({
     .enum(['pending', 'done', 'not_found', 'not_supported'])
     .describe('not_supported: the connector cannot act on the platform; act there by hand.'),
   contentId: z.string().nullable(),
-  authorAccount: z.string().nullable(),
+  authorAccount: z.string().nullable().describe('Desk only (null for the agency): who wrote the content is not disclosed.'),
   detail: z.string().nullable(),
   actedAt: z.string().nullable(),
 });

@@ -5,7 +5,7 @@
  * reminded beforehand; the desk may extend it once, or release it; when it ends the copy is deleted. A production for
  * the same agency reads from the copy (services/run-production.ts), and while one is open the copy does not expire.
  */
-import { SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
+import { sideOf, SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import { normalizeIdentifier } from '../core/identifiers.ts';
 import type { DateRange, RequestRecord } from '../core/model.ts';
@@ -150,7 +150,13 @@ export async function getPreservation(
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const preservation = await deps.store.read.preservations.find(request.id);
   if (!preservation) throw new WritError('PRESERVATION_NOT_FOUND', 'This request preserves nothing (yet).');
-  return preservation;
+  if (sideOf(actor) !== 'agency') return preservation;
+  // Preserving is not disclosing: the agency learns what was secured per target and category, not which account its
+  // identifier named, nor how much it holds.
+  return {
+    ...preservation,
+    items: preservation.items.map((item) => ({ ...item, accountId: null, accountLabel: null, records: 0, columns: [], size: null })),
+  };
 }
 
 export interface SealDeps {

@@ -5,7 +5,7 @@
  * The job acts on the platform (safe to repeat), records what it did once, emits `removal.actioned` per action, and
  * plans the author's notice with the statement of reasons. A connector that cannot act answers `not_supported`.
  */
-import { SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
+import { sideOf, SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
 import type { ActOutcome, PlatformConnector, RemovalAction } from '../core/connector.ts';
 import { WritError } from '../core/errors.ts';
 import { normalizeContent } from '../core/identifiers.ts';
@@ -70,7 +70,9 @@ export async function getRemoval(
 ): Promise<RemovalActionRecord[]> {
   requirePermission(actor, 'request.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
-  return deps.store.read.removals.forRequest(request.id);
+  const actions = await deps.store.read.removals.forRequest(request.id);
+  // A removal order discloses nothing: who wrote the content stays with the platform.
+  return sideOf(actor) === 'agency' ? actions.map((action) => ({ ...action, authorAccount: null })) : actions;
 }
 
 export interface RunRemovalDeps extends Pick<NoticePlanDeps, 'review'> {

@@ -82,7 +82,13 @@ describeOnEachDatabase(
       const active = await startPreservation(context, world.reviewer, { reference: request.trackingNumber });
       expect(active.state).toBe('active');
       await context.jobs!.drain();
-      const preservation = await getPreservation(context, world.officerB, { reference: request.trackingNumber });
+      const preservation = await getPreservation(context, world.reviewer, { reference: request.trackingNumber });
+      // The agency learns what was secured, not which account its identifier named or how much it holds.
+      const seenByAgency = await getPreservation(context, world.officerB, { reference: request.trackingNumber });
+      expect(seenByAgency.items.map((item) => [item.status, item.accountLabel, item.records])).toEqual([
+        ['sealed', null, 0],
+        ['sealed', null, 0],
+      ]);
       expect(preservation).toMatchObject({
         copyState: 'sealed',
         basis: 'us.preservation.period',

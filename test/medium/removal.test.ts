@@ -99,7 +99,11 @@ describeOnEachDatabase(
       expect(await demoMessageVisible(context.database.db, withheld!.id, 'KR')).toBe(false);
       expect(await demoMessageVisible(context.database.db, withheld!.id, 'US')).toBe(true);
       expect(await demoMessageVisible(context.database.db, kept!.id, 'KR')).toBe(true);
-      const actions = await getRemoval(context, world.officerA, { reference: request.trackingNumber });
+      const actions = await getRemoval(context, world.reviewer, { reference: request.trackingNumber });
+      // The agency sees what was done, not who wrote the content.
+      const seenByAgency = await getRemoval(context, world.officerA, { reference: request.trackingNumber });
+      expect(seenByAgency.map((action) => action.authorAccount)).toEqual([null, null, null, null]);
+      expect(actions[0]!.authorAccount).toBe(taken!.sender);
       expect(actions.map((action) => [action.action, action.state, action.countries, action.contentId])).toEqual([
         ['removed', 'done', [], `message:${taken!.id}`],
         ['restricted', 'done', ['KR'], `message:${withheld!.id}`],
