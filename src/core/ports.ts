@@ -321,7 +321,8 @@ export interface ProductionRepository {
   ): Promise<boolean>;
   /** Every production of a request (the parts of a prospective order), in order. */
   parts(requestId: string): Promise<ProductionRecord[]>;
-  fail(id: string, failure: string): Promise<void>;
+  /** Marks a running production failed; with `attempt`, only if that attempt is still the latest. */
+  fail(id: string, failure: string, attempt?: number): Promise<void>;
   latestForRequest(requestId: string): Promise<ProductionRecord | undefined>;
   recordDownload(productionId: string, userId: string): Promise<void>;
 }

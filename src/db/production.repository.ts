@@ -72,8 +72,11 @@ export function productionRepository(db: Kysely<Database>): ProductionRepository
       const rows = await db.selectFrom('productions').selectAll().where('request_id', '=', requestId).orderBy('part').execute();
       return rows.map(toRecord);
     },
-    async fail(id, failure) {
-      await db.updateTable('productions').set({ state: 'failed', failure }).where('id', '=', id).where('state', '=', 'running').execute();
+    async fail(id, failure, attempt) {
+      let query = db.updateTable('productions').set({ state: 'failed', failure }).where('id', '=', id).where('state', '=', 'running');
+      // An older attempt that fails leaves the latest one running.
+      if (attempt !== undefined) query = query.where('attempts', '=', attempt);
+      await query.execute();
     },
     async latestForRequest(requestId) {
       const row = await db

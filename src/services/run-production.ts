@@ -328,7 +328,7 @@ async function buildPackage(
     // The reason is shown to the desk: the error's class, and its message only when it is ours (no query parameters).
     const reason = error instanceof ScopeViolation ? error.message : `${(error as Error).name ?? 'Error'} while producing`;
     await deps.store.transaction(async (repositories) => {
-      await repositories.productions.fail(production.id, reason);
+      await repositories.productions.fail(production.id, reason, production.attempts);
       await repositories.audit.append(SYSTEM_ACTOR, {
         type: 'production.failed',
         requestId: request.id,
