@@ -364,6 +364,8 @@ export interface Schedule {
   /** Locks a fired task not yet handled, for its job; undefined when it was handled already or is not fired. */
   takeForHandling(id: string): Promise<ScheduledTask | undefined>;
   markHandled(id: string, at: Date, outcome: string): Promise<void>;
+  /** Records that a task's work was decided and is being carried out (outcome `sending`), before it is handled. */
+  markSending(id: string): Promise<void>;
   /** A request's tasks, soonest first. */
   forRequest(requestId: string): Promise<ScheduledTask[]>;
   find(key: string): Promise<ScheduledTask | undefined>;

@@ -74,6 +74,9 @@ export function scheduleRepository(db: Kysely<Database>): Schedule {
         .executeTakeFirst();
       return row ? toTask(row) : undefined;
     },
+    async markSending(id) {
+      await db.updateTable('scheduled_tasks').set({ outcome: 'sending' }).where('id', '=', id).where('handled_at', 'is', null).execute();
+    },
     async markHandled(id, at, outcome) {
       await db.updateTable('scheduled_tasks').set({ handled_at: at, outcome }).where('id', '=', id).execute();
     },

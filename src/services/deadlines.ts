@@ -15,11 +15,11 @@ import {
   type ReminderStage,
 } from '../core/deadlines.ts';
 import type { RequestRecord } from '../core/model.ts';
-import type { Clock, DeadlineEntry, Mailer, Pager, Repositories, Transactor } from '../core/ports.ts';
+import type { Clock, DeadlineEntry, Mailer, OnCallPage, Pager, Repositories, Transactor } from '../core/ports.ts';
 import type { Finding } from '../core/review/engine.ts';
 import { deadlinesQuerySchema } from '../core/schemas.ts';
 import { parseInput, requirePermission } from './common.ts';
-import { handleTask } from './schedule.ts';
+import { handleTaskWithEffect, type TaskDecision } from './schedule.ts';
 
 export const REMIND_TOPIC = 'deadline.remind';
 export const PAGE_TOPIC = 'oncall.page';
@@ -78,71 +78,88 @@ const STAGE_WORDS: Readonly<Record<ReminderStage, string>> = {
   overdue: 'Deadline passed',
 };
 
+interface Reminder {
+  readonly requestId: string;
+  readonly stage: ReminderStage;
+  readonly due: string;
+  readonly page: OnCallPage | undefined;
+  readonly subject: string;
+  readonly text: string;
+}
+
 /** The `deadline.remind` job: one reminder stage of one request, done once. */
 export async function remindDeadline(deps: RemindDeps, input: { taskId: unknown }): Promise<string | undefined> {
-  return handleTask(deps, input.taskId, async (repositories, task) => {
-    const { stage, due } = task.payload;
-    if (!task.requestId || !isStage(stage) || typeof due !== 'string') return 'invalid';
-    const request = await repositories.requests.find({ kind: 'desk' }, task.requestId);
-    if (!request) return 'gone';
-    if (deadlineMet(request.kind, request.state)) return 'met';
-    // The deadline moved since this reminder was scheduled: the reminders of the new one stand instead.
-    if (request.due?.at !== due) return 'superseded';
-    if (!stageCurrent(stage, request.receivedAt, due, deps.clock.now())) return 'skipped';
-    const left = Date.parse(due) - deps.clock.now().getTime();
-    const when = left > 0 ? `due in ${Math.round(left / 60_000)} minutes, at ${due}` : `overdue since ${due}`;
-    const text = `${STAGE_WORDS[stage]}: ${request.kind} request ${request.trackingNumber} from ${request.agencyName} (${request.jurisdiction}) is ${when}; it is ${request.state.replaceAll('_', ' ')}. Deadline set by ${request.due.basis}.`;
-    const channels: string[] = [];
-    if (deps.deskEmail) {
-      await deps.mailer.send({
-        to: deps.deskEmail,
-        subject: `[Writ] ${STAGE_WORDS[stage]}: ${request.trackingNumber}`,
-        text: `${text}\n`,
-        key: `reminder-${task.id}`,
+  return handleTaskWithEffect(deps, input.taskId, {
+    async decide(repositories, task, decided): Promise<TaskDecision<Reminder>> {
+      const { stage, due } = task.payload;
+      if (!task.requestId || !isStage(stage) || typeof due !== 'string') return { done: 'invalid' };
+      const request = await repositories.requests.find({ kind: 'desk' }, task.requestId);
+      if (!request) return { done: 'gone' };
+      if (!decided) {
+        if (deadlineMet(request.kind, request.state)) return { done: 'met' };
+        // The deadline moved since this reminder was scheduled: the reminders of the new one stand instead.
+        if (request.due?.at !== due) return { done: 'superseded' };
+        if (!stageCurrent(stage, request.receivedAt, due, deps.clock.now())) return { done: 'skipped' };
+      }
+      const left = Date.parse(due) - deps.clock.now().getTime();
+      const when = left > 0 ? `due in ${Math.round(left / 60_000)} minutes, at ${due}` : `overdue since ${due}`;
+      const text = `${STAGE_WORDS[stage]}: ${request.kind} request ${request.trackingNumber} from ${request.agencyName} (${request.jurisdiction}) is ${when}; it is ${request.state.replaceAll('_', ' ')}. Deadline set by ${request.due?.basis ?? 'agency'}.`;
+      const page = pagesOnCall(stage, request, due)
+        ? { key: `page-${task.id}`, reason: STAGE_WORDS[stage], trackingNumber: request.trackingNumber, kind: request.kind, due, text }
+        : undefined;
+      return {
+        effect: { requestId: request.id, stage, due, page, subject: `[Writ] ${STAGE_WORDS[stage]}: ${request.trackingNumber}`, text },
+      };
+    },
+    async act(reminder, task) {
+      const channels: string[] = [];
+      if (deps.deskEmail) {
+        await deps.mailer.send({ to: deps.deskEmail, subject: reminder.subject, text: `${reminder.text}\n`, key: `reminder-${task.id}` });
+        channels.push('desk_email');
+      }
+      if (reminder.page) channels.push(...(await deps.pager.page(reminder.page)).channels.map((channel) => `oncall_${channel}`));
+      return channels;
+    },
+    async finish(repositories, _task, reminder, channels) {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'deadline.reminded',
+        requestId: reminder.requestId,
+        data: { stage: reminder.stage, due: reminder.due, channels },
       });
-      channels.push('desk_email');
-    }
-    if (pagesOnCall(stage, request, due)) {
-      const paged = await deps.pager.page({
-        key: `page-${task.id}`,
-        reason: STAGE_WORDS[stage],
-        trackingNumber: request.trackingNumber,
-        kind: request.kind,
-        due,
-        text,
-      });
-      channels.push(...paged.channels.map((channel) => `oncall_${channel}`));
-    }
-    await repositories.audit.append(SYSTEM_ACTOR, {
-      type: 'deadline.reminded',
-      requestId: request.id,
-      data: { stage, due, channels },
-    });
-    return 'sent';
+      return 'sent';
+    },
   });
 }
 
 /** The `oncall.page` job: a page scheduled for a request (an emergency arriving), done once. */
 export async function pageOnCall(deps: RemindDeps, input: { taskId: unknown }): Promise<string | undefined> {
-  return handleTask(deps, input.taskId, async (repositories, task) => {
-    if (!task.requestId) return 'invalid';
-    const request = await repositories.requests.find({ kind: 'desk' }, task.requestId);
-    if (!request) return 'gone';
-    const reason = typeof task.payload.reason === 'string' ? task.payload.reason : 'Attention needed';
-    const paged = await deps.pager.page({
-      key: `page-${task.id}`,
-      reason,
-      trackingNumber: request.trackingNumber,
-      kind: request.kind,
-      due: request.due?.at ?? null,
-      text: `${reason}: ${request.kind} request ${request.trackingNumber} from ${request.agencyName} (${request.jurisdiction}), ${request.state.replaceAll('_', ' ')}.`,
-    });
-    await repositories.audit.append(SYSTEM_ACTOR, {
-      type: 'oncall.paged',
-      requestId: request.id,
-      data: { reason, channels: [...paged.channels] },
-    });
-    return 'sent';
+  return handleTaskWithEffect(deps, input.taskId, {
+    async decide(repositories, task): Promise<TaskDecision<OnCallPage & { requestId: string }>> {
+      if (!task.requestId) return { done: 'invalid' };
+      const request = await repositories.requests.find({ kind: 'desk' }, task.requestId);
+      if (!request) return { done: 'gone' };
+      const reason = typeof task.payload.reason === 'string' ? task.payload.reason : 'Attention needed';
+      return {
+        effect: {
+          requestId: request.id,
+          key: `page-${task.id}`,
+          reason,
+          trackingNumber: request.trackingNumber,
+          kind: request.kind,
+          due: request.due?.at ?? null,
+          text: `${reason}: ${request.kind} request ${request.trackingNumber} from ${request.agencyName} (${request.jurisdiction}), ${request.state.replaceAll('_', ' ')}.`,
+        },
+      };
+    },
+    act: async ({ requestId: _requestId, ...page }) => (await deps.pager.page(page)).channels,
+    async finish(repositories, _task, page, channels) {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'oncall.paged',
+        requestId: page.requestId,
+        data: { reason: page.reason, channels: [...channels] },
+      });
+      return 'sent';
+    },
   });
 }
 

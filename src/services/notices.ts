@@ -17,7 +17,7 @@ import type { Clock, Mailer, NoticeRecord, NoticeTokens, Repositories, Secrets, 
 import { nonDisclosureInputSchema, releaseNoticeInputSchema } from '../core/schemas.ts';
 import { loadRequest, parseInput, requirePermission } from './common.ts';
 import { findingsOf, type ReviewRules } from './review-request.ts';
-import { handleTask } from './schedule.ts';
+import { handleTaskWithEffect, type TaskDecision } from './schedule.ts';
 
 export const SEND_NOTICE_TOPIC = 'notice.send';
 
@@ -163,67 +163,77 @@ function noticeText(request: RequestRecord, platform: string, notice: NoticeReco
 
 /** The `notice.send` job: mails the user their notice when it may go, once. */
 export async function sendNotice(deps: SendNoticeDeps, input: { taskId: unknown }): Promise<string | undefined> {
-  if (typeof input.taskId !== 'string') return undefined;
-  // Read what the mail needs first: the connector reads the platform outside Writ's own transaction.
-  const fired = await deps.store.read.schedule.get(input.taskId);
-  if (!fired || fired.handledAt) return undefined;
-  const noticeId = typeof fired?.payload.noticeId === 'string' ? fired.payload.noticeId : undefined;
-  const preview = noticeId ? await deps.store.read.notices.find(noticeId) : undefined;
-  const request = preview ? await deps.store.read.requests.find({ kind: 'desk' }, preview.requestId) : undefined;
-  const target =
-    request && preview ? (await deps.store.read.requests.targets(request.id)).find((item) => item.id === preview.targetId) : undefined;
-  const addresses = request && preview ? await addressesFor(deps, request, preview, target) : [];
   const platform = (await deps.store.read.organisations.platform())?.name ?? 'The platform';
-  return handleTask(deps, input.taskId, async (repositories, locked) => {
-    const id = locked.payload.noticeId;
-    if (typeof id !== 'string') return 'invalid';
-    const notice = await repositories.notices.find(id, { lock: true });
-    if (!notice || notice.state !== 'scheduled') return 'moot';
-    const current = await repositories.requests.find({ kind: 'desk' }, notice.requestId);
-    if (!current) return 'gone';
-    const now = deps.clock.now();
-    if (notice.notBefore && Date.parse(notice.notBefore) > now.getTime()) {
-      // Planned later since this task was set: the task for the new time stands (made again here to be sure).
-      await scheduleSend(repositories, notice, current.id);
-      return 'early';
-    }
-    if (gagForbids(current, now)) {
-      // The gag was extended (or its end removed) after this was planned: it waits for the new end, or for the desk.
-      const until = current.nonDisclosure.until;
-      const plan: NoticePlan = until
-        ? {
-            state: 'scheduled',
-            basis: 'gag',
-            basisDetail: `A non-disclosure order until ${until}.`,
-            notBefore: gagEnds(until).toISOString(),
-          }
-        : { state: 'withheld', basis: 'gag_without_end', basisDetail: 'A non-disclosure order without an end date.', notBefore: null };
-      await repositories.notices.replan(notice.id, plan);
-      await scheduleSend(repositories, { ...notice, ...plan }, current.id);
-      return 'gag';
-    }
-    if (notice.id !== preview?.id || addresses.length === 0) {
-      await repositories.notices.markNoContact(notice.id);
+  type Mail = {
+    notice: NoticeRecord;
+    request: RequestRecord;
+    target: TargetRecord | undefined;
+    token: string;
+    subject: string;
+    text: string;
+  };
+  return handleTaskWithEffect(deps, input.taskId, {
+    async decide(repositories, task, decided): Promise<TaskDecision<Mail>> {
+      const id = task.payload.noticeId;
+      if (typeof id !== 'string') return { done: 'invalid' };
+      const notice = await repositories.notices.find(id, { lock: true });
+      if (!notice || notice.state !== 'scheduled') return { done: 'moot' };
+      const request = await repositories.requests.find({ kind: 'desk' }, notice.requestId);
+      if (!request) return { done: 'gone' };
+      const now = deps.clock.now();
+      if (!decided && notice.notBefore && Date.parse(notice.notBefore) > now.getTime()) {
+        // Planned later since this task was set: the task for the new time stands (made again here to be sure).
+        await scheduleSend(repositories, notice, request.id);
+        return { done: 'early' };
+      }
+      if (!decided && gagForbids(request, now)) {
+        // The gag was extended (or its end removed) after this was planned: it waits for the new end, or for the desk.
+        const until = request.nonDisclosure.until;
+        const plan: NoticePlan = until
+          ? {
+              state: 'scheduled',
+              basis: 'gag',
+              basisDetail: `A non-disclosure order until ${until}.`,
+              notBefore: gagEnds(until).toISOString(),
+            }
+          : { state: 'withheld', basis: 'gag_without_end', basisDetail: 'A non-disclosure order without an end date.', notBefore: null };
+        await repositories.notices.replan(notice.id, plan);
+        await scheduleSend(repositories, { ...notice, ...plan }, request.id);
+        return { done: 'gag' };
+      }
+      const target = (await repositories.requests.targets(request.id)).find((item) => item.id === notice.targetId);
+      const token = deps.noticeTokens.tokenFor(notice.id);
+      return { effect: { notice, request, target, token, ...noticeText(request, platform, notice, `${deps.publicUrl}/notice/${token}`) } };
+    },
+    // The user's address comes from the platform, read outside Writ's transaction; the same key every time, so a
+    // notice mailed again after a crash is the same message, not a second notice.
+    async act(mail) {
+      const addresses = await addressesFor(deps, mail.request, mail.notice, mail.target);
+      for (const [index, to] of addresses.entries()) {
+        await deps.mailer.send({ to, subject: mail.subject, text: mail.text, key: `notice-${mail.notice.id}-${index}` });
+      }
+      return addresses.length;
+    },
+    async finish(repositories, _task, mail, mailed) {
+      const notice = await repositories.notices.find(mail.notice.id, { lock: true });
+      if (notice?.state !== 'scheduled') return 'moot';
+      if (mailed === 0) {
+        await repositories.notices.markNoContact(notice.id);
+        await repositories.audit.append(SYSTEM_ACTOR, {
+          type: 'notice.no_contact',
+          requestId: notice.requestId,
+          data: { noticeId: notice.id, targetId: notice.targetId },
+        });
+        return 'no_contact';
+      }
+      await repositories.notices.markSent(notice.id, deps.clock.now(), deps.secrets.sha256Hex(mail.token));
       await repositories.audit.append(SYSTEM_ACTOR, {
-        type: 'notice.no_contact',
-        requestId: current.id,
+        type: 'notice.sent',
+        requestId: notice.requestId,
         data: { noticeId: notice.id, targetId: notice.targetId },
       });
-      return 'no_contact';
-    }
-    const token = deps.noticeTokens.tokenFor(notice.id);
-    const { subject, text } = noticeText(current, platform, notice, `${deps.publicUrl}/notice/${token}`);
-    for (const [index, to] of addresses.entries()) {
-      // The same key every time: a notice mailed again after a crash is the same message, not a second notice.
-      await deps.mailer.send({ to, subject, text, key: `notice-${notice.id}-${index}` });
-    }
-    await repositories.notices.markSent(notice.id, now, deps.secrets.sha256Hex(token));
-    await repositories.audit.append(SYSTEM_ACTOR, {
-      type: 'notice.sent',
-      requestId: current.id,
-      data: { noticeId: notice.id, targetId: notice.targetId },
-    });
-    return 'sent';
+      return 'sent';
+    },
   });
 }
 

@@ -15,7 +15,7 @@ import { expiryReminders, preservationTerms } from '../core/preservation.ts';
 import type { ReviewRules } from './review-request.ts';
 import { findingsOf } from './review-request.ts';
 import { applyTransition, loadRequest, requirePermission } from './common.ts';
-import { handleTask } from './schedule.ts';
+import { handleTask, handleTaskWithEffect, type TaskDecision } from './schedule.ts';
 
 export const EXPIRE_TOPIC = 'preservation.expire';
 export const EXPIRY_REMINDER_TOPIC = 'preservation.remind';
@@ -320,40 +320,59 @@ export async function expirePreservation(deps: ExpiryDeps, input: { taskId: unkn
 
 /** The `preservation.remind` job: tells the officer and the desk the preservation expires soon, once per reminder. */
 export async function remindPreservationExpiry(deps: ExpiryDeps, input: { taskId: unknown }): Promise<string | undefined> {
-  return handleTask(deps, input.taskId, async (repositories, task) => {
-    if (!task.requestId) return 'invalid';
-    const request = await repositories.requests.find({ kind: 'desk' }, task.requestId);
-    if (!request || !['active', 'extended'].includes(request.state)) return 'moot';
-    const preservation = await repositories.preservations.find(request.id);
-    if (!preservation || preservation.expiresAt !== task.payload.expiresAt) return 'superseded';
-    const extendable = request.state === 'active' ? ' It can be extended once; ' : ' It was extended already; ';
-    const text = `Preservation ${request.trackingNumber} (${request.jurisdiction}) expires at ${preservation.expiresAt}.${extendable}a production request for the preserved data keeps it while that request is open.\n`;
-    const channels: string[] = [];
-    const officer = await repositories.users.find(request.officerId);
-    if (officer?.status === 'active') {
-      await deps.mailer.send({
-        to: officer.email,
-        subject: `Preservation ${request.trackingNumber} expires soon`,
-        text,
-        key: `expiry-${task.id}-officer`,
+  type Mail = { to: string; subject: string; key: string; channel: string };
+  return handleTaskWithEffect(deps, input.taskId, {
+    async decide(
+      repositories,
+      task,
+      decided,
+    ): Promise<TaskDecision<{ requestId: string; preservationId: string; expiresAt: string; text: string; mails: Mail[] }>> {
+      if (!task.requestId) return { done: 'invalid' };
+      const request = await repositories.requests.find({ kind: 'desk' }, task.requestId);
+      if (!request) return { done: 'gone' };
+      const preservation = await repositories.preservations.find(request.id);
+      if (!preservation) return { done: 'gone' };
+      if (!decided && !['active', 'extended'].includes(request.state)) return { done: 'moot' };
+      if (!decided && preservation.expiresAt !== task.payload.expiresAt) return { done: 'superseded' };
+      const extendable = request.state === 'active' ? ' It can be extended once; ' : ' It was extended already; ';
+      const text = `Preservation ${request.trackingNumber} (${request.jurisdiction}) expires at ${preservation.expiresAt}.${extendable}a production request for the preserved data keeps it while that request is open.\n`;
+      const officer = await repositories.users.find(request.officerId);
+      const mails: Mail[] = [
+        ...(officer?.status === 'active'
+          ? [
+              {
+                to: officer.email,
+                subject: `Preservation ${request.trackingNumber} expires soon`,
+                key: `expiry-${task.id}-officer`,
+                channel: 'officer_email',
+              },
+            ]
+          : []),
+        ...(deps.deskEmail
+          ? [
+              {
+                to: deps.deskEmail,
+                subject: `[Writ] Preservation ${request.trackingNumber} expires soon`,
+                key: `expiry-${task.id}-desk`,
+                channel: 'desk_email',
+              },
+            ]
+          : []),
+      ];
+      return { effect: { requestId: request.id, preservationId: preservation.id, expiresAt: preservation.expiresAt, text, mails } };
+    },
+    async act(reminder) {
+      for (const mail of reminder.mails) await deps.mailer.send({ to: mail.to, subject: mail.subject, text: reminder.text, key: mail.key });
+      return reminder.mails.map((mail) => mail.channel);
+    },
+    async finish(repositories, _task, reminder, channels) {
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'preservation.expiry_reminded',
+        requestId: reminder.requestId,
+        data: { preservationId: reminder.preservationId, expiresAt: reminder.expiresAt, channels },
       });
-      channels.push('officer_email');
-    }
-    if (deps.deskEmail) {
-      await deps.mailer.send({
-        to: deps.deskEmail,
-        subject: `[Writ] Preservation ${request.trackingNumber} expires soon`,
-        text,
-        key: `expiry-${task.id}-desk`,
-      });
-      channels.push('desk_email');
-    }
-    await repositories.audit.append(SYSTEM_ACTOR, {
-      type: 'preservation.expiry_reminded',
-      requestId: request.id,
-      data: { preservationId: preservation.id, expiresAt: preservation.expiresAt, channels },
-    });
-    return 'sent';
+      return 'sent';
+    },
   });
 }
 

@@ -26,6 +26,8 @@ import { buildWorld, uploadPdf, type World } from '../support/factories.ts';
 const postgres = process.env.TEST_DATABASE_URL;
 const REQUESTS = 1000;
 const PRODUCED = 80;
+/** Prospective orders whose authorised period ends during the test: each delivers in parts and stops by itself. */
+const PROSPECTIVE = 10;
 const PRESERVED = 30;
 const REMOVED = 30;
 /** Requests with a deadline of their own, close enough to pass during the test. */
@@ -200,7 +202,7 @@ async function freePort(): Promise<number> {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it(`keeps every acknowledged request once and does every due job once, through ${KILLS} SIGKILLs`, { timeout: 600_000 }, async () => {
+  it(`keeps every acknowledged request once and does every due job once, through ${KILLS + 1} SIGKILLs`, { timeout: 600_000 }, async () => {
     console.log(`crash test seed ${seed} (replay with WRIT_CRASH_SEED=${seed})`);
     const { db } = context.database;
     // The officers' documents, uploaded beforehand (a request names its legal process document).
@@ -209,7 +211,17 @@ async function freePort(): Promise<number> {
     const message = (await sql<{ id: string }>`SELECT id::text FROM demo.messages WHERE body IS NOT NULL ORDER BY id LIMIT 1`.execute(db))
       .rows[0]!.id;
 
-    type Planned = { key: string; token: string; role: 'disclosure' | 'produced' | 'preserved' | 'removed'; payload: object };
+    type Planned = {
+      key: string;
+      token: string;
+      role: 'disclosure' | 'produced' | 'prospective' | 'preserved' | 'removed';
+      payload: object;
+    };
+    // The prospective orders' period: from an hour ago to a while after the desk has started them (so they deliver in
+    // parts, under the kills); a new login appears in it.
+    const period = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 80_000).toISOString() };
+    await sql`INSERT INTO demo.logins (account_id, ip, port, at, user_agent, kind)
+              VALUES (4, '192.0.2.44', 4444, ${new Date(Date.now() - 1_800_000)}, 'DemoMessenger/5.2 (iOS 18.1)', 'login')`.execute(db);
     const planned: Planned[] = Array.from({ length: REQUESTS }, (_, index): Planned => {
       const key = `crash-${seed}-${index}`;
       if (index < REMOVED) {
@@ -227,8 +239,34 @@ async function freePort(): Promise<number> {
           },
         };
       }
-      const role = index < REMOVED + PRESERVED ? 'preserved' : index < REMOVED + PRESERVED + PRODUCED ? 'produced' : 'disclosure';
-      const withDeadline = role === 'disclosure' && index < REMOVED + PRESERVED + PRODUCED + WITH_DEADLINE;
+      const role =
+        index < REMOVED + PRESERVED
+          ? 'preserved'
+          : index < REMOVED + PRESERVED + PRODUCED
+            ? 'produced'
+            : index < REMOVED + PRESERVED + PRODUCED + PROSPECTIVE
+              ? 'prospective'
+              : 'disclosure';
+      const withDeadline = role === 'disclosure' && index < REMOVED + PRESERVED + PRODUCED + PROSPECTIVE + WITH_DEADLINE;
+      if (role === 'prospective') {
+        return {
+          key,
+          token: tokens.us!,
+          role,
+          payload: {
+            kind: 'prospective',
+            jurisdiction: 'US',
+            legalProcess: {
+              instrumentType: 'court_order',
+              issuingAuthority: 'U.S. District Court (pen/trap, 18 U.S.C. 3123)',
+              documentIds: [documentsUs[index - REMOVED]!],
+            },
+            targets: [{ kind: 'username', value: 'jordan.lee' }],
+            categories: ['traffic'],
+            dateRange: period,
+          },
+        };
+      }
       return {
         key,
         token: tokens.us!,
@@ -265,6 +303,12 @@ async function freePort(): Promise<number> {
         await sleep(300 + next() * 1200);
         for (const victim of victims) spawnRole(victim);
       }
+      // And once more as the prospective orders' last parts come due at the end of their period.
+      await sleep(Math.max(0, Date.parse(period.to) - Date.now()) + 200 + next() * 1500);
+      await kill('worker');
+      kills.push('worker (at the end of the prospective period)');
+      await sleep(300 + next() * 1200);
+      spawnRole('worker');
       chaosDone = true;
     })();
 
@@ -306,13 +350,14 @@ async function freePort(): Promise<number> {
         return;
       }
       await act(tracking, 'approve', { reason: 'Within the legal process.' }, ['approved', 'producing', 'delivered', 'active']);
-      if (role === 'produced') await act(tracking, 'produce', {}, ['producing', 'delivered']);
+      if (role === 'produced' || role === 'prospective') await act(tracking, 'produce', {}, ['producing', 'delivered']);
       else await act(tracking, 'preserve', {}, ['active'], tokens.reviewer);
     };
     const work = [
       ...byRole('removed').map((t) => [t, 'removed'] as const),
       ...byRole('preserved').map((t) => [t, 'preserved'] as const),
       ...byRole('produced').map((t) => [t, 'produced'] as const),
+      ...byRole('prospective').map((t) => [t, 'prospective'] as const),
     ];
     let index = 0;
     await Promise.all(
@@ -330,6 +375,7 @@ async function freePort(): Promise<number> {
 
     // Settle: every deadline has passed, and nothing is left to do.
     const latestDeadline = Math.max(
+      Date.parse(period.to),
       ...planned.map((item) => Date.parse((item.payload as { deadline?: string }).deadline ?? '1970-01-01T00:00:00Z')),
     );
     const settled = async () => {
@@ -384,16 +430,45 @@ async function freePort(): Promise<number> {
       expect(completed.get(tracking), tracking).toBe(1);
       expect(deliveries.get(tracking), tracking).toBe(1);
     }
-    const productions = await sql<{ n: string }>`SELECT count(*)::text AS n FROM productions WHERE state = 'completed'`.execute(db);
+    const productions = await sql<{ n: string }>`
+      SELECT count(*)::text AS n FROM productions p JOIN requests r ON r.id = p.request_id WHERE r.kind = 'disclosure' AND p.state = 'completed'
+    `.execute(db);
     expect(Number(productions.rows[0]?.n)).toBe(PRODUCED);
+    const partsSeen: number[] = [];
+    // Each prospective order delivered its parts once each, back to back up to the end of its period, and stopped.
+    const parted = await perRequest('prospective.delivered');
+    for (const tracking of byRole('prospective')) {
+      const parts = await sql<{ part: number; state: string; window_from: Date; window_to: Date }>`
+        SELECT p.part, p.state, p.window_from, p.window_to FROM productions p JOIN requests r ON r.id = p.request_id
+        WHERE r.tracking_number = ${tracking} ORDER BY p.part
+      `.execute(db);
+      expect(
+        parts.rows.map((row) => row.part),
+        tracking,
+      ).toEqual(parts.rows.map((_, at) => at));
+      expect(
+        parts.rows.every((row) => row.state === 'completed'),
+        tracking,
+      ).toBe(true);
+      for (const [at, row] of parts.rows.entries()) {
+        const from = at === 0 ? Date.parse(period.from) : parts.rows[at - 1]!.window_to.getTime() + 1;
+        expect(row.window_from.getTime(), tracking).toBe(from);
+      }
+      expect(parts.rows.at(-1)!.window_to.toISOString(), tracking).toBe(period.to);
+      expect(parted.get(tracking), tracking).toBe(parts.rows.length);
+      expect(completed.get(tracking), tracking).toBe(parts.rows.length);
+      expect(deliveries.get(tracking), tracking).toBe(1);
+      partsSeen.push(parts.rows.length);
+    }
     // Each user told once, in one mail.
     const notices = await sql<{ id: string; tracking_number: string; state: string }>`
       SELECT n.id, r.tracking_number, n.state FROM notices n JOIN requests r ON r.id = n.request_id ORDER BY n.id
     `.execute(db);
     const sent = await perRequest('notice.sent');
     const mailbox = readdirSync(path.join(dataDir, 'mail', 'outgoing'));
-    for (const tracking of byRole('produced')) expect(sent.get(tracking), tracking).toBe(1);
-    for (const notice of notices.rows.filter((row) => byRole('produced').includes(row.tracking_number))) {
+    const told = [...byRole('produced'), ...byRole('prospective')];
+    for (const tracking of told) expect(sent.get(tracking), tracking).toBe(1);
+    for (const notice of notices.rows.filter((row) => told.includes(row.tracking_number))) {
       expect(notice.state).toBe('sent');
       expect(mailbox.filter((name) => name.startsWith(`notice-${notice.id}-`))).toEqual([`notice-${notice.id}-0.eml`]);
     }
@@ -433,14 +508,14 @@ async function freePort(): Promise<number> {
     // Nothing failed for good.
     const dead = await sql<{ n: string }>`SELECT count(*)::text AS n FROM dead_letters`.execute(db);
     expect(dead.rows[0]?.n).toBe('0');
-    expect(kills).toHaveLength(KILLS);
+    expect(kills).toHaveLength(KILLS + 1);
     const retried = await sql<{ n: string }>`
       SELECT count(*)::text AS n FROM (SELECT retry_count FROM pgboss.job UNION ALL SELECT retry_count FROM pgboss.archive) AS jobs
       WHERE retry_count > 0
     `.execute(db);
     console.log(
       `calls refused while a process was down: ${seen.refused}; submissions answered with their first receipt: ${seen.replayed}; ` +
-        `jobs tried more than once: ${retried.rows[0]?.n}`,
+        `jobs tried more than once: ${retried.rows[0]?.n}; parts of the prospective orders: ${partsSeen.join(' ')}`,
     );
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../../src/core/actor.ts';
 import { startJobRunner, type JobRunner } from '../../src/jobs/job-runner.ts';
 import { listDeadLetters, retryDeadLetter } from '../../src/services/dead-letters.ts';
-import { fireDueTasks, handleTask } from '../../src/services/schedule.ts';
+import { fireDueTasks, handleTask, handleTaskWithEffect } from '../../src/services/schedule.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
 import { HOUR, testClock } from '../support/clock.ts';
 
@@ -131,6 +131,43 @@ describeOnEachDatabase(
       expect(done).toBe(1);
       expect(await handleTask(deps, taskId, work)).toBeUndefined();
       expect((await context.store.read.schedule.find('test:one'))?.outcome).toBe('done');
+    });
+
+    it('acts again, and does not decide again, when a run is cut short between sending and recording it', async () => {
+      const { context } = db();
+      const deps = { store: context.store, clock };
+      await context.store.transaction((r) => r.schedule.put({ key: 'test:effect', topic: 'test.effect', dueAt: clock.now() }));
+      await fireDueTasks(deps);
+      const taskId = (await context.store.read.schedule.find('test:effect'))!.id;
+      const seen: boolean[] = [];
+      const sent: string[] = [];
+      let finished = 0;
+      let crash = true;
+      const steps = {
+        decide: async (_r: unknown, _task: unknown, decided: boolean) => {
+          seen.push(decided);
+          // The world moved after the first decision: deciding afresh would now say there is nothing to send.
+          return seen.length > 1 && !decided ? { done: 'nothing' } : { effect: 'mail-1' };
+        },
+        act: async (effect: string) => {
+          sent.push(effect);
+          if (crash) {
+            crash = false;
+            throw new Error('killed after the mail left');
+          }
+          return 1;
+        },
+        finish: async () => {
+          finished += 1;
+          return 'sent';
+        },
+      };
+      await expect(handleTaskWithEffect(deps, taskId, steps)).rejects.toThrow('killed');
+      expect(await handleTaskWithEffect(deps, taskId, steps)).toBe('sent');
+      expect(await handleTaskWithEffect(deps, taskId, steps)).toBeUndefined();
+      expect(seen).toEqual([false, true]);
+      expect(sent).toEqual(['mail-1', 'mail-1']);
+      expect(finished).toBe(1);
     });
 
     it('lets two scanners at once fire each due task exactly once', async () => {
