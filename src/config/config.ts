@@ -305,6 +305,66 @@ export const configSchema = z.object({
     .max(60_000)
     .default(250)
     .describe('How often the outbox is moved into the job queue, in ms.'),
+  WRIT_JOB_RETRY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(50)
+    .default(6)
+    .describe(
+      'How often a failed background job is tried again before it goes to the dead-letter list (GET /api/v1/jobs/dead-letters), where an admin can send it round again.',
+    ),
+  WRIT_JOB_RETRY_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(2)
+    .describe('The wait before the first retry of a failed job, in seconds; each further retry waits about twice as long.'),
+  WRIT_JOB_EXPIRE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(900)
+    .describe(
+      'A job still running this long after it started is taken to have died with its process (a crash, a kill) and is tried again. Keep it above the time your largest production takes.',
+    ),
+  WRIT_DESK_EMAIL: z
+    .email()
+    .optional()
+    .describe(
+      'Where deadline reminders for the desk are mailed (a shared mailbox). Unset: reminders are only listed in GET /api/v1/deadlines and the audit log.',
+    ),
+  WRIT_ONCALL_EMAIL: z
+    .email()
+    .optional()
+    .describe(
+      'The on-call address paged for emergency requests and for deadlines about to pass or passed (removal orders of one or three hours).',
+    ),
+  WRIT_ONCALL_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'A URL Writ POSTs a JSON page to, with the same occasions as WRIT_ONCALL_EMAIL (a pager or chat integration). The body holds the tracking number, kind, reason and deadline, never personal data; `Idempotency-Key` names the page, so a retried page can be recognised.',
+    ),
+  WRIT_PROSPECTIVE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15)
+    .describe(
+      'How often a prospective (real-time) order delivers the records that appeared since its last delivery, within its authorised period.',
+    ),
+  WRIT_PRESERVATION_REMINDER_DAYS: z
+    .string()
+    .regex(/^\d{1,3}(?:,\d{1,3})*$/, 'whole days separated by commas, e.g. 14,3')
+    .default('14,3')
+    .transform((value) => [...new Set(value.split(',').map(Number))].sort((a, b) => b - a))
+    .describe(
+      'Days before a preservation expires on which the requesting officer and the desk are reminded (so it can be extended once, or followed by a production request).',
+    ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -75,6 +75,17 @@ export const PERMISSIONS = {
   'intake.read': ['reviewer', 'counsel', 'admin', 'auditor'],
   /** Correct a draft request made of an email, confirm it into a request, or discard it. */
   'intake.manage': ['reviewer', 'counsel'],
+  /** What is due, overdue and escalated: the desk's deadline view. */
+  'deadline.read': ['reviewer', 'counsel', 'admin', 'auditor'],
+  'jobs.read': ['admin', 'auditor'],
+  'jobs.retry': ['admin'],
+  /** Start, extend and release a preservation; act on a removal order. */
+  'request.preserve': ['reviewer', 'counsel'],
+  'request.act': ['reviewer', 'counsel'],
+  /** Read and plan user notices; record a gag order's end. Releasing a notice the law withholds is counsel's. */
+  'notice.read': ['reviewer', 'counsel', 'admin', 'auditor'],
+  'notice.manage': ['reviewer', 'counsel'],
+  'notice.release': ['counsel'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

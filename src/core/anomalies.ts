@@ -121,7 +121,8 @@ export function holdReasons(input: AnomalyInput): HoldReason[] {
     );
   }
   const ageDays = (now.getTime() - Date.parse(officer.createdAt)) / 86_400_000;
-  if (ageDays < limits.newAccountDays) {
+  // 0 means never: a clock a little behind the account's creation must not hold it either.
+  if (limits.newAccountDays > 0 && ageDays < limits.newAccountDays) {
     reasons.push({
       code: 'NEW_ACCOUNT',
       detail: `The officer's account is ${Math.floor(ageDays)} day(s) old (under ${limits.newAccountDays}).`,

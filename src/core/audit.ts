@@ -119,6 +119,54 @@ export type AuditEvent =
     }
   /** A pending person was approved by their agency's admin or the platform's admin, and may act. */
   | { type: 'user.approved'; requestId?: undefined; data: { userId: string; reason: string } }
+  /** An admin sent a job that had failed every attempt round again. */
+  | { type: 'job.retried'; requestId?: undefined; data: { deadLetterId: string; topic: string } }
+  /** A deadline reminder went out (stage: half-way, close, passed) and to whom (desk mail, on-call webhook or mail). */
+  | { type: 'deadline.reminded'; requestId: string; data: { stage: string; due: string; channels: readonly string[] } }
+  /** On-call was paged about a request (an emergency arriving). */
+  | { type: 'oncall.paged'; requestId: string; data: { reason: string; channels: readonly string[] } }
+  /** The copy a preservation secures was sealed: its items, records and the SHA-256 over their hashes. */
+  | {
+      type: 'preservation.sealed';
+      requestId: string;
+      data: { preservationId: string; items: number; records: number; manifestSha256: string };
+    }
+  /** A preservation's expiry moved: extended once, or held while a production request for its data is open. */
+  | {
+      type: 'preservation.expiry_changed';
+      requestId: string;
+      data: { preservationId: string; expiresAt: string; why: 'extended' | 'production_pending' };
+    }
+  /** The officer and the desk were reminded that a preservation expires soon. */
+  | {
+      type: 'preservation.expiry_reminded';
+      requestId: string;
+      data: { preservationId: string; expiresAt: string; channels: readonly string[] };
+    }
+  /** A preservation's sealed copy was deleted when it expired or was released. */
+  | { type: 'preservation.copy_released'; requestId: string; data: { preservationId: string; files: number } }
+  /** A production read a target's records from the copy a preservation sealed. */
+  | { type: 'preservation.copy_used'; requestId: string; data: { preservationId: string; productionId: string } }
+  /** It was worked out whether and when the user behind a target may be told (basis: policy, gag, law, emergency, desk). */
+  | {
+      type: 'notice.planned';
+      requestId: string;
+      data: { noticeId: string; targetId: string; state: string; basis: string; notBefore: string | null };
+    }
+  /** A user was notified. */
+  | { type: 'notice.sent'; requestId: string; data: { noticeId: string; targetId: string } }
+  /** The platform has no address to notify the user behind a target at. */
+  | { type: 'notice.no_contact'; requestId: string; data: { noticeId: string; targetId: string } }
+  /** The desk recorded a non-disclosure order's end (or that it has none), and the notices were planned again. */
+  | { type: 'request.non_disclosure_changed'; requestId: string; data: { until: string | null; reason: string } }
+  /** A removal order was acted on. */
+  | { type: 'removal.actioned'; requestId: string; data: { action: 'removed' | 'restricted' | 'kept'; items: number } }
+  /** A prospective order delivered one part: the records that appeared in a window of its period. */
+  | {
+      type: 'prospective.delivered';
+      requestId: string;
+      data: { productionId: string; part: number; windowFrom: string; windowTo: string; records: number };
+    }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } }
   /** A message came in by email (or an import) and was stored, its bytes under their SHA-256, before anything else. */

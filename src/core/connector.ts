@@ -34,10 +34,33 @@ export type ProduceOutcome =
     }
   | { readonly status: Unavailable; readonly detail: string };
 
+/** What a removal order asks of one item of content. */
+export type RemovalAction = 'removed' | 'restricted' | 'kept';
+
+/**
+ * What the platform did with one item of content. `not_supported`: this connector cannot act on the platform (it reads
+ * it only), so the desk must act there by hand; a distinct answer, never a silent success.
+ */
+export type ActOutcome =
+  | { readonly status: 'done'; readonly contentId: string; readonly authorAccountId: string | null; readonly detail: string }
+  | { readonly status: 'not_found'; readonly detail: string }
+  | { readonly status: 'not_supported'; readonly detail: string };
+
 export interface PlatformConnector {
   readonly name: string;
   resolve(identifier: NormalizedIdentifier): Promise<ResolveOutcome>;
   produce(category: DataCategory, accountId: string, range: DateRange): Promise<ProduceOutcome>;
+  /** Where the platform reaches the person behind an account, to notify them; undefined when it holds no address. */
+  contact?(accountId: string): Promise<{ readonly email: string } | undefined>;
+  /**
+   * Acts on one item of content named by URL or id: removes it, withholds it in `countries`, or (kept) only finds it.
+   * Safe to repeat: acting again on content already acted on changes nothing more.
+   */
+  act?(
+    action: RemovalAction,
+    content: NormalizedIdentifier,
+    options: { readonly countries: readonly string[]; readonly reference: string },
+  ): Promise<ActOutcome>;
 }
 
 export interface ApprovedItem {

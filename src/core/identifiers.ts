@@ -16,6 +16,11 @@ export interface NormalizedIdentifier {
 
 const USERNAME_IN_URL = /^(?:https?:\/\/)?[^/\s]+\/(?:@|u\/|users\/|user\/|profile\/)?@?([A-Za-z0-9._-]+)\/?(?:[?#].*)?$/;
 
+/** An item of content as a removal order names it: a URL stays a URL (it is not an account's profile), an id stays as it is. */
+export function normalizeContent(kind: IdentifierKind, original: string): NormalizedIdentifier {
+  return { kind, value: original.trim(), original };
+}
+
 /** `jurisdiction` gives the country for national phone numbers (010-…) where it is a country. */
 export function normalizeIdentifier(kind: IdentifierKind, original: string, jurisdiction?: string): NormalizedIdentifier {
   const trimmed = original.trim();
@@ -42,6 +47,7 @@ export function normalizeIdentifier(kind: IdentifierKind, original: string, juri
     case 'user_id':
       return as('user_id', trimmed.replace(/^#/, ''));
     case 'ip':
+    case 'content_id':
     case 'other':
       return as(kind, trimmed);
   }

@@ -34,12 +34,14 @@ export interface RequestRecord {
   readonly emergency: { readonly dangerDescription: string; readonly attestation: true } | null;
   /** The legal process an emergency request promises: when it is due (set on approval) and when the desk recorded it. */
   readonly followUp: { readonly due: string | null; readonly receivedAt: string | null };
+  /** The deadline that binds (core/deadlines.ts): when, and what set it; null until verification works it out. */
+  readonly due: { readonly at: string; readonly basis: string } | null;
   readonly payloadSha256: string;
   readonly receivedAt: string;
   readonly updatedAt: string;
 }
 
-export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'receivedAt' | 'updatedAt'>;
+export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'due' | 'receivedAt' | 'updatedAt'>;
 
 export interface TargetRecord {
   readonly id: string;
@@ -185,4 +187,7 @@ export interface ProductionRecord {
   readonly availableUntil: string | null;
   readonly createdAt: string;
   readonly completedAt: string | null;
+  /** 0 for a one-off production; a prospective order's parts count up, each covering a window of its period. */
+  readonly part: number;
+  readonly window: DateRange | null;
 }

@@ -5,6 +5,7 @@ import type { CallbackRecord } from './emergency.ts';
 import type { IntakeRepository } from './intake.ts';
 import type { ThrottleState } from './throttle.ts';
 import type {
+  DateRange,
   DecisionItem,
   DecisionRecord,
   DocumentRecord,
@@ -22,8 +23,9 @@ import type {
   UserRecord,
   UserStatus,
 } from './model.ts';
+import type { NoticeBasis, NoticePlan, NoticeState } from './notices.ts';
 import type { Page } from './pagination.ts';
-import type { RequestKind, RequestState } from './request.ts';
+import type { DataCategory, RequestKind, RequestState } from './request.ts';
 
 export interface Clock {
   now(): Date;
@@ -71,8 +73,31 @@ export interface RequestRepository {
    * there, so it costs the same however busy the officer), and when the earliest of them came.
    */
   sentSince(officerId: string, since: Date, atMost: number): Promise<{ count: number; earliest: Date | undefined }>;
+  /** Sets (or clears) the deadline that binds the request. */
+  setDue(requestId: string, due: { readonly at: string; readonly basis: string } | null): Promise<void>;
+  /**
+   * What is due and not done, soonest first: response deadlines not yet met, emergency follow-ups not yet received,
+   * preservations in force (their expiry); with `overdueOnly`, only what is past at `now`.
+   */
+  deadlines(query: { readonly now: Date; readonly overdueOnly: boolean; readonly limit: number }): Promise<DeadlineEntry[]>;
+  /** What the desk learned of the request's non-disclosure order (its end date, that it has none, or that it was lifted). */
+  setNonDisclosure(requestId: string, nonDisclosure: { readonly ordered: boolean; readonly until: string | null }): Promise<void>;
   /** Records when an emergency request's follow-up legal process is due, or when it came. */
   setFollowUp(requestId: string, followUp: { due?: Date; receivedAt?: Date }): Promise<void>;
+}
+
+export interface DeadlineEntry {
+  readonly requestId: string;
+  readonly trackingNumber: string;
+  readonly kind: RequestKind;
+  readonly state: RequestState;
+  readonly jurisdiction: string;
+  readonly agencyName: string;
+  /** response: the answer is due; follow_up: an emergency request's promised legal process; preservation_expiry. */
+  readonly what: 'response' | 'follow_up' | 'preservation_expiry';
+  readonly dueAt: string;
+  readonly basis: string;
+  readonly overdue: boolean;
 }
 
 export interface DocumentRepository {
@@ -283,8 +308,11 @@ export interface CredentialRepository {
 }
 
 export interface ProductionRepository {
-  /** Starts (or restarts) the production of a decision; there is only ever one per decision. */
-  claim(requestId: string, decisionId: string): Promise<ProductionRecord>;
+  /**
+   * Starts (or restarts) the production of a decision, or of one part of a prospective order; there is only ever one
+   * per decision and part. A restart counts an attempt; only the latest attempt can complete.
+   */
+  claim(requestId: string, decisionId: string, part?: { number: number; from: Date; to: Date }): Promise<ProductionRecord>;
   complete(
     id: string,
     result: {
@@ -294,11 +322,202 @@ export interface ProductionRepository {
       outcomes: readonly ProductionOutcome[];
       availableUntil: Date;
       at: Date;
+      /** The attempt (from claim) completing: an older attempt that is still running cannot complete. */
+      attempt: number;
     },
-  ): Promise<void>;
-  fail(id: string, failure: string): Promise<void>;
+  ): Promise<boolean>;
+  /** Every production of a request (the parts of a prospective order), in order. */
+  parts(requestId: string): Promise<ProductionRecord[]>;
+  /** Marks a running production failed; with `attempt`, only if that attempt is still the latest. */
+  fail(id: string, failure: string, attempt?: number): Promise<void>;
   latestForRequest(requestId: string): Promise<ProductionRecord | undefined>;
   recordDownload(productionId: string, userId: string): Promise<void>;
+}
+
+/** A timed piece of work (a reminder, an expiry, a notice waiting for a gag to end) kept in the database. */
+export interface ScheduledTask {
+  readonly id: string;
+  readonly key: string;
+  readonly topic: string;
+  readonly requestId: string | null;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly dueAt: string;
+  readonly state: 'pending' | 'fired' | 'cancelled';
+  readonly firedAt: string | null;
+  readonly handledAt: string | null;
+  readonly outcome: string | null;
+}
+
+/**
+ * The durable schedule: tasks by key, each fired once when due by the scan (`services/schedule.ts`) and handled once
+ * by its job. Times are whatever the caller's clock says, so tests move time instead of waiting for it.
+ */
+export interface Schedule {
+  /**
+   * Puts the task `key` at `dueAt`: a new key is added; a pending or cancelled one moves there (pending again); a fired
+   * one is left alone. True when the task is pending at `dueAt` afterwards.
+   */
+  put(task: {
+    readonly key: string;
+    readonly topic: string;
+    readonly dueAt: Date;
+    readonly requestId?: string | undefined;
+    readonly payload?: Readonly<Record<string, unknown>>;
+  }): Promise<boolean>;
+  /** Cancels pending tasks: by key, or a request's tasks whose key starts with a prefix. Returns how many. */
+  cancel(filter: { readonly key: string } | { readonly requestId: string; readonly keyPrefix: string }): Promise<number>;
+  /** Marks up to `limit` pending tasks due at `now` fired and returns them (locked rows are skipped, not waited for). */
+  claimDue(now: Date, limit: number): Promise<ScheduledTask[]>;
+  /** Locks a fired task not yet handled, for its job; undefined when it was handled already or is not fired. */
+  takeForHandling(id: string): Promise<ScheduledTask | undefined>;
+  markHandled(id: string, at: Date, outcome: string): Promise<void>;
+  /** Records that a task's work was decided and is being carried out (outcome `sending`), before it is handled. */
+  markSending(id: string): Promise<void>;
+  /** A request's tasks, soonest first. */
+  forRequest(requestId: string): Promise<ScheduledTask[]>;
+  find(key: string): Promise<ScheduledTask | undefined>;
+  get(id: string): Promise<ScheduledTask | undefined>;
+}
+
+export interface DeadLetter {
+  readonly id: string;
+  readonly topic: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly reason: string;
+  readonly attempts: number;
+  readonly failedAt: string;
+  readonly retriedAt: string | null;
+  readonly retriedBy: string | null;
+}
+
+export interface DeadLetterRepository {
+  /** Newest first; by default only those not sent round again. */
+  list(query: {
+    readonly includeRetried: boolean;
+    readonly limit: number;
+    readonly cursor?: string | undefined;
+  }): Promise<Page<DeadLetter>>;
+  /** Marks one retried, once: false when it does not exist or was retried already. */
+  markRetried(id: string, by: string, at: Date): Promise<DeadLetter | undefined>;
+}
+
+export interface PreservedItem {
+  readonly id: string;
+  readonly targetId: string;
+  readonly category: DataCategory;
+  readonly accountId: string | null;
+  readonly accountLabel: string | null;
+  readonly range: DateRange;
+  /** sealed, or why there is nothing to seal (as a production says it). */
+  readonly status: 'sealed' | ProductionOutcome['status'];
+  readonly records: number;
+  readonly columns: readonly string[];
+  readonly sha256: string | null;
+  readonly size: number | null;
+  readonly detail: string;
+}
+
+export interface PreservationRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly decisionId: string;
+  readonly expiresAt: string;
+  readonly extensionHours: number;
+  readonly basis: string;
+  readonly extendedAt: string | null;
+  readonly copyState: 'sealing' | 'sealed' | 'released';
+  readonly manifestSha256: string | null;
+  readonly sealedAt: string | null;
+  readonly releasedAt: string | null;
+  /** When it took effect. */
+  readonly createdAt: string;
+  readonly items: readonly PreservedItem[];
+}
+
+/** A sealed copy another request of the same agency may be produced from. */
+export interface PreservedCopy extends PreservedItem {
+  readonly preservationId: string;
+  readonly trackingNumber: string;
+}
+
+export interface PreservationRepository {
+  /** The request's preservation, made if it has none yet (once per request, whatever runs twice). */
+  create(preservation: {
+    requestId: string;
+    decisionId: string;
+    expiresAt: Date;
+    extensionHours: number;
+    basis: string;
+  }): Promise<PreservationRecord>;
+  find(requestId: string, options?: { lock?: boolean }): Promise<PreservationRecord | undefined>;
+  /** Seals the copy with its items, once: false when it was sealed (or released) already. */
+  seal(id: string, sealed: { items: ReadonlyArray<Omit<PreservedItem, 'id'>>; manifestSha256: string; at: Date }): Promise<boolean>;
+  setExpiry(id: string, expiresAt: Date, extendedAt?: Date): Promise<void>;
+  /** Marks the copy released; returns its items (to delete their files). */
+  release(id: string, at: Date): Promise<PreservedItem[]>;
+  /** Sealed copies of an account's category, kept for requests of this agency. */
+  copiesFor(agencyId: string, accountId: string, category: DataCategory): Promise<PreservedCopy[]>;
+  /** Whether any copy still sealed keeps this file. */
+  fileInUse(sha256: string): Promise<boolean>;
+}
+
+export interface NoticeRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly targetId: string;
+  readonly purpose: 'disclosure' | 'removal';
+  readonly state: NoticeState;
+  readonly basis: NoticeBasis;
+  readonly basisDetail: string | null;
+  readonly notBefore: string | null;
+  readonly sentAt: string | null;
+  readonly viewedAt: string | null;
+  readonly createdAt: string;
+}
+
+export interface NoticeRepository {
+  /** Adds the notice of a target, once: an existing one is returned as it is. */
+  create(notice: {
+    requestId: string;
+    targetId: string;
+    purpose: NoticeRecord['purpose'];
+    plan: NoticePlan;
+  }): Promise<{ notice: NoticeRecord; created: boolean }>;
+  find(id: string, options?: { lock?: boolean }): Promise<NoticeRecord | undefined>;
+  forRequest(requestId: string): Promise<NoticeRecord[]>;
+  /** Plans a notice not yet sent again. */
+  replan(id: string, plan: NoticePlan): Promise<void>;
+  markSent(id: string, at: Date, tokenSha256: string): Promise<void>;
+  markNoContact(id: string): Promise<void>;
+  /** A sent notice by its token's SHA-256; first views are recorded. */
+  findSent(tokenSha256: string, at: Date): Promise<NoticeRecord | undefined>;
+}
+
+export interface RemovalActionRecord {
+  readonly id: string;
+  readonly requestId: string;
+  readonly targetId: string;
+  readonly action: 'removed' | 'restricted' | 'kept';
+  readonly countries: readonly string[];
+  readonly reasons: string;
+  readonly decidedBy: string;
+  readonly state: 'pending' | 'done' | 'not_found' | 'not_supported';
+  readonly contentId: string | null;
+  readonly authorAccount: string | null;
+  readonly detail: string | null;
+  readonly actedAt: string | null;
+}
+
+export interface RemovalRepository {
+  insert(
+    actions: ReadonlyArray<Pick<RemovalActionRecord, 'requestId' | 'targetId' | 'action' | 'countries' | 'reasons' | 'decidedBy'>>,
+  ): Promise<void>;
+  forRequest(requestId: string): Promise<RemovalActionRecord[]>;
+  /** Records what the connector did for a pending action; false when it was recorded already. */
+  record(
+    id: string,
+    outcome: Pick<RemovalActionRecord, 'state' | 'contentId' | 'authorAccount' | 'detail'> & { at: Date },
+  ): Promise<boolean>;
 }
 
 export interface Repositories {
@@ -316,6 +535,11 @@ export interface Repositories {
   readonly productions: ProductionRepository;
   readonly callbacks: CallbackRepository;
   readonly intake: IntakeRepository;
+  readonly schedule: Schedule;
+  readonly deadLetters: DeadLetterRepository;
+  readonly preservations: PreservationRepository;
+  readonly notices: NoticeRepository;
+  readonly removals: RemovalRepository;
 }
 
 /** Runs work in one database transaction: everything in it commits together or not at all. */
@@ -336,6 +560,13 @@ export interface FileStore {
   /** Streams bytes into the store, hashing as it goes; rejects with PAYLOAD_TOO_LARGE past `maxBytes` and keeps nothing. */
   put(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StoredFile & { commit(): Promise<void>; discard(): Promise<void> }>;
   open(sha256: string): AsyncIterable<Uint8Array>;
+  /** Deletes a stored file; nothing when there is none. */
+  remove(sha256: string): Promise<void>;
+}
+
+/** The unguessable token of a notice page: derived from the notice's id with a key kept outside the database. */
+export interface NoticeTokens {
+  tokenFor(noticeId: string): string;
 }
 
 export interface PasswordHasher {
@@ -439,14 +670,35 @@ export interface EvidenceStore {
 
 /** Outgoing mail: an SMTP server, or a folder of .eml files when none is configured (src/notify/mailer.ts). */
 export interface Mailer {
+  /**
+   * `key` names the message for good (its Message-ID, and its file name when mail goes to files): sending the same key
+   * again after a crash gives the same message, which the folder keeps once and a mail client recognises.
+   */
   send(message: {
     readonly to: string;
     readonly subject: string;
     readonly text: string;
+    readonly key?: string | undefined;
     /** The message this one answers (its Message-ID), for the recipient's thread. */
     readonly inReplyTo?: string | undefined;
     readonly references?: readonly string[] | undefined;
     /** Further header fields (an automatic reply's marks, RFC 3834). */
     readonly headers?: Readonly<Record<string, string>> | undefined;
   }): Promise<void>;
+}
+
+/** A page to whoever is on call: no personal data, only what to look at and why. */
+export interface OnCallPage {
+  /** Names the page for good: a retried page carries the same key (as the webhook's Idempotency-Key). */
+  readonly key: string;
+  readonly reason: string;
+  readonly trackingNumber: string;
+  readonly kind: string;
+  readonly due: string | null;
+  readonly text: string;
+}
+
+/** On-call paging by webhook and by mail; throws when a configured channel refuses, so the job tries again. */
+export interface Pager {
+  page(page: OnCallPage): Promise<{ readonly channels: ReadonlyArray<'webhook' | 'email'> }>;
 }

@@ -27,7 +27,8 @@ export type InstrumentType = (typeof INSTRUMENT_TYPES)[number];
 export const ISSUER_TYPES = ['court', 'prosecutor', 'police', 'administrative', 'other'] as const;
 export type IssuerType = (typeof ISSUER_TYPES)[number];
 
-export const IDENTIFIER_KINDS = ['username', 'email', 'phone', 'url', 'user_id', 'ip', 'other'] as const;
+/** `content_id`: an item of content (a post, a message) by the platform's own id, as removal orders may name it. */
+export const IDENTIFIER_KINDS = ['username', 'email', 'phone', 'url', 'user_id', 'ip', 'content_id', 'other'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 export const REQUEST_STATES = [

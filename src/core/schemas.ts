@@ -150,6 +150,7 @@ export const encryptionKeyInputSchema = z.strictObject({ recipient: ageRecipient
 export type EncryptionKeyInput = z.infer<typeof encryptionKeyInputSchema>;
 export const downloadQuerySchema = z.strictObject({
   encrypted: z.stringbool().default(false).describe('Encrypt the package with age to the recipient the agency registered.'),
+  part: z.coerce.number().int().min(0).max(100_000).optional().describe('A prospective order’s part (0, 1, …); without it, the latest.'),
 });
 
 /** A phone number in international form (`+82 2-...`), stored as E.164; a number without a country code is refused. */
@@ -223,3 +224,57 @@ export const securityEventsQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
+
+/** A yes/no query flag: `true`/`false` as the query string has it, or a boolean once the route has parsed it. */
+const flag = () => z.union([z.boolean(), z.stringbool()]).default(false);
+
+export const deadlinesQuerySchema = z.strictObject({
+  overdue: flag().describe('Only what is past its deadline.'),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const deadLettersQuerySchema = z.strictObject({
+  all: flag().describe('Include those already sent round again.'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const nonDisclosureInputSchema = z
+  .strictObject({
+    ordered: z.boolean().describe('false: no order stands (it was lifted, or there never was one).'),
+    until: day.optional().describe('The last day the order forbids notice; the user may be told from the day after.'),
+    reason: text(2000).describe('Where this comes from: the court’s order, the agency’s letter.'),
+  })
+  .refine((input) => input.ordered || input.until === undefined, {
+    message: 'an order that does not stand has no end date',
+    path: ['until'],
+  });
+
+export const releaseNoticeInputSchema = z.strictObject({
+  reason: text(2000).describe(
+    'Why the user may now be told although the law left notice to the authority (e.g. its own notice has gone out).',
+  ),
+});
+
+export const preservationActionSchema = z.strictObject({}).optional();
+
+export const REMOVAL_ACTIONS = ['removed', 'restricted', 'kept'] as const;
+export const removalInputSchema = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        targetId: z.uuid(),
+        action: z.enum(REMOVAL_ACTIONS).describe('removed; restricted (withheld in `countries`); kept (left up, with the reasons).'),
+        countries: z
+          .array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'))
+          .min(1)
+          .max(60)
+          .optional()
+          .describe('restricted: where it is withheld; by default the requesting country.'),
+        reasons: text(10_000).describe('The statement of reasons the author is given: the facts, and the legal or contractual ground.'),
+      }),
+    )
+    .min(1)
+    .max(10_000),
+});
+export type RemovalInput = z.infer<typeof removalInputSchema>;

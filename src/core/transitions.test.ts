@@ -23,7 +23,7 @@ const EXPECTED: Array<[RequestEvent, RequestState[], RequestState, Side[], Reque
   ['extend_preservation', ['active'], 'extended', ['desk'], ['preservation']],
   ['expire_preservation', ['active', 'extended'], 'expired', ['system'], ['preservation']],
   ['release_preservation', ['active', 'extended'], 'released', ['desk'], ['preservation']],
-  ['action_removal', ['approved', 'partially_approved'], 'actioned', ['desk', 'system'], ['removal']],
+  ['action_removal', ['in_review', 'approved', 'partially_approved'], 'actioned', ['desk', 'system'], ['removal']],
   ['close', ['approved', 'partially_approved', 'rejected', 'delivered', 'expired', 'released', 'actioned'], 'closed', ['desk']],
   [
     'withdraw',
@@ -74,10 +74,35 @@ describe('transition', () => {
   it('emits the effects the job runner acts on', () => {
     expect(transition('disclosure', 'approved', 'start_production', 'desk')).toMatchObject({ ok: true, effects: ['produce'] });
     expect(transition('disclosure', 'in_review', 'ask_info', 'desk')).toMatchObject({ ok: true, effects: ['notify_agency'] });
+    expect(transition('disclosure', 'producing', 'deliver', 'system')).toMatchObject({
+      ok: true,
+      effects: ['notify_agency', 'notify_users'],
+    });
+    expect(transition('preservation', 'approved', 'activate_preservation', 'desk')).toMatchObject({
+      ok: true,
+      effects: ['preserve', 'notify_agency'],
+    });
+    expect(transition('preservation', 'extended', 'expire_preservation', 'system')).toMatchObject({
+      ok: true,
+      effects: ['notify_agency', 'release_copy'],
+    });
+    expect(transition('removal', 'in_review', 'action_removal', 'desk')).toMatchObject({
+      ok: true,
+      effects: ['act_on_removal', 'notify_agency'],
+    });
   });
 
   it('offers the desk the review buttons and the officer only withdraw on a request in review', () => {
     expect(allowedEvents('disclosure', 'in_review', 'desk').sort()).toEqual(['approve', 'approve_partially', 'ask_info', 'reject']);
+    expect(allowedEvents('removal', 'in_review', 'desk').sort()).toEqual([
+      'action_removal',
+      'approve',
+      'approve_partially',
+      'ask_info',
+      'reject',
+    ]);
+    // Extension is allowed once: an extended preservation can expire or be released, not be extended again.
+    expect(allowedEvents('preservation', 'extended', 'desk')).toEqual(['release_preservation']);
     expect(allowedEvents('disclosure', 'in_review', 'agency')).toEqual(['withdraw']);
   });
 

@@ -29,7 +29,16 @@ export type RequestEvent = (typeof REQUEST_EVENTS)[number];
 export type Side = 'agency' | 'desk' | 'system';
 
 /** What must happen after the transition commits; each becomes an outbox row. */
-export const EFFECTS = ['verify_request', 'notify_agency', 'notify_desk', 'produce', 'preserve', 'act_on_removal'] as const;
+export const EFFECTS = [
+  'verify_request',
+  'notify_agency',
+  'notify_desk',
+  'produce',
+  'preserve',
+  'act_on_removal',
+  'notify_users',
+  'release_copy',
+] as const;
 export type Effect = (typeof EFFECTS)[number];
 
 interface Rule {
@@ -53,7 +62,8 @@ const TABLE: Readonly<Record<RequestEvent, Rule>> = {
   approve_partially: { from: ['in_review'], to: 'partially_approved', sides: ['desk'], effects: ['notify_agency'] },
   reject: { from: ['verifying', 'in_review', 'needs_info'], to: 'rejected', sides: ['desk'], effects: ['notify_agency'] },
   start_production: { from: DECIDED, to: 'producing', sides: ['desk', 'system'], kinds: PRODUCING_KINDS, effects: ['produce'] },
-  deliver: { from: ['producing'], to: 'delivered', sides: ['system'], kinds: PRODUCING_KINDS, effects: ['notify_agency'] },
+  // Once data is delivered, the users behind the targets are told when the law and any gag order allow.
+  deliver: { from: ['producing'], to: 'delivered', sides: ['system'], kinds: PRODUCING_KINDS, effects: ['notify_agency', 'notify_users'] },
   activate_preservation: {
     from: DECIDED,
     to: 'active',
@@ -62,22 +72,25 @@ const TABLE: Readonly<Record<RequestEvent, Rule>> = {
     effects: ['preserve', 'notify_agency'],
   },
   extend_preservation: { from: ['active'], to: 'extended', sides: ['desk'], kinds: ['preservation'], effects: ['notify_agency'] },
+  // When a preservation ends, its sealed copy is deleted (release_copy), unless a production still needs it.
   expire_preservation: {
     from: ['active', 'extended'],
     to: 'expired',
     sides: ['system'],
     kinds: ['preservation'],
-    effects: ['notify_agency'],
+    effects: ['notify_agency', 'release_copy'],
   },
   release_preservation: {
     from: ['active', 'extended'],
     to: 'released',
     sides: ['desk'],
     kinds: ['preservation'],
-    effects: ['notify_agency'],
+    effects: ['notify_agency', 'release_copy'],
   },
+  // A removal order is acted on straight from review as well: with one hour to act (TCO Art. 3(3)) the desk's
+  // decision per item of content is the approval.
   action_removal: {
-    from: DECIDED,
+    from: ['in_review', ...DECIDED],
     to: 'actioned',
     sides: ['desk', 'system'],
     kinds: ['removal'],
@@ -89,7 +102,8 @@ const TABLE: Readonly<Record<RequestEvent, Rule>> = {
     sides: ['desk'],
     effects: ['notify_agency'],
   },
-  withdraw: { from: [...OPEN_STATES], to: 'withdrawn', sides: ['agency'], effects: ['notify_desk'] },
+  // A withdrawn preservation lets its copy go too (the job does nothing for other kinds).
+  withdraw: { from: [...OPEN_STATES], to: 'withdrawn', sides: ['agency'], effects: ['notify_desk', 'release_copy'] },
 };
 
 export type TransitionResult =

@@ -18,16 +18,27 @@ const toRecord = (row: Selectable<ProductionsTable>): ProductionRecord => ({
   availableUntil: row.available_until?.toISOString() ?? null,
   createdAt: row.created_at.toISOString(),
   completedAt: row.completed_at?.toISOString() ?? null,
+  part: row.part,
+  window: row.window_from && row.window_to ? { from: row.window_from.toISOString(), to: row.window_to.toISOString() } : null,
 });
 
 export function productionRepository(db: Kysely<Database>): ProductionRepository {
   return {
-    async claim(requestId, decisionId) {
+    async claim(requestId, decisionId, part) {
       const row = await db
         .insertInto('productions')
-        .values({ request_id: requestId, decision_id: decisionId, state: 'running', outcomes: '[]' })
+        .values({
+          request_id: requestId,
+          decision_id: decisionId,
+          state: 'running',
+          outcomes: '[]',
+          part: part?.number ?? 0,
+          window_from: part ? part.from : null,
+          window_to: part ? part.to : null,
+        })
         .onConflict((conflict) =>
-          conflict.column('decision_id').doUpdateSet({
+          // A part's window is fixed when it is first claimed: a rerun reads the same records again.
+          conflict.columns(['decision_id', 'part']).doUpdateSet({
             // A completed production stays as it is; a failed or interrupted one runs again under the same id.
             state: sql`CASE WHEN productions.state = 'completed' THEN 'completed' ELSE 'running' END`,
             attempts: sql`CASE WHEN productions.state = 'completed' THEN productions.attempts ELSE productions.attempts + 1 END`,
@@ -39,7 +50,7 @@ export function productionRepository(db: Kysely<Database>): ProductionRepository
       return toRecord(row);
     },
     async complete(id, result) {
-      await db
+      const updated = await db
         .updateTable('productions')
         .set({
           state: 'completed',
@@ -52,16 +63,27 @@ export function productionRepository(db: Kysely<Database>): ProductionRepository
         })
         .where('id', '=', id)
         .where('state', '=', 'running')
-        .execute();
+        // Only the latest attempt completes: an older one still running (its job taken for dead) loses.
+        .where('attempts', '=', result.attempt)
+        .executeTakeFirst();
+      return updated.numUpdatedRows === 1n;
     },
-    async fail(id, failure) {
-      await db.updateTable('productions').set({ state: 'failed', failure }).where('id', '=', id).where('state', '=', 'running').execute();
+    async parts(requestId) {
+      const rows = await db.selectFrom('productions').selectAll().where('request_id', '=', requestId).orderBy('part').execute();
+      return rows.map(toRecord);
+    },
+    async fail(id, failure, attempt) {
+      let query = db.updateTable('productions').set({ state: 'failed', failure }).where('id', '=', id).where('state', '=', 'running');
+      // An older attempt that fails leaves the latest one running.
+      if (attempt !== undefined) query = query.where('attempts', '=', attempt);
+      await query.execute();
     },
     async latestForRequest(requestId) {
       const row = await db
         .selectFrom('productions')
         .selectAll()
         .where('request_id', '=', requestId)
+        .orderBy('part', 'desc')
         .orderBy('created_at', 'desc')
         .limit(1)
         .executeTakeFirst();

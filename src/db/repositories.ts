@@ -8,8 +8,10 @@ import { callbackRepository } from './callback.repository.ts';
 import { decisionRepository } from './decision.repository.ts';
 import { documentRepository } from './document.repository.ts';
 import { intakeRepository } from './intake.repository.ts';
+import { noticeRepository, preservationRepository, removalRepository } from './preservation.repository.ts';
 import { productionRepository } from './production.repository.ts';
 import { requestRepository } from './request.repository.ts';
+import { deadLetterRepository, scheduleRepository } from './schedule.repository.ts';
 import type { Database } from './schema.ts';
 import { messageRepository, noteRepository } from './thread.repository.ts';
 
@@ -29,6 +31,11 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     productions: productionRepository(db),
     callbacks: callbackRepository(db),
     intake: intakeRepository(db),
+    schedule: scheduleRepository(db),
+    deadLetters: deadLetterRepository(db),
+    preservations: preservationRepository(db),
+    notices: noticeRepository(db),
+    removals: removalRepository(db),
   };
 }
 

@@ -3,7 +3,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { RequestRecord, RequestScope, TargetRecord } from '../core/model.ts';
 import type { RequestRepository } from '../core/ports.ts';
 import { WritError } from '../core/errors.ts';
-import { isTrackingNumber, OPEN_STATES } from '../core/request.ts';
+import { statesThatMeet } from '../core/deadlines.ts';
+import { isTrackingNumber, OPEN_STATES, REQUEST_KINDS } from '../core/request.ts';
 import type { Database, RequestsTable } from './schema.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +66,7 @@ function toRecord(row: Row): RequestRecord {
       due: row.follow_up_due ? iso(row.follow_up_due) : null,
       receivedAt: row.follow_up_received_at ? iso(row.follow_up_received_at) : null,
     },
+    due: row.due_at ? { at: iso(row.due_at), basis: row.due_basis ?? 'agency' } : null,
     payloadSha256: row.payload_sha256,
     receivedAt: iso(row.received_at),
     updatedAt: iso(row.updated_at),
@@ -286,6 +288,66 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
         })
         .where('id', '=', requestId)
         .execute();
+    },
+    async setNonDisclosure(requestId, nonDisclosure) {
+      await db
+        .updateTable('requests')
+        .set({ non_disclosure: nonDisclosure.ordered, non_disclosure_until: nonDisclosure.until })
+        .where('id', '=', requestId)
+        .execute();
+    },
+    async setDue(requestId, due) {
+      await db
+        .updateTable('requests')
+        .set({ due_at: due ? new Date(due.at) : null, due_basis: due?.basis ?? null })
+        .where('id', '=', requestId)
+        .execute();
+    },
+    async deadlines(query) {
+      const met = sql.join(
+        REQUEST_KINDS.map((kind) => sql`(r.kind = ${kind} AND r.state IN (${sql.join([...statesThatMeet(kind)])}))`),
+        sql` OR `,
+      );
+      const overdueOnly = query.overdueOnly ? sql`AND d.due_at <= ${query.now}` : sql``;
+      const { rows } = await sql<{
+        id: string;
+        tracking_number: string;
+        kind: string;
+        state: string;
+        jurisdiction: string;
+        agency_name: string;
+        what: string;
+        due_at: Date;
+        basis: string;
+      }>`
+        WITH d AS (
+          SELECT r.id, 'response' AS what, r.due_at, coalesce(r.due_basis, 'agency') AS basis
+          FROM requests r WHERE r.due_at IS NOT NULL AND NOT (${met})
+          UNION ALL
+          SELECT r.id, 'follow_up', r.follow_up_due, 'emergency_follow_up'
+          FROM requests r WHERE r.follow_up_due IS NOT NULL AND r.follow_up_received_at IS NULL
+            AND r.state NOT IN ('rejected', 'closed', 'withdrawn')
+          UNION ALL
+          SELECT p.request_id, 'preservation_expiry', p.expires_at, 'preservation'
+          FROM preservations p JOIN requests r ON r.id = p.request_id WHERE r.state IN ('active', 'extended')
+        )
+        SELECT r.id, r.tracking_number, r.kind, r.state, r.jurisdiction, o.name AS agency_name, d.what, d.due_at, d.basis
+        FROM d JOIN requests r ON r.id = d.id JOIN organisations o ON o.id = r.agency_id
+        WHERE true ${overdueOnly}
+        ORDER BY d.due_at, r.id LIMIT ${query.limit}
+      `.execute(db);
+      return rows.map((row) => ({
+        requestId: row.id,
+        trackingNumber: row.tracking_number,
+        kind: row.kind as RequestRecord['kind'],
+        state: row.state as RequestRecord['state'],
+        jurisdiction: row.jurisdiction,
+        agencyName: row.agency_name,
+        what: row.what as 'response' | 'follow_up' | 'preservation_expiry',
+        dueAt: iso(row.due_at),
+        basis: row.basis,
+        overdue: new Date(row.due_at).getTime() <= query.now.getTime(),
+      }));
     },
     async targets(requestId) {
       const rows = await db.selectFrom('targets').selectAll().where('request_id', '=', requestId).orderBy('position').execute();

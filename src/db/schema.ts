@@ -83,6 +83,8 @@ export interface RequestsTable {
   follow_up_due: ColumnType<Date | null, never, Date | null>;
   follow_up_received_at: ColumnType<Date | null, never, Date | null>;
   payload_sha256: string;
+  due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  due_basis: ColumnType<string | null, string | null | undefined, string | null>;
   sender_network: ColumnType<string | null, string | null | undefined, string | null>;
   received_at: Timestamp;
   updated_at: Timestamp;
@@ -212,6 +214,9 @@ export interface ProductionsTable {
   available_until: Date | null;
   created_at: Timestamp;
   completed_at: Date | null;
+  part: ColumnType<number, number | undefined, number>;
+  window_from: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  window_to: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ProductionDownloadsTable {
@@ -252,6 +257,104 @@ export interface DemoAccountsTable {
   position: number;
 }
 
+export interface ScheduledTasksTable {
+  id: Generated<string>;
+  key: string;
+  topic: string;
+  request_id: string | null;
+  payload: Json;
+  due_at: Date;
+  state: ColumnType<'pending' | 'fired' | 'cancelled', 'pending' | 'fired' | 'cancelled' | undefined, 'pending' | 'fired' | 'cancelled'>;
+  fired_at: Date | null;
+  handled_at: Date | null;
+  outcome: string | null;
+  created_at: Timestamp;
+}
+
+export interface DeadLettersTable {
+  id: Generated<string>;
+  outbox_id: string | null;
+  topic: string;
+  payload: Json;
+  reason: string;
+  attempts: number;
+  failed_at: Timestamp;
+  retried_at: Date | null;
+  retried_by: string | null;
+}
+
+export interface PreservationsTable {
+  id: Generated<string>;
+  request_id: string;
+  decision_id: string;
+  expires_at: Date;
+  extension_hours: number;
+  basis: string;
+  extended_at: Date | null;
+  copy_state: ColumnType<
+    'sealing' | 'sealed' | 'released',
+    'sealing' | 'sealed' | 'released' | undefined,
+    'sealing' | 'sealed' | 'released'
+  >;
+  attempts: Generated<number>;
+  manifest_sha256: string | null;
+  sealed_at: Date | null;
+  released_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface PreservedItemsTable {
+  id: Generated<string>;
+  preservation_id: string;
+  target_id: string;
+  category: string;
+  account_id: string | null;
+  account_label: string | null;
+  range_from: Date;
+  range_to: Date;
+  status: string;
+  records: number;
+  columns: string[];
+  sha256: string | null;
+  size: ColumnType<string | null, number | null, number | null>;
+  detail: string;
+}
+
+export interface NoticesTable {
+  id: Generated<string>;
+  request_id: string;
+  target_id: string;
+  purpose: 'disclosure' | 'removal';
+  state: 'scheduled' | 'withheld' | 'sent' | 'no_contact' | 'cancelled';
+  basis: string;
+  basis_detail: string | null;
+  not_before: Date | null;
+  token_sha256: string | null;
+  sent_at: Date | null;
+  viewed_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface RemovalActionsTable {
+  id: Generated<string>;
+  request_id: string;
+  target_id: string;
+  action: 'removed' | 'restricted' | 'kept';
+  countries: ColumnType<string[], string[] | undefined, string[]>;
+  reasons: string;
+  decided_by: string;
+  state: ColumnType<
+    'pending' | 'done' | 'not_found' | 'not_supported',
+    'pending' | 'done' | 'not_found' | 'not_supported' | undefined,
+    'pending' | 'done' | 'not_found' | 'not_supported'
+  >;
+  content_id: string | null;
+  author_account: string | null;
+  detail: string | null;
+  acted_at: Date | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -276,4 +379,10 @@ export interface Database {
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
   demo_accounts: DemoAccountsTable;
+  scheduled_tasks: ScheduledTasksTable;
+  dead_letters: DeadLettersTable;
+  preservations: PreservationsTable;
+  preserved_items: PreservedItemsTable;
+  notices: NoticesTable;
+  removal_actions: RemovalActionsTable;
 }

@@ -23,6 +23,8 @@ export function createMailer(options: MailerOptions): Mailer {
   })();
   return {
     async send(message) {
+      const key = message.key?.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120);
+      const headers = { ...message.headers, ...(key ? { 'X-Writ-Key': key } : {}) };
       const sent = await (
         await transport
       ).sendMail({
@@ -32,14 +34,16 @@ export function createMailer(options: MailerOptions): Mailer {
         text: message.text,
         ...(message.inReplyTo ? { inReplyTo: `<${message.inReplyTo}>` } : {}),
         ...(message.references?.length ? { references: message.references.map((id) => `<${id}>`) } : {}),
-        ...(message.headers ? { headers: { ...message.headers } } : {}),
+        // A message sent again under its key is the same message: same Message-ID, same file.
+        ...(key ? { messageId: `<${key}@writ.invalid>` } : {}),
+        ...(Object.keys(headers).length > 0 ? { headers } : {}),
       });
       if (options.smtpUrl) return;
       const content = (sent as unknown as { message: Buffer }).message;
       await mkdir(options.folder, { recursive: true, mode: 0o700 });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`;
+      const name = key ? `${key}.eml` : `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`;
       // Written under a temporary name and renamed, so a reader never sees half a message.
-      const partial = path.join(options.folder, `.${name}.part`);
+      const partial = path.join(options.folder, `.${name}.${randomUUID()}.part`);
       await writeFile(partial, content, { mode: 0o600 });
       await rename(partial, path.join(options.folder, name));
     },

@@ -24,6 +24,7 @@ import { emergencyRoutes } from './routes/emergency.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { intakeRoutes } from './routes/intake.routes.ts';
 import { keyRoutes } from './routes/keys.routes.ts';
+import { obligationRoutes } from './routes/obligations.routes.ts';
 import { requestRoutes } from './routes/requests.routes.ts';
 import { demoRoutes } from './routes/demo.routes.ts';
 import { isApiPath, loadWebApp, type WebApp } from './web.ts';
@@ -286,6 +287,7 @@ export async function buildApp(context: AppContext, options: { web?: WebApp | un
   await app.register(emergencyRoutes(context), { prefix: '/api/v1' });
   await app.register(intakeRoutes(context), { prefix: '/api/v1' });
   await app.register(demoRoutes(context), { prefix: '/api/v1' });
+  await app.register(obligationRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

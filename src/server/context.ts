@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
 import { nodeSecrets } from '../auth/node.secrets.ts';
+import { noticeTokens } from '../auth/notice-tokens.ts';
 import { totpSecondFactor } from '../auth/totp.ts';
 import { webauthnPasskeys } from '../auth/webauthn.ts';
 import { knownPasswords } from '../auth/known-passwords.ts';
@@ -15,6 +16,8 @@ import type {
   EvidenceStore,
   FileStore,
   Mailer,
+  NoticeTokens,
+  Pager,
   Passkeys,
   PasswordHasher,
   Repositories,
@@ -36,6 +39,8 @@ import type { ReviewRules } from '../services/review-request.ts';
 import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
 import { createMailer } from '../notify/mailer.ts';
+import { createPager } from '../notify/pager.ts';
+import { fireDueTasks } from '../services/schedule.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
 import type { MailboxWatcher } from '../intake/imap.source.ts';
 import { receiveIntakeMessage } from '../services/receive-intake-message.ts';
@@ -81,6 +86,16 @@ export interface AppContext {
   readonly acknowledgement: AcknowledgeDeps['acknowledgement'];
   readonly maxReadBytes: number;
   readonly maxStoredBytes: number;
+  /** On-call paging (webhook and mail), and the desk's mailbox for deadline reminders. */
+  readonly pager: Pager;
+  readonly deskEmail: string | undefined;
+  /** The address people open Writ at; notice links and pages point there. */
+  readonly publicUrl: string;
+  /** How often a prospective order delivers; days before a preservation's expiry on which it is reminded. */
+  readonly prospectiveIntervalMinutes: number;
+  readonly preservationReminderDays: readonly number[];
+  /** The notice pages' tokens (a key under `<data>/keys`). */
+  readonly noticeTokens: NoticeTokens;
   jobs?: JobRunner;
   /** The mailbox watcher, in the worker role when WRIT_IMAP_HOST is set. */
   mailbox?: { stop(): Promise<void> };
@@ -99,8 +114,14 @@ export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
   return pino({ level: config.LOG_LEVEL, redact: { paths: ['req.headers', 'req.body', '*.password', '*.token'], remove: true } });
 }
 
-export async function createContext(config: Config, options: { log?: Logger; pgliteInMemory?: boolean } = {}): Promise<AppContext> {
+export async function createContext(
+  config: Config,
+  options: { log?: Logger; pgliteInMemory?: boolean; clock?: Clock } = {},
+): Promise<AppContext> {
   const log = options.log ?? createLogger(config);
+  // Tests pass a clock they move, so that timed work (deadlines, expiry, gags) is checked without waiting for it.
+  const clock = options.clock ?? systemClock;
+  const publicUrl = (config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   // Rules first: a pack that does not validate stops the start before anything is opened.
   const shipped = path.resolve(import.meta.dirname, '../..');
   const review: ReviewRules = {
@@ -119,6 +140,11 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     throw error;
   });
   const keysDir = path.join(config.WRIT_DATA_DIR, 'keys');
+  const mailer = createMailer({
+    smtpUrl: config.WRIT_SMTP_URL,
+    from: config.WRIT_MAIL_FROM,
+    folder: path.join(config.WRIT_DATA_DIR, 'mail', 'outgoing'),
+  });
   const context: AppContext = {
     config,
     database,
@@ -130,7 +156,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     passkeys: webauthnPasskeys(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`),
     knownPasswords,
     sessionIdleMinutes: config.WRIT_SESSION_IDLE_MINUTES,
-    clock: systemClock,
+    clock,
     log,
     keysDir,
     connector: platform.connector,
@@ -142,13 +168,8 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
       newNetworkDays: config.WRIT_HOLD_NEW_NETWORK_DAYS,
     },
     submissionsPerHour: config.WRIT_SUBMISSIONS_PER_HOUR,
-    mailer: createMailer({
-      smtpUrl: config.WRIT_SMTP_URL,
-      from: config.WRIT_MAIL_FROM,
-      folder: path.join(config.WRIT_DATA_DIR, 'mail', 'outgoing'),
-    }),
+    mailer,
     confirmationHours: config.WRIT_CONFIRMATION_HOURS,
-    evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     reader: lazyReader(config.WRIT_INTAKE_MAX_MESSAGE_BYTES),
     extractor: lazyExtractor,
     intake: { trustedAuthservIds: config.WRIT_IMAP_AUTHSERV_ID, ownAddresses: ownAddresses(config) },
@@ -159,6 +180,13 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     },
     maxReadBytes: config.WRIT_INTAKE_MAX_MESSAGE_BYTES + 1,
     maxStoredBytes: config.WRIT_INTAKE_MAX_STORED_BYTES,
+    pager: createPager({ webhookUrl: config.WRIT_ONCALL_WEBHOOK_URL, email: config.WRIT_ONCALL_EMAIL, mailer, publicUrl }),
+    deskEmail: config.WRIT_DESK_EMAIL,
+    publicUrl,
+    prospectiveIntervalMinutes: config.WRIT_PROSPECTIVE_INTERVAL_MINUTES,
+    preservationReminderDays: config.WRIT_PRESERVATION_REMINDER_DAYS,
+    noticeTokens: noticeTokens(keysDir),
+    evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock }),
     async close() {
       await context.mailbox?.stop();
       await context.jobs?.stop();
@@ -233,12 +261,20 @@ function readConnectorFile(file: string | undefined) {
 /** Starts the outbox dispatcher, and the handlers too when this process has the worker role (always on PGlite). */
 export async function startJobs(context: AppContext): Promise<JobRunner> {
   const work = context.database.kind === 'pglite' || context.config.WRIT_ROLES.includes('worker');
+  const { config } = context;
   context.jobs = await startJobRunner({
     database: context.database,
-    handlers: jobHandlers({ ...context, availableDays: context.config.WRIT_PRODUCTION_DAYS }),
+    handlers: jobHandlers({ ...context, availableDays: config.WRIT_PRODUCTION_DAYS }),
     log: context.log,
-    pollMs: context.config.WRIT_OUTBOX_POLL_MS,
+    pollMs: config.WRIT_OUTBOX_POLL_MS,
     work,
+    retry: {
+      retryLimit: config.WRIT_JOB_RETRY_LIMIT,
+      retryDelaySeconds: config.WRIT_JOB_RETRY_DELAY_SECONDS,
+      expireInSeconds: config.WRIT_JOB_EXPIRE_SECONDS,
+    },
+    // Every process scans the schedule; a due task is claimed by one of them (SKIP LOCKED) and fired once.
+    tick: () => fireDueTasks(context),
   });
   if (work && context.config.WRIT_IMAP_HOST) context.mailbox = await startMailbox(context);
   return context.jobs;

@@ -33,6 +33,10 @@ export const requestSchema = z.object({
   followUp: z
     .object({ due: z.string().nullable(), receivedAt: z.string().nullable() })
     .describe('Emergency requests: when the promised legal process is due (set on approval) and when the desk recorded it.'),
+  due: z
+    .object({ at: z.string(), basis: z.string().describe('`agency` (the date it gave) or the id of the rule of law that sets it.') })
+    .nullable()
+    .describe('The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s.'),
   payloadSha256: z.string(),
   receivedAt: z.string(),
   updatedAt: z.string(),
@@ -165,6 +169,138 @@ export const productionSchema = z.object({
   availableUntil: z.string().nullable(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
+  part: z.number().int().describe('0 for a one-off production; a prospective order counts its parts up.'),
+  window: range.nullable().describe('A prospective order’s part: the window of its authorised period it covers.'),
+});
+
+export const deadlineSchema = z.object({
+  requestId: z.uuid(),
+  trackingNumber: z.string(),
+  kind: z.enum(REQUEST_KINDS),
+  state: z.enum(REQUEST_STATES),
+  jurisdiction: z.string(),
+  agencyName: z.string(),
+  what: z
+    .enum(['response', 'follow_up', 'preservation_expiry'])
+    .describe('response: the answer is due; follow_up: an emergency request’s promised legal process; preservation_expiry.'),
+  dueAt: z.string(),
+  basis: z.string(),
+  overdue: z.boolean(),
+});
+
+export const deadLetterSchema = z.object({
+  id: z.string(),
+  topic: z.string(),
+  payload: z.record(z.string(), z.unknown()).describe('Identifiers only (request, task).'),
+  reason: z.string(),
+  attempts: z.number().int(),
+  failedAt: z.string(),
+  retriedAt: z.string().nullable(),
+  retriedBy: z.string().nullable(),
+});
+
+const preservedItemSchema = z.object({
+  id: z.uuid(),
+  targetId: z.uuid(),
+  category: z.enum(DATA_CATEGORIES),
+  accountId: z.string().nullable().describe('Desk only (null for the agency): preserving is not disclosing.'),
+  accountLabel: z.string().nullable().describe('Desk only.'),
+  range,
+  status: z.enum(['sealed', 'produced', 'not_found', 'not_held', 'end_to_end_encrypted', 'outside_retention', 'no_records']),
+  records: z.number().int(),
+  columns: z.array(z.string()).readonly(),
+  sha256: z.string().nullable(),
+  size: z.number().int().nullable(),
+  detail: z.string(),
+});
+
+export const preservationSchema = z.object({
+  id: z.uuid(),
+  requestId: z.uuid(),
+  decisionId: z.uuid(),
+  expiresAt: z.string(),
+  extensionHours: z.number().int().describe('What the one extension adds.'),
+  basis: z.string().describe('The rule of law the period comes from, or `policy`.'),
+  extendedAt: z.string().nullable(),
+  copyState: z.enum(['sealing', 'sealed', 'released']),
+  manifestSha256: z.string().nullable().describe('SHA-256 over the sealed files’ hashes.'),
+  sealedAt: z.string().nullable(),
+  releasedAt: z.string().nullable(),
+  createdAt: z.string(),
+  items: z.array(preservedItemSchema).readonly(),
+});
+
+export const noticeSchema = z.object({
+  id: z.uuid(),
+  requestId: z.uuid(),
+  targetId: z.uuid(),
+  purpose: z.enum(['disclosure', 'removal']),
+  state: z.enum(['scheduled', 'withheld', 'sent', 'no_contact', 'cancelled']),
+  basis: z.enum(['policy', 'gag', 'gag_without_end', 'law', 'emergency', 'desk']),
+  basisDetail: z.string().nullable(),
+  notBefore: z.string().nullable().describe('When it may go (scheduled).'),
+  sentAt: z.string().nullable(),
+  viewedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const removalActionSchema = z.object({
+  id: z.uuid(),
+  requestId: z.uuid(),
+  targetId: z.uuid(),
+  action: z.enum(['removed', 'restricted', 'kept']),
+  countries: z.array(z.string()).readonly(),
+  reasons: z.string().describe('The statement of reasons the author is given.'),
+  decidedBy: z.uuid(),
+  state: z
+    .enum(['pending', 'done', 'not_found', 'not_supported'])
+    .describe('not_supported: the connector cannot act on the platform; act there by hand.'),
+  contentId: z.string().nullable(),
+  authorAccount: z.string().nullable().describe('Desk only (null for the agency): who wrote the content is not disclosed.'),
+  detail: z.string().nullable(),
+  actedAt: z.string().nullable(),
+});
+
+export const noticeViewSchema = z.object({
+  notifiedAt: z.string(),
+  purpose: z.enum(['disclosure', 'removal']).describe('disclosure: data about you was disclosed; removal: content of yours was acted on.'),
+  platform: z.string(),
+  agency: z.object({ name: z.string(), jurisdiction: z.string() }).describe('Who asked.'),
+  legalProcess: z
+    .object({
+      instrumentType: z.enum(INSTRUMENT_TYPES),
+      issuingAuthority: z.string().nullable(),
+      reference: z.string().nullable(),
+      issuedOn: z.string().nullable(),
+    })
+    .describe('Under what process.'),
+  requestKind: z.enum(REQUEST_KINDS),
+  receivedAt: z.string(),
+  account: z.string().describe('Your account as the platform names it.'),
+  disclosed: z
+    .array(
+      z.object({
+        category: z.enum(DATA_CATEGORIES),
+        range: range.nullable(),
+        records: z.number().int(),
+        status: z.string(),
+      }),
+    )
+    .readonly()
+    .describe('What was disclosed about you: per category, the period and how many records.'),
+  removal: z
+    .object({
+      action: z.enum(['removed', 'restricted', 'kept']),
+      countries: z.array(z.string()).readonly(),
+      content: z.string(),
+      statementOfReasons: z.string(),
+      actedAt: z.string().nullable(),
+      automated: z.literal(false),
+    })
+    .nullable()
+    .describe('For a removal: what was done with your content and why (DSA Art. 17 statement of reasons).'),
+  challenge: z.object({ en: z.string(), ko: z.string() }).describe('How to challenge it.'),
+  contact: z.string().nullable(),
 });
 
 export const findingSchema = z.object({

@@ -33,6 +33,8 @@ const EFFECT_TOPICS: Readonly<Record<Effect, string>> = {
   produce: 'request.produce',
   preserve: 'request.preserve',
   act_on_removal: 'request.act-on-removal',
+  notify_users: 'request.plan-notices',
+  release_copy: 'request.release-copy',
 };
 
 export interface TransitionPorts {

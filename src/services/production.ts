@@ -60,12 +60,16 @@ export async function getProduction(
 export async function downloadProduction(
   deps: ProductionDeps,
   actor: Actor,
-  input: { reference: string; encrypted?: boolean },
+  input: { reference: string; encrypted?: boolean; part?: number | undefined },
 ): Promise<{ production: ProductionRecord; trackingNumber: string; encrypted: boolean; content: AsyncIterable<Uint8Array> }> {
   requirePermission(actor, 'production.download');
   return deps.store.transaction(async (repositories) => {
     const request = await loadRequest(repositories.requests, actor, input.reference);
-    const production = await repositories.productions.latestForRequest(request.id);
+    // A prospective order delivers in parts: any one of them by its number, else the latest.
+    const production =
+      input.part === undefined
+        ? await repositories.productions.latestForRequest(request.id)
+        : (await repositories.productions.parts(request.id)).filter((candidate) => candidate.part === input.part).at(-1);
     if (production?.state !== 'completed') throw new WritError('PRODUCTION_NOT_FOUND', 'This request has no finished production.');
     if (production.availableUntil && Date.parse(production.availableUntil) < deps.clock.now().getTime()) {
       throw new WritError(

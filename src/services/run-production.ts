@@ -1,23 +1,46 @@
 /**
  * Builds the package for an approved request: resolve each approved target, stream each approved category within the
  * approved range through the scoped connector, write and sign the bag, then deliver. Run by the `request.produce` job;
- * safe to run again: a completed production is never rebuilt, a failed one is rebuilt under the same id.
+ * safe to run again: a completed production is never rebuilt, a failed one is rebuilt under the same id, and of two
+ * attempts running at once (a job taken for dead while it still ran) only the later one completes.
+ *
+ * Where a preservation of the same agency sealed a copy of a target's records covering the approved range, the records
+ * come from that copy: what was preserved is what is produced, even after the platform's own retention dropped it.
+ *
+ * A prospective order is produced in parts: each covers the window of its authorised period since the last one, and
+ * schedules the next; the part that reaches the end of the period delivers the request, so it stops by itself.
  */
 import { SYSTEM_ACTOR } from '../core/actor.ts';
-import { approvedItems, scopedConnector, ScopeViolation, type PlatformConnector } from '../core/connector.ts';
+import {
+  approvedItems,
+  scopedConnector,
+  ScopeViolation,
+  type ApprovedItem,
+  type PlatformConnector,
+  type ProduceOutcome,
+} from '../core/connector.ts';
 import { csvLine } from '../core/bag.ts';
 import { normalizeIdentifier } from '../core/identifiers.ts';
-import type { ProductionOutcome, RequestRecord } from '../core/model.ts';
-import type { BagSectionInput, Clock, EvidenceStore, Repositories, Transactor } from '../core/ports.ts';
+import type { DateRange, DecisionRecord, ProductionOutcome, ProductionRecord, RequestRecord } from '../core/model.ts';
+import type { BagSectionInput, Clock, EvidenceStore, FileStore, PreservedCopy, Repositories, Transactor } from '../core/ports.ts';
+import { timeColumnOf } from '../core/preservation.ts';
+import type { DataCategory } from '../core/request.ts';
 import { applyTransition } from './common.ts';
 
+export const COLLECT_TOPIC = 'prospective.collect';
+
 export interface RunProductionDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'productions' | 'organisations' | 'audit' | 'outbox'>>;
+  readonly store: Transactor<
+    Pick<Repositories, 'requests' | 'decisions' | 'productions' | 'organisations' | 'preservations' | 'schedule' | 'audit' | 'outbox'>
+  >;
   readonly connector: PlatformConnector;
   readonly evidence: EvidenceStore;
+  readonly files: Pick<FileStore, 'open'>;
   readonly clock: Clock;
   /** How long the package stays downloadable. */
   readonly availableDays: number;
+  /** How often a prospective order delivers what appeared since its last part. */
+  readonly prospectiveIntervalMinutes: number;
 }
 
 /** An iterable that counts what passes through it; `undefined` when it holds nothing at all. */
@@ -42,6 +65,66 @@ async function counted(records: AsyncIterable<Readonly<Record<string, unknown>>>
   })();
 }
 
+/** The JSON Lines of a stored file, one record per line. */
+export async function* jsonLines(source: AsyncIterable<Uint8Array>): AsyncIterable<Record<string, unknown>> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of source) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.length > 0) yield JSON.parse(line) as Record<string, unknown>;
+      newline = buffered.indexOf('\n');
+    }
+  }
+  buffered += decoder.decode();
+  if (buffered.length > 0) yield JSON.parse(buffered) as Record<string, unknown>;
+}
+
+const covers = (outer: DateRange, inner: DateRange) =>
+  Date.parse(outer.from) <= Date.parse(inner.from) && Date.parse(outer.to) >= Date.parse(inner.to);
+
+/**
+ * The connector, reading from a sealed copy of this agency's preservations where one covers what is asked: records
+ * cut to the asked range by their time column (subscriber data has none and is taken whole). A copy that cannot be
+ * cut to a narrower range is not used, so nothing outside the approved range leaves.
+ */
+function preservedFirst(
+  connector: PlatformConnector,
+  copies: (accountId: string, category: DataCategory) => Promise<PreservedCopy[]>,
+  files: Pick<FileStore, 'open'>,
+  used: Map<string, PreservedCopy>,
+): PlatformConnector {
+  return {
+    ...connector,
+    name: connector.name,
+    resolve: (identifier) => connector.resolve(identifier),
+    async produce(category, accountId, range): Promise<ProduceOutcome> {
+      for (const copy of await copies(accountId, category)) {
+        if (!copy.sha256 || !covers(copy.range, range)) continue;
+        const column = timeColumnOf(category, copy.columns);
+        const exact = copy.range.from === range.from && copy.range.to === range.to;
+        if (category !== 'subscriber' && !column && !exact) continue;
+        const from = Date.parse(range.from);
+        const to = Date.parse(range.to);
+        const sha256 = copy.sha256;
+        const records = (async function* () {
+          for await (const record of jsonLines(files.open(sha256))) {
+            const at = column ? Date.parse(String(record[column])) : Number.NaN;
+            if (column && (Number.isNaN(at) || at < from || at > to)) continue;
+            yield record;
+          }
+        })();
+        used.set(`${accountId}/${category}`, copy);
+        return { status: 'records', columns: copy.columns, records };
+      }
+      return connector.produce(category, accountId, range);
+    },
+  };
+}
+
 const safeFolderPart = (label: string) => label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
 
 /** Moves the request from `producing` to `delivered` inside the caller's transaction; a no-op in any other state. */
@@ -53,17 +136,94 @@ async function deliverIn(
   return request?.state === 'producing' ? applyTransition(repositories, SYSTEM_ACTOR, request, 'deliver') : request;
 }
 
-export async function runProduction(deps: RunProductionDeps, input: { requestId: string }): Promise<RequestRecord | undefined> {
+async function decisionOf(deps: RunProductionDeps, request: RequestRecord): Promise<DecisionRecord | undefined> {
+  return (await deps.store.read.decisions.list(request.id)).filter((item) => item.outcome !== 'rejected').at(-1);
+}
+
+export async function runProduction(
+  deps: RunProductionDeps,
+  input: { requestId: string; part?: unknown },
+): Promise<RequestRecord | undefined> {
   const request = await deps.store.read.requests.find({ kind: 'desk' }, input.requestId);
   if (request?.state !== 'producing') return undefined;
-  const decision = (await deps.store.read.decisions.list(request.id)).filter((item) => item.outcome !== 'rejected').at(-1);
+  const decision = await decisionOf(deps, request);
   if (!decision) return undefined;
+  if (request.kind === 'prospective') {
+    const part = typeof input.part === 'number' && Number.isInteger(input.part) && input.part >= 0 ? input.part : 0;
+    return runProspectivePart(deps, request, decision, part);
+  }
   const production = await deps.store.transaction((repositories) => repositories.productions.claim(request.id, decision.id));
   if (production.state === 'completed') return deps.store.transaction((repositories) => deliverIn(repositories, request.id));
+  const built = await buildPackage(deps, request, decision, production, approvedItems(request, decision));
+  if (!built) return undefined;
+  return deps.store.transaction(async (repositories) => {
+    const completed = await completeIn(repositories, deps, request, production, built);
+    // Another attempt of the same production completed it: that one delivers.
+    if (!completed) return repositories.requests.find({ kind: 'desk' }, request.id);
+    return deliverIn(repositories, request.id);
+  });
+}
 
+interface Built {
+  readonly written: { tagManifestSha256: string; keyFingerprint: string; payloadBytes: number };
+  readonly outcomes: ProductionOutcome[];
+  readonly copiesUsed: PreservedCopy[];
+}
+
+/** Records a finished build, if this attempt is the one that counts; false when another attempt got there first. */
+async function completeIn(
+  repositories: Pick<Repositories, 'productions' | 'audit'>,
+  deps: RunProductionDeps,
+  request: RequestRecord,
+  production: ProductionRecord,
+  built: Built,
+): Promise<boolean> {
+  const now = deps.clock.now();
+  const completed = await repositories.productions.complete(production.id, {
+    ...built.written,
+    outcomes: built.outcomes,
+    availableUntil: new Date(now.getTime() + deps.availableDays * 86_400_000),
+    at: now,
+    attempt: production.attempts,
+  });
+  if (!completed) return false;
+  await repositories.audit.append(SYSTEM_ACTOR, {
+    type: 'production.completed',
+    requestId: request.id,
+    data: {
+      productionId: production.id,
+      tagManifestSha256: built.written.tagManifestSha256,
+      keyFingerprint: built.written.keyFingerprint,
+      records: built.outcomes.reduce((sum, outcome) => sum + outcome.records, 0),
+    },
+  });
+  for (const preservationId of new Set(built.copiesUsed.map((copy) => copy.preservationId))) {
+    await repositories.audit.append(SYSTEM_ACTOR, {
+      type: 'preservation.copy_used',
+      requestId: request.id,
+      data: { preservationId, productionId: production.id },
+    });
+  }
+  return true;
+}
+
+/** Streams the approved items into a signed bag; undefined when the attempt failed (recorded, and thrown again). */
+async function buildPackage(
+  deps: RunProductionDeps,
+  request: RequestRecord,
+  decision: DecisionRecord,
+  production: ProductionRecord,
+  items: readonly ApprovedItem[],
+): Promise<Built> {
   try {
-    const items = approvedItems(request, decision);
-    const scoped = scopedConnector(deps.connector, items);
+    const used = new Map<string, PreservedCopy>();
+    const source = preservedFirst(
+      deps.connector,
+      (accountId, category) => deps.store.read.preservations.copiesFor(request.agencyId, accountId, category),
+      deps.files,
+      used,
+    );
+    const scoped = scopedConnector(source, items);
     const targets = (await deps.store.read.requests.targets(request.id)).filter((target) =>
       items.some((item) => item.targetId === target.id),
     );
@@ -97,7 +257,9 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
             }
             const counter = { records: 0 };
             const name = resolved.accounts.length > 1 ? `${item.category}-${safeFolderPart(account.label)}` : item.category;
-            if (produced.encoded) {
+            const copy = used.get(`${account.id}/${item.category}`);
+            const from = copy ? ` (from the copy preserved under ${copy.trackingNumber})` : '';
+            if (produced.encoded && !copy) {
               // Encoded by the platform's database: the writer stores the bytes and counts the records.
               const encoded = await produced.encoded();
               outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl`, counter });
@@ -106,10 +268,10 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
             }
             const records = await counted(produced.records, counter);
             if (!records) {
-              outcomes.push({ ...entry, status: 'no_records', records: 0, detail: 'No records in the approved range.' });
+              outcomes.push({ ...entry, status: 'no_records', records: 0, detail: `No records in the approved range${from}.` });
               continue;
             }
-            outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl`, counter });
+            outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl${from}`, counter });
             yield { folder, name, columns: produced.columns, records };
           }
         }
@@ -122,6 +284,9 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
       .filter(Boolean)
       .join(', ');
     const decided = `${decision.outcome} by ${decision.decidedByName} at ${decision.createdAt}`;
+    const window = production.window
+      ? [['Prospective-Window', `part ${production.part}, ${production.window.from}..${production.window.to}`] as const]
+      : [];
     const written = await deps.evidence.write(production.id, {
       sections: sections(),
       certificate: {
@@ -138,15 +303,11 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
         ['External-Identifier', request.trackingNumber],
         ['Internal-Sender-Identifier', production.id],
         ['Requesting-Agency', request.agencyName],
-        [
-          'Legal-Process',
-          [request.legalProcess.instrumentType, request.legalProcess.issuingAuthority, request.legalProcess.reference]
-            .filter(Boolean)
-            .join(', '),
-        ],
+        ['Legal-Process', legalProcess],
         ['Request-Kind', request.kind],
         ['Approved-Scope', items.map((item) => `${item.category} ${item.range.from}..${item.range.to}`).join('; ')],
         ['Decision', decided],
+        ...window,
       ],
       tagFiles: () => [
         {
@@ -162,32 +323,12 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
         },
       ],
     });
-    const done = finalOutcomes();
-    const now = deps.clock.now();
-    return await deps.store.transaction(async (repositories) => {
-      await repositories.productions.complete(production.id, {
-        ...written,
-        outcomes: done,
-        availableUntil: new Date(now.getTime() + deps.availableDays * 86_400_000),
-        at: now,
-      });
-      await repositories.audit.append(SYSTEM_ACTOR, {
-        type: 'production.completed',
-        requestId: request.id,
-        data: {
-          productionId: production.id,
-          tagManifestSha256: written.tagManifestSha256,
-          keyFingerprint: written.keyFingerprint,
-          records: done.reduce((sum, outcome) => sum + outcome.records, 0),
-        },
-      });
-      return deliverIn(repositories, request.id);
-    });
+    return { written, outcomes: finalOutcomes(), copiesUsed: [...used.values()] };
   } catch (error) {
     // The reason is shown to the desk: the error's class, and its message only when it is ours (no query parameters).
     const reason = error instanceof ScopeViolation ? error.message : `${(error as Error).name ?? 'Error'} while producing`;
     await deps.store.transaction(async (repositories) => {
-      await repositories.productions.fail(production.id, reason);
+      await repositories.productions.fail(production.id, reason, production.attempts);
       await repositories.audit.append(SYSTEM_ACTOR, {
         type: 'production.failed',
         requestId: request.id,
@@ -196,4 +337,102 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
     });
     throw error;
   }
+}
+
+/** The authorised period of a prospective order: from the earliest approved start to the latest approved end. */
+function periodOf(items: readonly ApprovedItem[]): DateRange | undefined {
+  if (items.length === 0) return undefined;
+  const from = Math.min(...items.map((item) => Date.parse(item.range.from)));
+  const to = Math.max(...items.map((item) => Date.parse(item.range.to)));
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+/** The approved items cut to a window; items the window does not reach are left out. */
+function within(items: readonly ApprovedItem[], window: DateRange): ApprovedItem[] {
+  return items.flatMap((item) => {
+    const from = Math.max(Date.parse(item.range.from), Date.parse(window.from));
+    const to = Math.min(Date.parse(item.range.to), Date.parse(window.to));
+    return from <= to ? [{ ...item, range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() } }] : [];
+  });
+}
+
+/**
+ * One part of a prospective order. Part N covers the time since part N-1 ended (part 0: since the period began) up to
+ * now, or the period's end; its window is fixed when it is first claimed, so a rerun delivers the same records.
+ */
+async function runProspectivePart(
+  deps: RunProductionDeps,
+  request: RequestRecord,
+  decision: DecisionRecord,
+  part: number,
+): Promise<RequestRecord | undefined> {
+  const items = approvedItems(request, decision);
+  const period = periodOf(items);
+  if (!period) return undefined;
+  const parts = await deps.store.read.productions.parts(request.id);
+  const existing = parts.find((candidate) => candidate.part === part && candidate.decisionId === decision.id);
+  const previous = parts.find((candidate) => candidate.part === part - 1 && candidate.decisionId === decision.id);
+  if (part > 0 && previous?.state !== 'completed') return undefined;
+  const now = deps.clock.now();
+  if (existing?.state === 'completed') {
+    return deps.store.transaction((repositories) => followUp(repositories, deps, request, existing, period));
+  }
+  let window = existing?.window;
+  if (!window) {
+    const start = previous?.window ? Date.parse(previous.window.to) + 1 : Date.parse(period.from);
+    if (now.getTime() < start) {
+      // The period has not begun: the first part waits for it.
+      await deps.store.transaction((repositories) => scheduleCollection(repositories, request, part, new Date(start)));
+      return request;
+    }
+    window = { from: new Date(start).toISOString(), to: new Date(Math.min(now.getTime(), Date.parse(period.to))).toISOString() };
+  }
+  const claimed = window;
+  const production = await deps.store.transaction((repositories) =>
+    repositories.productions.claim(request.id, decision.id, { number: part, from: new Date(claimed.from), to: new Date(claimed.to) }),
+  );
+  if (production.state === 'completed')
+    return deps.store.transaction((repositories) => followUp(repositories, deps, request, production, period));
+  const built = await buildPackage(deps, request, decision, production, within(items, claimed));
+  return deps.store.transaction(async (repositories) => {
+    if (!(await completeIn(repositories, deps, request, production, built)))
+      return repositories.requests.find({ kind: 'desk' }, request.id);
+    await repositories.audit.append(SYSTEM_ACTOR, {
+      type: 'prospective.delivered',
+      requestId: request.id,
+      data: {
+        productionId: production.id,
+        part,
+        windowFrom: claimed.from,
+        windowTo: claimed.to,
+        records: built.outcomes.reduce((sum, outcome) => sum + outcome.records, 0),
+      },
+    });
+    return followUp(repositories, deps, request, { ...production, window: claimed }, period);
+  });
+}
+
+async function scheduleCollection(repositories: Pick<Repositories, 'schedule'>, request: RequestRecord, part: number, at: Date) {
+  await repositories.schedule.put({
+    key: `prospective:${request.id}:${part}`,
+    topic: COLLECT_TOPIC,
+    requestId: request.id,
+    dueAt: at,
+    payload: { part },
+  });
+}
+
+/** After a part: the next one at the next interval (or the period's end), or, at the end, delivery. */
+async function followUp(
+  repositories: Pick<Repositories, 'requests' | 'schedule' | 'audit' | 'outbox'>,
+  deps: RunProductionDeps,
+  request: RequestRecord,
+  production: ProductionRecord,
+  period: DateRange,
+): Promise<RequestRecord | undefined> {
+  const end = Date.parse(period.to);
+  if (production.window && Date.parse(production.window.to) >= end) return deliverIn(repositories, request.id);
+  const next = Math.min(deps.clock.now().getTime() + deps.prospectiveIntervalMinutes * 60_000, end);
+  await scheduleCollection(repositories, request, production.part + 1, new Date(next));
+  return repositories.requests.find({ kind: 'desk' }, request.id);
 }

@@ -10,10 +10,14 @@ import { holdReasons } from '../core/anomalies.ts';
 import type { RequestRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
 import { applyTransition, changeState, requirePermission, type StateChangeDeps } from './common.ts';
+import { planDeadline } from './deadlines.ts';
+import { findingsOf, type ReviewRules } from './review-request.ts';
 
 export interface VerifyRequestDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'organisations' | 'users' | 'audit' | 'outbox'>>;
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'organisations' | 'users' | 'documents' | 'schedule' | 'audit' | 'outbox'>>;
   readonly clock: Clock;
+  /** The law and policy the request's deadline is worked out from. */
+  readonly review: ReviewRules;
   /**
    * An officer account younger than this many days, more requests than this in an hour, and a network the officer
    * first used fewer than this many days ago (after using others), hold a request.
@@ -27,6 +31,8 @@ export async function verifyRequest(deps: VerifyRequestDeps, input: { requestId:
     const request = await repositories.requests.find({ kind: 'desk' }, input.requestId);
     if (!request || request.state !== 'received') return undefined;
     const verifying = await applyTransition(repositories, SYSTEM_ACTOR, request, 'begin_verification');
+    // The clock of the deadline runs from receipt, whether or not the request is held: plan it now, once.
+    const due = await planDeadline(repositories, request, await findingsOf(repositories, deps, request), deps.clock.now());
     const [agency, officer, activity, directoryDomains] = await Promise.all([
       repositories.organisations.find(request.agencyId),
       repositories.users.findActive(request.officerId),
@@ -46,9 +52,9 @@ export async function verifyRequest(deps: VerifyRequestDeps, input: { requestId:
         : [{ code: 'AGENCY_NOT_VERIFIED' as const, detail: 'The agency or the officer is no longer active.' }];
     if (reasons.length > 0) {
       await repositories.audit.append(SYSTEM_ACTOR, { type: 'request.held', requestId: request.id, data: { reasons } });
-      return verifying;
+      return { ...verifying, due };
     }
-    return applyTransition(repositories, SYSTEM_ACTOR, verifying, 'pass_verification');
+    return { ...(await applyTransition(repositories, SYSTEM_ACTOR, verifying, 'pass_verification')), due };
   });
 }
 

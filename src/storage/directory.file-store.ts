@@ -58,5 +58,9 @@ export function directoryFileStore(root: string): FileStore {
       if (!/^[0-9a-f]{64}$/.test(sha256)) throw new WritError('DOCUMENT_NOT_FOUND', 'No such document.');
       return createReadStream(pathOf(sha256));
     },
+    async remove(sha256) {
+      if (!/^[0-9a-f]{64}$/.test(sha256)) return;
+      await rm(pathOf(sha256), { force: true });
+    },
   };
 }

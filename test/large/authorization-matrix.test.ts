@@ -15,7 +15,7 @@ import { describeOnEachDatabase } from '../support/databases.ts';
 import { buildMessage } from '../support/mail.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf, type World } from '../support/factories.ts';
 
-type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'intake_message' | 'draft' | 'none';
+type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'intake_message' | 'draft' | 'deadLetter' | 'none';
 interface Sample {
   readonly resource: Resource;
   readonly body?: unknown;
@@ -89,6 +89,21 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'PATCH /api/v1/intake/drafts/:reference': { resource: 'draft', body: { version: 1, corrections: { kind: 'removal' } } },
   'POST /api/v1/intake/drafts/:reference/confirm': { resource: 'draft', body: {} },
   'POST /api/v1/intake/drafts/:reference/discard': { resource: 'draft', body: { reason: 'Not a request.' } },
+  'POST /api/v1/requests/:reference/preserve': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/extend': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/release': { resource: 'request', body: {} },
+  'POST /api/v1/requests/:reference/act': {
+    resource: 'request',
+    body: { items: [{ targetId: '00000000-0000-4000-8000-000000000008', action: 'kept', reasons: 'Lawful opinion.' }] },
+  },
+  'GET /api/v1/requests/:reference/preservation': { resource: 'request' },
+  'GET /api/v1/requests/:reference/removal': { resource: 'request' },
+  'GET /api/v1/requests/:reference/notices': { resource: 'request' },
+  'POST /api/v1/requests/:reference/non-disclosure': { resource: 'request', body: { ordered: false, reason: 'No order stands.' } },
+  'POST /api/v1/requests/:reference/notices/:noticeId/release': { resource: 'request', body: { reason: 'The agency notified.' } },
+  'GET /api/v1/deadlines': { resource: 'none' },
+  'GET /api/v1/jobs/dead-letters': { resource: 'none' },
+  'POST /api/v1/jobs/dead-letters/:id/retry': { resource: 'deadLetter', body: {} },
 };
 
 const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
@@ -100,15 +115,16 @@ const MISSING = {
   session: '00000000-0000-4000-8000-000000000004',
   intake_message: '00000000-0000-4000-8000-000000000005',
   draft: 'WR-2026-999998',
+  deadLetter: '999999999',
 };
 
 describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
   let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean; awaitingApproval?: boolean }>;
-  const own = { request: '', document: '', agency: '', user: '', session: '', intake_message: '', draft: '' };
+  const own = { request: '', document: '', agency: '', user: '', session: '', intake_message: '', draft: '', deadLetter: '' };
   // Intake is the desk's alone: an agency's people are refused it whatever they name.
-  const other = { request: '', document: '', user: '', session: '', intake_message: '', draft: '' };
+  const other = { request: '', document: '', user: '', session: '', intake_message: '', draft: '', deadLetter: MISSING.deadLetter };
 
   beforeAll(async () => {
     const { context } = db();
@@ -131,6 +147,14 @@ describeOnEachDatabase('authorization matrix', (db) => {
     own.draft = (await context.store.read.intake.findMessage(message.id))!.draftId!;
     other.intake_message = own.intake_message;
     other.draft = own.draft;
+    // A job that failed every attempt, for the admin's retry (dead letters belong to no agency).
+    own.deadLetter = (
+      await context.database.db
+        .insertInto('dead_letters')
+        .values({ outbox_id: null, topic: 'request.verify', payload: JSON.stringify({ requestId: 'none' }), reason: 'Error', attempts: 7 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     principals = [
       { name: 'anonymous', actor: undefined, agency: false },
       { name: 'officer', actor: world.officerA, agency: true },
@@ -188,7 +212,10 @@ describeOnEachDatabase('authorization matrix', (db) => {
       const sample = SAMPLES[key(route)]!;
       // Logging out ends the session it is sent with: give it one of its own.
       const headers: Record<string, string> = actor ? { cookie: `writ_session=${await sessionFor(context, actor, !passwordOnly)}` } : {};
-      const url = route.url.replace(/:(reference|id)/, id ?? '').replace(':action', 'no-such-action');
+      const url = route.url
+        .replace(/:(reference|id)/, id ?? '')
+        .replace(':action', 'no-such-action')
+        .replace(':noticeId', '00000000-0000-4000-8000-000000000009');
       if (sample.multipart) {
         const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from(String(Math.random()))]));
         return app.inject({ method: 'POST', url, headers: { ...headers, ...form.headers }, payload: form.payload });

@@ -22,6 +22,10 @@ const TABLES = [
   'idempotency_keys',
   'api_tokens',
   'sessions',
+  'removal_actions',
+  'notices',
+  'scheduled_tasks',
+  'preservations',
 ] as const;
 
 /** A valid value with some of its fields replaced by random JSON, or dropped, or a random unknown field added. */
@@ -49,6 +53,7 @@ describeOnEachDatabase('random bodies at creating routes', (db) => {
   let world: World;
   let headers: Record<'officer' | 'reviewer' | 'counsel' | 'admin', Record<string, string>>;
   let tracking: string;
+  let removal: { tracking: string; targetId: string };
 
   beforeAll(async () => {
     const { context } = db();
@@ -63,6 +68,14 @@ describeOnEachDatabase('random bodies at creating routes', (db) => {
     tracking = await submitted(context, world.officerA);
     const request = await context.store.read.requests.find({ kind: 'desk' }, tracking);
     await verifyRequest(context, { requestId: request!.id });
+    const order = await submitted(context, world.officerA, {
+      kind: 'removal',
+      targets: [{ kind: 'url', value: 'https://demo-messenger.example/messages/1' }],
+      categories: ['content'],
+    });
+    const stored = await context.store.read.requests.find({ kind: 'desk' }, order);
+    await verifyRequest(context, { requestId: stored!.id });
+    removal = { tracking: order, targetId: (await context.store.read.requests.targets(stored!.id))[0]!.id };
   });
   afterAll(async () => {
     await app.close();
@@ -121,6 +134,20 @@ describeOnEachDatabase('random bodies at creating routes', (db) => {
       url: () => `/api/v1/requests/${tracking}/approve`,
       who: 'counsel',
       valid: async () => ({ reason: 'ok', items: [] }),
+    },
+    {
+      name: 'POST /requests/:ref/act',
+      url: () => `/api/v1/requests/${removal.tracking}/act`,
+      who: 'reviewer',
+      valid: async () => ({
+        items: [{ targetId: removal.targetId, action: 'restricted', countries: ['KR'], reasons: 'Unlawful in Korea.' }],
+      }),
+    },
+    {
+      name: 'POST /requests/:ref/non-disclosure',
+      url: () => `/api/v1/requests/${tracking}/non-disclosure`,
+      who: 'reviewer',
+      valid: async () => ({ ordered: true, until: '2027-01-31', reason: 'The court’s 2705(b) order.' }),
     },
     { name: 'POST /tokens', url: () => '/api/v1/tokens', who: 'officer', valid: async () => ({ name: 'case system', expiresInDays: 30 }) },
     {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
+import type { Clock } from '../../src/core/ports.ts';
 import { createContext, createLogger, type AppContext } from '../../src/server/context.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -60,6 +61,7 @@ export async function createDatabase(): Promise<{ url: string; drop: () => Promi
 export async function openTestContext(
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
 ): Promise<{ context: AppContext; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'writ-test-'));
   const database = kind === 'postgres' ? await createDatabase() : undefined;
@@ -71,7 +73,11 @@ export async function openTestContext(
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
-  const context = await createContext(config, { pgliteInMemory: kind === 'pglite', log: createLogger(config) });
+  const context = await createContext(config, {
+    pgliteInMemory: kind === 'pglite',
+    log: createLogger(config),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     context,
     dispose: async () => {
@@ -83,7 +89,12 @@ export async function openTestContext(
 }
 
 /** `describe` once per database; the body gets a getter for the current database's context. */
-export function describeOnEachDatabase(name: string, body: (get: () => TestDatabase) => void, env: Record<string, string> = {}): void {
+export function describeOnEachDatabase(
+  name: string,
+  body: (get: () => TestDatabase) => void,
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): void {
   if (!postgresUrl && !warned) {
     warned = true;
     console.warn('PostgreSQL suites skipped: TEST_DATABASE_URL is not set (PGlite suites run).');
@@ -94,7 +105,7 @@ export function describeOnEachDatabase(name: string, body: (get: () => TestDatab
       let current: TestDatabase | undefined;
       let dispose: (() => Promise<void>) | undefined;
       beforeAll(async () => {
-        const opened = await openTestContext(kind, env);
+        const opened = await openTestContext(kind, env, options);
         current = { kind, context: opened.context };
         dispose = opened.dispose;
       });

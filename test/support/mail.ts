@@ -1,5 +1,9 @@
-/** Mail for tests: RFC 5322 messages built by hand, so a test can make them as broken as it needs. */
+/**
+ * Mail for tests: RFC 5322 messages built by hand, so a test can make them as broken as it needs; and the .eml files
+ * Writ writes when it has no SMTP server, read as a mail client shows them.
+ */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 export interface TestAttachment {
   readonly fileName: string;
@@ -81,4 +85,25 @@ export function buildMessage(message: TestMessage): Buffer {
 /** The Authentication-Results header a receiving server writes for a sender it checked. */
 export function authenticationResults(authservId: string, fromDomain: string, verdict: 'pass' | 'fail' | 'none'): string {
   return `Authentication-Results: ${authservId}; spf=${verdict} smtp.mailfrom=${fromDomain}; dkim=${verdict} header.d=${fromDomain}; dmarc=${verdict} header.from=${fromDomain}`;
+}
+
+/** Undoes quoted-printable (soft line breaks and =XX escapes), which mailers use for long or non-ASCII lines. */
+export function decodeQuotedPrintable(text: string): string {
+  const joined = text.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let index = 0; index < joined.length; index += 1) {
+    const hex = joined[index] === '=' ? /^[0-9A-F]{2}/.exec(joined.slice(index + 1, index + 3)) : null;
+    if (hex) {
+      bytes.push(Number.parseInt(hex[0], 16));
+      index += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[index]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** A mail file's headers and its decoded text. */
+export function readMail(file: string): string {
+  return decodeQuotedPrintable(readFileSync(file, 'utf8'));
 }

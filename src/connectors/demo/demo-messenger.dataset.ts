@@ -27,6 +27,28 @@ export const DEMO_KNOWN_ACCOUNTS = [
   { id: 5, username: 'haneul.choi', email: 'haneul.choi@example.kr', phone: '', displayName: '최하늘' },
 ] as const;
 
+/**
+ * The demo messenger's moderation: a message taken down (it stays stored, hidden, as TCO Art. 6 wants removed content
+ * kept) or withheld in some countries. A message is visible in a country unless one of the two says otherwise.
+ */
+export const MODERATION_TABLE = `CREATE TABLE IF NOT EXISTS demo.moderation (
+  message_id bigint PRIMARY KEY REFERENCES demo.messages (id),
+  removed_at timestamptz,
+  withheld_in text[] NOT NULL DEFAULT '{}',
+  reference text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`;
+
+/** Whether the demo messenger shows a message to a reader in `country` (ISO 3166-1 alpha-2). */
+export async function demoMessageVisible(db: QueryExecutorProvider, messageId: string, country: string): Promise<boolean> {
+  const { rows } = await sql<{ visible: boolean }>`
+    SELECT NOT EXISTS (
+      SELECT 1 FROM demo.moderation WHERE message_id = ${messageId}::bigint AND (removed_at IS NOT NULL OR ${country} = ANY(withheld_in))
+    ) AND EXISTS (SELECT 1 FROM demo.messages WHERE id = ${messageId}::bigint) AS visible
+  `.execute(db);
+  return rows[0]?.visible === true;
+}
+
 export async function createDemoSchema(db: QueryExecutorProvider): Promise<void> {
   await sql
     .raw(
@@ -79,6 +101,7 @@ CREATE TABLE IF NOT EXISTS demo.messages (
 );
 CREATE INDEX IF NOT EXISTS messages_sender_at ON demo.messages (sender_id, sent_at);
 CREATE INDEX IF NOT EXISTS messages_chat_at ON demo.messages (chat_id, sent_at);
+${MODERATION_TABLE}
 `,
     )
     .execute(db);

@@ -9,7 +9,7 @@ import type { PlatformConnector, ProduceOutcome } from '../../core/connector.ts'
 import type { DateRange } from '../../core/model.ts';
 import type { EncodedRecords } from '../../core/ports.ts';
 import type { EncodableSelect } from '../shared/copy.ts';
-import { DEMO_REFERENCE_INSTANT } from './demo-messenger.dataset.ts';
+import { DEMO_REFERENCE_INSTANT, MODERATION_TABLE } from './demo-messenger.dataset.ts';
 
 const BATCH = 10_000;
 const DAY = 86_400_000;
@@ -63,10 +63,63 @@ export function demoTrafficSelect(accountId: string, from: Date, to: Date): stri
     AND l.at BETWEEN '${from.toISOString()}'::timestamptz AND '${to.toISOString()}'::timestamptz ORDER BY l.at, l.id`;
 }
 
+/** A demo message by URL (`https://<host>/messages/<id>`, or `/m/<id>`) or by id (`message:<id>`, or the bare number). */
+export function demoMessageId(content: { readonly kind: string; readonly value: string }): string | undefined {
+  const value = content.value.trim();
+  const match =
+    content.kind === 'url'
+      ? /^https?:\/\/[^/\s]+\/(?:messages|m)\/(\d{1,18})\/?(?:[?#].*)?$/i.exec(value)
+      : /^(?:message:)?(\d{1,18})$/.exec(value);
+  return match?.[1];
+}
+
 export function demoConnector(db: QueryExecutorProvider, options: DemoConnectorOptions = {}): PlatformConnector {
   const exists = async (query: ReturnType<typeof sql<{ found: boolean }>>) => Boolean((await query.execute(db)).rows[0]?.found);
+  // A demo messenger seeded before moderation existed gets its table on the first removal.
+  let moderation: Promise<unknown> | undefined;
+  const ensureModeration = () =>
+    (moderation ??= sql
+      .raw(MODERATION_TABLE)
+      .execute(db)
+      .catch((error: unknown) => {
+        moderation = undefined;
+        throw error;
+      }));
   return {
     name: 'demo',
+    async contact(accountId) {
+      if (!/^\d{1,18}$/.test(accountId)) return undefined;
+      const { rows } = await sql<{ email: string | null }>`SELECT email FROM demo.accounts WHERE id = ${accountId}::bigint`.execute(db);
+      const email = rows[0]?.email;
+      return email ? { email } : undefined;
+    },
+    async act(action, content, { countries, reference }) {
+      const id = demoMessageId(content);
+      if (!id) return { status: 'not_found', detail: 'The demo messenger names messages as https://…/messages/<id> or message:<id>.' };
+      const { rows } = await sql<{ sender: string }>`SELECT sender_id::text AS sender FROM demo.messages WHERE id = ${id}::bigint`.execute(
+        db,
+      );
+      const sender = rows[0]?.sender;
+      if (!sender) return { status: 'not_found', detail: 'No such message.' };
+      await ensureModeration();
+      if (action === 'removed') {
+        await sql`
+          INSERT INTO demo.moderation (message_id, removed_at, reference) VALUES (${id}::bigint, now(), ${reference})
+          ON CONFLICT (message_id) DO UPDATE SET removed_at = coalesce(demo.moderation.removed_at, now()), updated_at = now()
+        `.execute(db);
+        return { status: 'done', contentId: `message:${id}`, authorAccountId: sender, detail: 'Taken down; kept hidden as evidence.' };
+      }
+      if (action === 'restricted') {
+        await sql`
+          INSERT INTO demo.moderation (message_id, withheld_in, reference) VALUES (${id}::bigint, ${[...countries]}::text[], ${reference})
+          ON CONFLICT (message_id) DO UPDATE SET updated_at = now(), withheld_in = (
+            SELECT array_agg(DISTINCT c ORDER BY c) FROM unnest(demo.moderation.withheld_in || EXCLUDED.withheld_in) AS c
+          )
+        `.execute(db);
+        return { status: 'done', contentId: `message:${id}`, authorAccountId: sender, detail: `Withheld in ${countries.join(', ')}.` };
+      }
+      return { status: 'done', contentId: `message:${id}`, authorAccountId: sender, detail: 'Left up, with the reasons given.' };
+    },
     async resolve(identifier) {
       const { kind, value } = identifier;
       const where =

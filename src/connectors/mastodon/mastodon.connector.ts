@@ -62,6 +62,8 @@ function lookup(identifier: NormalizedIdentifier, localDomain: string): RawBuild
       return sql<Row>`SELECT u.account_id AS id FROM identities i JOIN users u ON u.id = i.user_id WHERE i.uid = ${value}`;
     case 'phone':
       return undefined; // Mastodon stores no phone numbers.
+    case 'content_id':
+      return undefined; // A status id names content, not an account.
   }
 }
 
@@ -72,6 +74,13 @@ export function mastodonConnector(db: PlatformDatabase, options: MastodonOptions
 
   return {
     name: 'mastodon',
+    // The confirmed sign-in address of a local account, for its notice; a remote account has none here.
+    async contact(accountId) {
+      if (!/^\d{1,19}$/.test(accountId)) return undefined;
+      const rows = await readRows(db, sql<Row>`SELECT email FROM users WHERE account_id = ${accountId}::bigint AND email <> ''`, 1);
+      const email = rows[0]?.email;
+      return typeof email === 'string' && email.includes('@') ? { email } : undefined;
+    },
     async resolve(identifier) {
       const query = lookup(identifier, options.localDomain);
       if (!query) return { status: 'not_found', tried: identifier };

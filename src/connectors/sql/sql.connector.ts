@@ -83,6 +83,8 @@ const fileSchema = z.strictObject({
   name: z.string().trim().min(1).max(100).default('sql'),
   resolve: z.partialRecord(z.enum(IDENTIFIER_KINDS), z.string().min(1)),
   produce: z.partialRecord(z.enum(DATA_CATEGORIES), categorySchema),
+  /** The query that gives an account's e-mail address (`email`), for the notice its user is sent. */
+  contact: z.string().min(1).optional(),
 });
 
 type Category = { kind: 'query'; pieces: Piece[]; retentionDays?: number } | { kind: 'not_held' | 'end_to_end_encrypted'; reason: string };
@@ -91,6 +93,7 @@ export interface SqlConnectorConfig {
   readonly name: string;
   readonly resolve: ReadonlyMap<string, Piece[]>;
   readonly produce: ReadonlyMap<DataCategory, Category>;
+  readonly contact?: Piece[];
 }
 
 /** Reads and checks a connector file; throws an Error naming the first problem (never a value from the file). */
@@ -132,13 +135,24 @@ export function parseSqlConnectorConfig(text: string): SqlConnectorConfig {
     } else if ('not_held' in entry) produce.set(category, { kind: 'not_held', reason: entry.not_held });
     else produce.set(category, { kind: 'end_to_end_encrypted', reason: entry.end_to_end_encrypted });
   }
-  return { name: parsed.data.name, resolve, produce };
+  const contact = parsed.data.contact ? checked('contact', parsed.data.contact, ['account']) : undefined;
+  return { name: parsed.data.name, resolve, produce, ...(contact ? { contact } : {}) };
 }
 
 export function sqlConnector(db: PlatformDatabase, config: SqlConnectorConfig, options: { now?: () => Date } = {}): PlatformConnector {
   const now = options.now ?? (() => new Date());
+  const contactQuery = config.contact;
   return {
     name: config.name,
+    ...(contactQuery
+      ? {
+          async contact(accountId: string) {
+            const [row] = await readRows(db, bind(contactQuery, { account: accountId }), 1);
+            const email = row?.email;
+            return typeof email === 'string' && email.includes('@') ? { email } : undefined;
+          },
+        }
+      : {}),
     async resolve(identifier) {
       const pieces = config.resolve.get(identifier.kind);
       if (!pieces) return { status: 'not_found', tried: identifier };

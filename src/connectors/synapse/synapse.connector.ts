@@ -46,7 +46,9 @@ function lookup(identifier: NormalizedIdentifier, serverName: string): RawBuilde
       return sql<Row>`SELECT DISTINCT user_id FROM user_threepids WHERE medium = 'msisdn' AND address = ${value.replace(/\D/g, '')}`;
     case 'ip':
       return sql<Row>`SELECT DISTINCT user_id FROM user_ips WHERE ip = ${value}`;
+    case 'content_id':
     case 'other':
+      // An event id names content, not an account.
       return undefined;
   }
 }
@@ -60,6 +62,16 @@ export function synapseConnector(db: PlatformDatabase, options: SynapseOptions):
 
   return {
     name: 'synapse',
+    // A user's e-mail address as a third-party identifier they bound to the account, for their notice.
+    async contact(userId) {
+      const rows = await readRows(
+        db,
+        sql<Row>`SELECT address FROM user_threepids WHERE user_id = ${userId} AND medium = 'email' ORDER BY validated_at DESC NULLS LAST, address`,
+        1,
+      );
+      const email = rows[0]?.address;
+      return typeof email === 'string' && email.includes('@') ? { email } : undefined;
+    },
     async resolve(identifier) {
       const query = lookup(identifier, options.serverName);
       if (!query) return { status: 'not_found', tried: identifier };

@@ -47,6 +47,8 @@ export interface Finding {
   readonly message: { readonly en: string; readonly ko: string };
   readonly source: Source & { readonly id: string };
   readonly due?: string;
+  /** For a period: how many hours its one extension adds. */
+  readonly extensionHours?: number;
 }
 
 export interface RuleTrace {
@@ -247,6 +249,7 @@ export function reviewRequest(request: ReviewRequest, context: ReviewContext): F
         message: { en: fill(finding.message.en, 'en', values), ko: fill(finding.message.ko, 'ko', values) },
         source: { id: finding.source, ...source },
         ...(due ? { due } : {}),
+        ...(finding.extension ? { extensionHours: finding.extension.hours } : {}),
       });
     }
   }

@@ -98,6 +98,8 @@ export const ruleSchema = z.strictObject({
     source: z.string().min(1),
     /** A deadline counted from when the request was received. */
     due: z.strictObject({ hours: z.number().positive() }).optional(),
+    /** For a period (a preservation's): how much the one extension the law allows adds. */
+    extension: z.strictObject({ hours: z.number().positive() }).optional(),
   }),
 });
 export type Rule = z.infer<typeof ruleSchema>;
@@ -144,6 +146,23 @@ export const policySchema = z
       z.strictObject({ held: z.boolean(), days: z.number().int().positive().optional(), note: text.optional() }),
     ),
     never_produces: z.array(z.enum(DATA_CATEGORIES)).default([]),
+    /** How long the platform preserves when no rule of the law that applies says (and the one extension it allows). */
+    preservation: z
+      .strictObject({ days: z.number().int().positive(), extension_days: z.number().int().nonnegative() })
+      .default({ days: 90, extension_days: 90 }),
+    /** When the platform tells users what it disclosed about them, and how they can challenge it. */
+    notice: z
+      .strictObject({
+        /** Finding codes meaning the law leaves notice to the authority or forbids it: the notice is withheld. */
+        withheld_by: z.array(z.string().regex(/^[A-Z][A-Z0-9_]{2,60}$/)).default([]),
+        /** Days after an emergency disclosure before the user is told (the emergency has passed by then). */
+        emergency_delay_days: z.number().int().nonnegative().default(30),
+        /** What the notice page says about challenging the disclosure or removal. */
+        challenge: text,
+        /** Who the user writes to. */
+        contact: z.string().min(3).max(320),
+      })
+      .optional(),
     sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), sourceSchema),
     rules: z.array(ruleSchema).default([]),
   })

@@ -13,6 +13,7 @@ import {
   messageInputSchema,
   noteInputSchema,
   rejectInputSchema,
+  removalInputSchema,
   submitRequestSchema,
   withdrawInputSchema,
 } from '../../core/schemas.ts';
@@ -26,6 +27,8 @@ import { listRequests } from '../../services/list-requests.ts';
 import { postMessage } from '../../services/post-message.ts';
 import { downloadProduction, getProduction, startProduction } from '../../services/production.ts';
 import { rejectRequest } from '../../services/reject-request.ts';
+import { extendPreservation, releasePreservation, startPreservation } from '../../services/preservation.ts';
+import { actOnRemoval } from '../../services/removal.ts';
 import { getFindings } from '../../services/review-request.ts';
 import { submitRequest } from '../../services/submit-request.ts';
 import { confirmRequester } from '../../services/verify-request.ts';
@@ -276,6 +279,36 @@ export const requestRoutes =
         run: startProduction,
       },
       {
+        path: 'preserve',
+        permission: 'request.preserve',
+        summary:
+          'Desk: put an approved preservation request into force. The approved targets, categories and range are sealed; it expires on the date the law sets, with reminders.',
+        body: z.strictObject({}).optional(),
+        run: startPreservation,
+      },
+      {
+        path: 'extend',
+        permission: 'request.preserve',
+        summary: 'Desk: extend a preservation in force, once, by what the law allows (18 U.S.C. 2703(f): 90 days; EU: 30).',
+        body: z.strictObject({}).optional(),
+        run: extendPreservation,
+      },
+      {
+        path: 'release',
+        permission: 'request.preserve',
+        summary: 'Desk: release a preservation before it expires; its sealed copy is deleted.',
+        body: z.strictObject({}).optional(),
+        run: releasePreservation,
+      },
+      {
+        path: 'act',
+        permission: 'request.act',
+        summary:
+          'Desk: act on a removal order (from review or approval): per item of content remove, restrict in the requesting country, or keep, each with the statement of reasons for its author. The platform acts at once.',
+        body: removalInputSchema,
+        run: actOnRemoval,
+      },
+      {
         path: 'close',
         permission: 'request.close',
         summary: 'Desk: close a finished request.',
@@ -364,8 +397,9 @@ export const requestRoutes =
         const { production, trackingNumber, encrypted, content } = await downloadProduction(context, actor(request), {
           reference: request.params.reference,
           encrypted: request.query.encrypted,
+          part: request.query.part,
         });
-        const name = `${trackingNumber}-${production.id.slice(0, 8)}.tar${encrypted ? '.age' : ''}`;
+        const name = `${trackingNumber}-${production.part > 0 ? `part${production.part}-` : ''}${production.id.slice(0, 8)}.tar${encrypted ? '.age' : ''}`;
         reply.type(encrypted ? 'application/octet-stream' : 'application/x-tar');
         reply.header('content-disposition', `attachment; filename="${name}"`);
         if (production.tagManifestSha256) reply.header('x-writ-tagmanifest-sha256', production.tagManifestSha256);

@@ -48,6 +48,13 @@ describeOnEachPlatformDatabase(
       expect(await resolve('url', 'https://other.social/@alice')).toMatchObject({ accounts: [{ id: '109000000000000003' }] });
     });
 
+    it('reaches a local user at their sign-in address, a remote account not at all, and cannot act on content', async () => {
+      expect(await connector().contact?.('109000000000000001')).toEqual({ email: 'alice@example.com' });
+      expect(await connector().contact?.('109000000000000003')).toBeUndefined();
+      expect(await connector().contact?.('not-an-id')).toBeUndefined();
+      expect(connector().act).toBeUndefined();
+    });
+
     it('answers "not found" for a phone number, which Mastodon does not store', async () => {
       expect(await resolve('phone', '+44 7700 900123')).toMatchObject({ status: 'not_found', tried: { value: '+447700900123' } });
     });

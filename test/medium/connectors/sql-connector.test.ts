@@ -67,6 +67,15 @@ describeOnEachPlatformDatabase(
       });
     });
 
+    it('reaches a member at the address the contact query gives, for their notice, and cannot act on content', async () => {
+      expect(await connector().contact?.('7')).toEqual({ email: 'jisoo@example.kr' });
+      expect(await connector().contact?.('999')).toBeUndefined();
+      expect(connector().act).toBeUndefined();
+      expect(() => parseSqlConnectorConfig('resolve: {}\nproduce: {}\ncontact: SELECT email FROM members\n')).toThrow(
+        'contact must bind :account',
+      );
+    });
+
     it('binds identifiers as values: a quote in one finds nothing and breaks nothing', async () => {
       expect(await connector().resolve(normalizeIdentifier('email', "x' OR '1'='1"))).toMatchObject({ status: 'not_found' });
       expect(await connector().resolve(normalizeIdentifier('other', 'anything'))).toMatchObject({ status: 'not_found' });

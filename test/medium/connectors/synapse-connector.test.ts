@@ -40,6 +40,13 @@ describeOnEachPlatformDatabase(
       });
     });
 
+    it('reaches a user at the e-mail address bound to their account, for their notice, and cannot act on content', async () => {
+      expect(await connector().contact?.('@alice:example.org')).toEqual({ email: 'alice@example.com' });
+      expect(await connector().contact?.('@nobody:example.org')).toBeUndefined();
+      // It reads Synapse only: a removal order is for the desk to carry out there.
+      expect(connector().act).toBeUndefined();
+    });
+
     it('finds a legacy mixed-case account through the case-insensitive arm', async () => {
       expect(await resolve('username', '@carol:example.org')).toMatchObject({ accounts: [{ id: '@Carol:example.org' }] });
     });

@@ -1042,6 +1042,12 @@ export interface paths {
                                     due: string | null;
                                     receivedAt: string | null;
                                 };
+                                /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                                due: {
+                                    at: string;
+                                    /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                    basis: string;
+                                } | null;
                                 payloadSha256: string;
                                 receivedAt: string;
                                 updatedAt: string;
@@ -1200,7 +1206,7 @@ export interface paths {
                              * @description What the identifier is, as the agency wrote it.
                              * @enum {string}
                              */
-                            kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "other";
+                            kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
                             /** @description The identifier as written by the agency. */
                             value: string;
                             note?: string;
@@ -1442,7 +1448,7 @@ export interface paths {
                              * @description What the identifier is, as the agency wrote it.
                              * @enum {string}
                              */
-                            kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "other";
+                            kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
                             /** @description The identifier as written by the agency. */
                             value: string;
                             note?: string;
@@ -1661,11 +1667,11 @@ export interface paths {
                                 targetId: string;
                                 position: number;
                                 /** @enum {string} */
-                                kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "other";
+                                kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
                                 value: string;
                                 lookedUp: {
                                     /** @enum {string} */
-                                    kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "other";
+                                    kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
                                     value: string;
                                 };
                                 /** @enum {string} */
@@ -1865,6 +1871,12 @@ export interface paths {
                                     due: string | null;
                                     receivedAt: string | null;
                                 };
+                                /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                                due: {
+                                    at: string;
+                                    /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                    basis: string;
+                                } | null;
                                 payloadSha256: string;
                                 receivedAt: string;
                                 updatedAt: string;
@@ -1874,7 +1886,7 @@ export interface paths {
                                 id: string;
                                 position: number;
                                 /** @enum {string} */
-                                kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "other";
+                                kind: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
                                 value: string;
                                 note: string | null;
                             }[];
@@ -2604,6 +2616,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -2804,6 +2822,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -3004,6 +3028,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -3220,6 +3250,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -3420,6 +3456,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -3618,6 +3660,842 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
+                            payloadSha256: string;
+                            receivedAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/preserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: put an approved preservation request into force. The approved targets, categories and range are sealed; it expires on the date the law sets, with reminders. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            trackingNumber: string;
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyName: string;
+                            /** Format: uuid */
+                            officerId: string;
+                            /** @enum {string} */
+                            kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                            /** @enum {string} */
+                            state: "received" | "verifying" | "in_review" | "needs_info" | "approved" | "partially_approved" | "rejected" | "producing" | "delivered" | "active" | "extended" | "expired" | "released" | "actioned" | "closed" | "withdrawn";
+                            version: number;
+                            jurisdiction: string;
+                            caseReference: string | null;
+                            summary: string | null;
+                            legalProcess: {
+                                /** @enum {string} */
+                                instrumentType: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                                issuingAuthority: string | null;
+                                reference: string | null;
+                                issuedOn: string | null;
+                            };
+                            readonly categories: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                            dateRange: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            offence: {
+                                description: string;
+                                maximumPenaltyYears?: number;
+                            } | null;
+                            nonDisclosure: {
+                                ordered: boolean;
+                                until: string | null;
+                            };
+                            deadline: string | null;
+                            emergency: {
+                                dangerDescription: string;
+                                /** @enum {boolean} */
+                                attestation: true;
+                            } | null;
+                            /** @description Emergency requests: when the promised legal process is due (set on approval) and when the desk recorded it. */
+                            followUp: {
+                                due: string | null;
+                                receivedAt: string | null;
+                            };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
+                            payloadSha256: string;
+                            receivedAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: extend a preservation in force, once, by what the law allows (18 U.S.C. 2703(f): 90 days; EU: 30). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            trackingNumber: string;
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyName: string;
+                            /** Format: uuid */
+                            officerId: string;
+                            /** @enum {string} */
+                            kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                            /** @enum {string} */
+                            state: "received" | "verifying" | "in_review" | "needs_info" | "approved" | "partially_approved" | "rejected" | "producing" | "delivered" | "active" | "extended" | "expired" | "released" | "actioned" | "closed" | "withdrawn";
+                            version: number;
+                            jurisdiction: string;
+                            caseReference: string | null;
+                            summary: string | null;
+                            legalProcess: {
+                                /** @enum {string} */
+                                instrumentType: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                                issuingAuthority: string | null;
+                                reference: string | null;
+                                issuedOn: string | null;
+                            };
+                            readonly categories: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                            dateRange: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            offence: {
+                                description: string;
+                                maximumPenaltyYears?: number;
+                            } | null;
+                            nonDisclosure: {
+                                ordered: boolean;
+                                until: string | null;
+                            };
+                            deadline: string | null;
+                            emergency: {
+                                dangerDescription: string;
+                                /** @enum {boolean} */
+                                attestation: true;
+                            } | null;
+                            /** @description Emergency requests: when the promised legal process is due (set on approval) and when the desk recorded it. */
+                            followUp: {
+                                due: string | null;
+                                receivedAt: string | null;
+                            };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
+                            payloadSha256: string;
+                            receivedAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: release a preservation before it expires; its sealed copy is deleted. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            trackingNumber: string;
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyName: string;
+                            /** Format: uuid */
+                            officerId: string;
+                            /** @enum {string} */
+                            kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                            /** @enum {string} */
+                            state: "received" | "verifying" | "in_review" | "needs_info" | "approved" | "partially_approved" | "rejected" | "producing" | "delivered" | "active" | "extended" | "expired" | "released" | "actioned" | "closed" | "withdrawn";
+                            version: number;
+                            jurisdiction: string;
+                            caseReference: string | null;
+                            summary: string | null;
+                            legalProcess: {
+                                /** @enum {string} */
+                                instrumentType: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                                issuingAuthority: string | null;
+                                reference: string | null;
+                                issuedOn: string | null;
+                            };
+                            readonly categories: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                            dateRange: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            offence: {
+                                description: string;
+                                maximumPenaltyYears?: number;
+                            } | null;
+                            nonDisclosure: {
+                                ordered: boolean;
+                                until: string | null;
+                            };
+                            deadline: string | null;
+                            emergency: {
+                                dangerDescription: string;
+                                /** @enum {boolean} */
+                                attestation: true;
+                            } | null;
+                            /** @description Emergency requests: when the promised legal process is due (set on approval) and when the desk recorded it. */
+                            followUp: {
+                                due: string | null;
+                                receivedAt: string | null;
+                            };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
+                            payloadSha256: string;
+                            receivedAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/act": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: act on a removal order (from review or approval): per item of content remove, restrict in the requesting country, or keep, each with the statement of reasons for its author. The platform acts at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            targetId: string;
+                            /**
+                             * @description removed; restricted (withheld in `countries`); kept (left up, with the reasons).
+                             * @enum {string}
+                             */
+                            action: "removed" | "restricted" | "kept";
+                            /** @description restricted: where it is withheld; by default the requesting country. */
+                            countries?: string[];
+                            /** @description The statement of reasons the author is given: the facts, and the legal or contractual ground. */
+                            reasons: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            trackingNumber: string;
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyName: string;
+                            /** Format: uuid */
+                            officerId: string;
+                            /** @enum {string} */
+                            kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                            /** @enum {string} */
+                            state: "received" | "verifying" | "in_review" | "needs_info" | "approved" | "partially_approved" | "rejected" | "producing" | "delivered" | "active" | "extended" | "expired" | "released" | "actioned" | "closed" | "withdrawn";
+                            version: number;
+                            jurisdiction: string;
+                            caseReference: string | null;
+                            summary: string | null;
+                            legalProcess: {
+                                /** @enum {string} */
+                                instrumentType: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                                issuingAuthority: string | null;
+                                reference: string | null;
+                                issuedOn: string | null;
+                            };
+                            readonly categories: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                            dateRange: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            offence: {
+                                description: string;
+                                maximumPenaltyYears?: number;
+                            } | null;
+                            nonDisclosure: {
+                                ordered: boolean;
+                                until: string | null;
+                            };
+                            deadline: string | null;
+                            emergency: {
+                                dangerDescription: string;
+                                /** @enum {boolean} */
+                                attestation: true;
+                            } | null;
+                            /** @description Emergency requests: when the promised legal process is due (set on approval) and when the desk recorded it. */
+                            followUp: {
+                                due: string | null;
+                                receivedAt: string | null;
+                            };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -3818,6 +4696,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -4018,6 +4902,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -4189,6 +5079,13 @@ export interface paths {
                             availableUntil: string | null;
                             createdAt: string;
                             completedAt: string | null;
+                            /** @description 0 for a one-off production; a prospective order counts its parts up. */
+                            part: number;
+                            /** @description A prospective order’s part: the window of its authorised period it covers. */
+                            window: {
+                                from: string;
+                                to: string;
+                            } | null;
                         };
                     };
                 };
@@ -4499,6 +5396,8 @@ export interface paths {
                 query?: {
                     /** @description Encrypt the package with age to the recipient the agency registered. */
                     encrypted?: string;
+                    /** @description A prospective order’s part (0, 1, …); without it, the latest. */
+                    part?: number;
                 };
                 header?: never;
                 path: {
@@ -5858,6 +6757,12 @@ export interface paths {
                                 due: string | null;
                                 receivedAt: string | null;
                             };
+                            /** @description The deadline that binds, worked out at verification: the earliest of the agency’s date and the law’s. */
+                            due: {
+                                at: string;
+                                /** @description `agency` (the date it gave) or the id of the rule of law that sets it. */
+                                basis: string;
+                            } | null;
                             payloadSha256: string;
                             receivedAt: string;
                             updatedAt: string;
@@ -7868,6 +8773,1313 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: what is due and not done, soonest first — response deadlines (the agency’s or the law’s), emergency follow-ups, preservation expiries; overdue=true for only what has passed. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only what is past its deadline. */
+                    overdue?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            now: string;
+                            readonly items: {
+                                /** Format: uuid */
+                                requestId: string;
+                                trackingNumber: string;
+                                /** @enum {string} */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                                /** @enum {string} */
+                                state: "received" | "verifying" | "in_review" | "needs_info" | "approved" | "partially_approved" | "rejected" | "producing" | "delivered" | "active" | "extended" | "expired" | "released" | "actioned" | "closed" | "withdrawn";
+                                jurisdiction: string;
+                                agencyName: string;
+                                /**
+                                 * @description response: the answer is due; follow_up: an emergency request’s promised legal process; preservation_expiry.
+                                 * @enum {string}
+                                 */
+                                what: "response" | "follow_up" | "preservation_expiry";
+                                dueAt: string;
+                                basis: string;
+                                overdue: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admins and auditors: background jobs that failed every attempt, newest first (all=true includes those sent round again). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Include those already sent round again. */
+                    all?: boolean;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                id: string;
+                                topic: string;
+                                /** @description Identifiers only (request, task). */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                reason: string;
+                                attempts: number;
+                                failedAt: string;
+                                retriedAt: string | null;
+                                retriedBy: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/dead-letters/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Admin: send a dead job round again (once); its handler is safe to run twice. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            topic: string;
+                            /** @description Identifiers only (request, task). */
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            reason: string;
+                            attempts: number;
+                            failedAt: string;
+                            retriedAt: string | null;
+                            retriedBy: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/preservation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A preservation in force: when it expires, what its one extension adds, and what it sealed (per target and category, with hashes). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            requestId: string;
+                            /** Format: uuid */
+                            decisionId: string;
+                            expiresAt: string;
+                            /** @description What the one extension adds. */
+                            extensionHours: number;
+                            /** @description The rule of law the period comes from, or `policy`. */
+                            basis: string;
+                            extendedAt: string | null;
+                            /** @enum {string} */
+                            copyState: "sealing" | "sealed" | "released";
+                            /** @description SHA-256 over the sealed files’ hashes. */
+                            manifestSha256: string | null;
+                            sealedAt: string | null;
+                            releasedAt: string | null;
+                            createdAt: string;
+                            readonly items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                targetId: string;
+                                /** @enum {string} */
+                                category: "subscriber" | "traffic" | "content" | "location" | "device" | "payment";
+                                /** @description Desk only (null for the agency): preserving is not disclosing. */
+                                accountId: string | null;
+                                /** @description Desk only. */
+                                accountLabel: string | null;
+                                range: {
+                                    from: string;
+                                    to: string;
+                                };
+                                /** @enum {string} */
+                                status: "sealed" | "produced" | "not_found" | "not_held" | "end_to_end_encrypted" | "outside_retention" | "no_records";
+                                records: number;
+                                readonly columns: string[];
+                                sha256: string | null;
+                                size: number | null;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A removal order: what was decided for each item of content, with its statement of reasons, and what the platform did. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                requestId: string;
+                                /** Format: uuid */
+                                targetId: string;
+                                /** @enum {string} */
+                                action: "removed" | "restricted" | "kept";
+                                readonly countries: string[];
+                                /** @description The statement of reasons the author is given. */
+                                reasons: string;
+                                /** Format: uuid */
+                                decidedBy: string;
+                                /**
+                                 * @description not_supported: the connector cannot act on the platform; act there by hand.
+                                 * @enum {string}
+                                 */
+                                state: "pending" | "done" | "not_found" | "not_supported";
+                                contentId: string | null;
+                                /** @description Desk only (null for the agency): who wrote the content is not disclosed. */
+                                authorAccount: string | null;
+                                detail: string | null;
+                                actedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Desk: the user notices of a request, per target: whether and when each may go, and why. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                requestId: string;
+                                /** Format: uuid */
+                                targetId: string;
+                                /** @enum {string} */
+                                purpose: "disclosure" | "removal";
+                                /** @enum {string} */
+                                state: "scheduled" | "withheld" | "sent" | "no_contact" | "cancelled";
+                                /** @enum {string} */
+                                basis: "policy" | "gag" | "gag_without_end" | "law" | "emergency" | "desk";
+                                basisDetail: string | null;
+                                /** @description When it may go (scheduled). */
+                                notBefore: string | null;
+                                sentAt: string | null;
+                                viewedAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/non-disclosure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: record the non-disclosure order’s end date, that it has none, or that none stands. Notices not yet sent are planned again and go out by themselves when allowed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false: no order stands (it was lifted, or there never was one). */
+                        ordered: boolean;
+                        /**
+                         * Format: date
+                         * @description The last day the order forbids notice; the user may be told from the day after.
+                         */
+                        until?: string;
+                        /** @description Where this comes from: the court’s order, the agency’s letter. */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                requestId: string;
+                                /** Format: uuid */
+                                targetId: string;
+                                /** @enum {string} */
+                                purpose: "disclosure" | "removal";
+                                /** @enum {string} */
+                                state: "scheduled" | "withheld" | "sent" | "no_contact" | "cancelled";
+                                /** @enum {string} */
+                                basis: "policy" | "gag" | "gag_without_end" | "law" | "emergency" | "desk";
+                                basisDetail: string | null;
+                                /** @description When it may go (scheduled). */
+                                notBefore: string | null;
+                                sentAt: string | null;
+                                viewedAt: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/notices/{noticeId}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Counsel: release a notice the law left to the authority (no gag may stand); it goes at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                    noticeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why the user may now be told although the law left notice to the authority (e.g. its own notice has gone out). */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            requestId: string;
+                            /** Format: uuid */
+                            targetId: string;
+                            /** @enum {string} */
+                            purpose: "disclosure" | "removal";
+                            /** @enum {string} */
+                            state: "scheduled" | "withheld" | "sent" | "no_contact" | "cancelled";
+                            /** @enum {string} */
+                            basis: "policy" | "gag" | "gag_without_end" | "law" | "emergency" | "desk";
+                            basisDetail: string | null;
+                            /** @description When it may go (scheduled). */
+                            notBefore: string | null;
+                            sentAt: string | null;
+                            viewedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public, no login: the notice page of a notified user, by the token in their mail — who asked, under what process, what was disclosed or done, and how to challenge it. A wrong token answers like a missing one. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notifiedAt: string;
+                            /**
+                             * @description disclosure: data about you was disclosed; removal: content of yours was acted on.
+                             * @enum {string}
+                             */
+                            purpose: "disclosure" | "removal";
+                            platform: string;
+                            /** @description Who asked. */
+                            agency: {
+                                name: string;
+                                jurisdiction: string;
+                            };
+                            /** @description Under what process. */
+                            legalProcess: {
+                                /** @enum {string} */
+                                instrumentType: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                                issuingAuthority: string | null;
+                                reference: string | null;
+                                issuedOn: string | null;
+                            };
+                            /** @enum {string} */
+                            requestKind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                            receivedAt: string;
+                            /** @description Your account as the platform names it. */
+                            account: string;
+                            /** @description What was disclosed about you: per category, the period and how many records. */
+                            readonly disclosed: {
+                                /** @enum {string} */
+                                category: "subscriber" | "traffic" | "content" | "location" | "device" | "payment";
+                                range: {
+                                    from: string;
+                                    to: string;
+                                } | null;
+                                records: number;
+                                status: string;
+                            }[];
+                            /** @description For a removal: what was done with your content and why (DSA Art. 17 statement of reasons). */
+                            removal: {
+                                /** @enum {string} */
+                                action: "removed" | "restricted" | "kept";
+                                readonly countries: string[];
+                                content: string;
+                                statementOfReasons: string;
+                                actedAt: string | null;
+                                /** @enum {boolean} */
+                                automated: false;
+                            } | null;
+                            /** @description How to challenge it. */
+                            challenge: {
+                                en: string;
+                                ko: string;
+                            };
+                            contact: string | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
