@@ -20,6 +20,9 @@ Commands:
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
                         Check a production offline: every hash, the file set and the signature.
+  audit verify [--tree-head <head.json>]... | --receipt <file> | --proof <file> --tree-head <file> --key <pem>
+                        Check the audit log: the whole of it against its signed tree heads (and heads you hold),
+                        naming the first bad event; or offline, a delivery receipt or a proof the API served.
   totp <secret>         Print the current code for a TOTP secret (the demo accounts' are in data/demo-logins.txt).
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay
@@ -39,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./accounts.command.ts')).userCommand,
   agency: async () => (await import('./accounts.command.ts')).agencyCommand,
   verify: async () => (await import('./verify.command.ts')).verifyCommand,
+  audit: async () => (await import('./audit.command.ts')).auditCommand,
   keys: async () => (await import('./keys.command.ts')).keysCommand,
   totp: async () => (await import('./totp.command.ts')).totpCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,

@@ -221,6 +221,22 @@ export const configSchema = z.object({
     .max(365)
     .default(30)
     .describe('How many days a finished package stays downloadable.'),
+  WRIT_AUDIT_ORIGIN: z
+    .string()
+    .regex(/^[\x21-\x7e][\x20-\x7e]{0,200}$/, 'printable ASCII, no line breaks')
+    .optional()
+    .describe(
+      "The audit log's name on its signed tree heads (the first line of each checkpoint), e.g. `writ.example.org/audit`. Unset: the host of WRIT_PUBLIC_URL followed by `/audit`. Keep it once heads have gone out: it is part of what they sign.",
+    ),
+  WRIT_TREE_HEAD_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(10)
+    .describe(
+      'How often the worker places new audit events in the Merkle tree and signs a tree head over them, in seconds (only when there are new events). Every delivery also signs one at once.',
+    ),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()

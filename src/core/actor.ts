@@ -67,6 +67,10 @@ export const PERMISSIONS = {
   'agency.encryption_key': ['officer', 'agency_admin'],
   'key.rotate': ['admin'],
   'audit.security': ['admin', 'auditor'],
+  /** Read events of the audit log as it holds them, with their proofs. */
+  'audit.read': ['admin', 'auditor'],
+  /** Export removal decisions as DSA statements of reasons. */
+  'report.export': ['admin', 'auditor', 'counsel'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

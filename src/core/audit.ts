@@ -13,8 +13,11 @@ export type AuditEvent =
   | { type: 'request.submitted'; requestId: string; data: { trackingNumber: string; payloadSha256: string; kind: string } }
   /** A request moved from one state to another. */
   | { type: 'request.transitioned'; requestId: string; data: { event: RequestEvent; from: RequestState; to: RequestState } }
-  /** Someone read a request in full. */
-  | { type: 'request.viewed'; requestId: string; data: Record<string, never> }
+  /**
+   * Someone read a request's user data: the request in full (no `part`), its findings, or what its production found
+   * per target and category.
+   */
+  | { type: 'request.viewed'; requestId: string; data: { part?: 'findings' | 'production' } }
   /** A message was posted on a request's thread (the body is in the messages table, not here). */
   | { type: 'request.message_posted'; requestId: string; data: { messageId: string; side: 'agency' | 'desk' } }
   /** A desk-internal note was added. */
@@ -118,7 +121,32 @@ export type AuditEvent =
   /** A pending person was approved by their agency's admin or the platform's admin, and may act. */
   | { type: 'user.approved'; requestId?: undefined; data: { userId: string; reason: string } }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
-  | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } };
+  | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } }
+  /** The platform's first signing key was made (it signs productions and the audit log's tree heads). */
+  | { type: 'key.created'; requestId?: undefined; data: { keyId: string; fingerprint: string } }
+  /**
+   * Writ started with settings, a policy or rule packs other than those last recorded: which changed, and the SHA-256
+   * of each as loaded (settings without secrets), so any later reading can be matched to what was in force.
+   */
+  | {
+      type: 'configuration.changed';
+      requestId?: undefined;
+      data: { changed: readonly string[]; settingsSha256: string; policySha256: string; rulesSha256: string };
+    }
+  /** An admin or auditor read the list of people (names and addresses). */
+  | { type: 'user.list_viewed'; requestId?: undefined; data: { count: number; status?: string } }
+  /** An admin or auditor read failed and suspicious attempts (with the addresses they came from). */
+  | { type: 'audit.security_events_viewed'; requestId?: undefined; data: { count: number; filter?: string } }
+  /** An admin or auditor read one event of the audit log as it is held, with its proof. */
+  | { type: 'audit.event_viewed'; requestId?: undefined; data: { leafIndex: number } }
+  /** A transparency report was written out (`writ report`) under the tree head it names. */
+  | { type: 'report.generated'; requestId?: undefined; data: { from: string; to: string; treeSize: number; jsonSha256: string } }
+  /** Removal decisions were exported as DSA statements of reasons. */
+  | { type: 'dsa.statements_exported'; requestId?: undefined; data: { from: string; to: string; statements: number } }
+  /** A user was notified that their data was asked for (the notice itself is kept by the notice workflow). */
+  | { type: 'notice.sent'; requestId: string; data: { noticeId: string; targetId: string } }
+  /** A removal order was acted on: what was done, and to how many items. */
+  | { type: 'removal.actioned'; requestId: string; data: { action: 'removed' | 'restricted' | 'kept'; items: number } };
 
 export type AuditEventType = AuditEvent['type'];
 

@@ -1,7 +1,6 @@
 /** The audit log's rows and the outbox, both written inside the caller's transaction. */
 import type { Kysely } from 'kysely';
-import { sideOf } from '../core/actor.ts';
-import { AUDIT_EVENT_VERSION } from '../core/audit.ts';
+import { entryOf } from '../core/audit-log.ts';
 import type { TimelineEntry } from '../core/model.ts';
 import { WritError } from '../core/errors.ts';
 import { decodeCursor, encodeCursor } from '../core/pagination.ts';
@@ -11,22 +10,11 @@ import type { Database } from './schema.ts';
 export function auditLog(db: Kysely<Database>): AuditLog {
   return {
     async append(actor, event) {
+      // One INSERT of the entry alone: every other column is generated from it, and the sequencer places it later, so
+      // no transaction waits on another to append.
       await db
         .insertInto('audit_events')
-        .values({
-          version: AUDIT_EVENT_VERSION,
-          type: event.type,
-          actor_user_id: actor.via === 'system' ? null : actor.userId,
-          actor_organisation_id: actor.via === 'system' ? null : actor.organisationId,
-          via: actor.via,
-          request_id: event.requestId ?? null,
-          // Where an attempt came from is part of an authentication or access event, for the auditor.
-          data: JSON.stringify({
-            ...event.data,
-            side: sideOf(actor),
-            ...(actor.ip && /^(auth|access)\./.test(event.type) ? { ip: actor.ip } : {}),
-          }),
-        })
+        .values({ entry: entryOf(actor, event, new Date()) })
         .execute();
     },
     async timeline(requestId) {

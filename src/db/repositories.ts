@@ -4,6 +4,7 @@ import { WritError } from '../core/errors.ts';
 import type { Repositories, Transactor } from '../core/ports.ts';
 import { credentialRepository, organisationRepository, userRepository } from './account.repository.ts';
 import { auditLog, idempotencyStore, outbox } from './audit.repository.ts';
+import { auditTreeRepository } from './audit-tree.repository.ts';
 import { callbackRepository } from './callback.repository.ts';
 import { decisionRepository } from './decision.repository.ts';
 import { documentRepository } from './document.repository.ts';
@@ -27,6 +28,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     credentials: credentialRepository(db),
     productions: productionRepository(db),
     callbacks: callbackRepository(db),
+    auditTree: auditTreeRepository(db),
   };
 }
 

@@ -164,16 +164,37 @@ export interface DecisionsTable {
   created_at: Timestamp;
 }
 
+/** Generated columns are read-only: an event is written as its `entry` alone (migration 0020). */
+type Derived<T> = ColumnType<T, never, never>;
+
 export interface AuditEventsTable {
   id: Generated<string>;
-  version: number;
-  type: string;
-  occurred_at: Timestamp;
-  actor_user_id: string | null;
-  actor_organisation_id: string | null;
-  via: string;
-  request_id: string | null;
-  data: Json;
+  /** The canonical JSON the event's leaf hash is taken over. */
+  entry: ColumnType<string, string, never>;
+  version: Derived<number>;
+  type: Derived<string>;
+  occurred_at: Derived<Date>;
+  actor_user_id: Derived<string | null>;
+  actor_organisation_id: Derived<string | null>;
+  via: Derived<string>;
+  request_id: Derived<string | null>;
+  data: Derived<unknown>;
+  leaf_index: ColumnType<string | null, never, number>;
+}
+
+export interface AuditTreeNodesTable {
+  level: number;
+  position: ColumnType<string, number, never>;
+  hash: Uint8Array;
+}
+
+export interface AuditTreeHeadsTable {
+  tree_size: ColumnType<string, number, never>;
+  root_hash: Uint8Array;
+  signed_at: Timestamp;
+  checkpoint: string;
+  signature: Uint8Array;
+  key_fingerprint: string;
 }
 
 export interface OutboxTable {
@@ -212,6 +233,7 @@ export interface ProductionsTable {
   available_until: Date | null;
   created_at: Timestamp;
   completed_at: Date | null;
+  receipt: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface ProductionDownloadsTable {
@@ -262,6 +284,8 @@ export interface Database {
   callbacks: CallbacksTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
+  audit_tree_nodes: AuditTreeNodesTable;
+  audit_tree_heads: AuditTreeHeadsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   request_state_edges: RequestStateEdgesTable;

@@ -32,6 +32,8 @@ export async function startJobRunner(options: {
   readonly pollMs: number;
   /** Run handlers in this process (the `worker` role). The dispatcher always runs. */
   readonly work: boolean;
+  /** Work done on a timer, one run at a time each (the audit log's tree heads). */
+  readonly periodic?: ReadonlyArray<{ name: string; everyMs: number; run: () => Promise<unknown> }>;
 }): Promise<JobRunner> {
   const { database, handlers, log } = options;
   const boss = new PgBoss({
@@ -112,6 +114,20 @@ export async function startJobRunner(options: {
   }, options.pollMs);
   timer.unref();
 
+  const periodic = (options.periodic ?? []).map((task) => {
+    let current: Promise<unknown> | undefined;
+    const tick = () => {
+      if (stopped || current) return;
+      current = task
+        .run()
+        .catch((error: unknown) => log.error({ task: task.name, err: { message: (error as Error).message } }, 'periodic work failed'))
+        .finally(() => (current = undefined));
+    };
+    const handle = setInterval(tick, task.everyMs);
+    handle.unref();
+    return { handle, wait: () => current };
+  });
+
   return {
     dispatch,
     async drain(timeoutMs = 30_000) {
@@ -135,7 +151,9 @@ export async function startJobRunner(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      for (const task of periodic) clearInterval(task.handle);
       await running?.catch(() => undefined);
+      await Promise.all(periodic.map((task) => task.wait()));
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
     },
   };

@@ -10,6 +10,7 @@ import { knownPasswords } from '../auth/known-passwords.ts';
 import type { KnownPasswords } from '../core/passwords.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
+import type { MerkleHasher } from '../core/merkle.ts';
 import type {
   Clock,
   EvidenceStore,
@@ -21,6 +22,7 @@ import type {
   SecondFactor,
   Secrets,
   Transactor,
+  TreeHeadSigner,
 } from '../core/ports.ts';
 import { demoConnector } from '../connectors/demo/demo.connector.ts';
 import { mastodonConnector } from '../connectors/mastodon/mastodon.connector.ts';
@@ -29,12 +31,15 @@ import type { PlatformDatabase } from '../connectors/shared/cursor.ts';
 import { parseSqlConnectorConfig, sqlConnector } from '../connectors/sql/sql.connector.ts';
 import { synapseConnector } from '../connectors/synapse/synapse.connector.ts';
 import { directoryEvidenceStore } from '../evidence/directory.evidence-store.ts';
+import { sha256MerkleHasher } from '../evidence/merkle-hasher.ts';
+import { treeHeadSigner } from '../evidence/tree-head-signer.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadPolicy, loadRulePacks } from '../rules/rule-files.ts';
 import type { ReviewRules } from '../services/review-request.ts';
 import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
+import { sequenceAuditLog } from '../services/audit-log.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
 import { directoryFileStore } from '../storage/directory.file-store.ts';
@@ -68,6 +73,10 @@ export interface AppContext {
   readonly mailer: Mailer;
   /** Hours a registration's confirmation code works. */
   readonly confirmationHours: number;
+  /** The audit log's Merkle hashing, the signer of its tree heads, and its name on them. */
+  readonly merkle: MerkleHasher;
+  readonly signer: TreeHeadSigner;
+  readonly logOrigin: string;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -128,6 +137,9 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
       folder: path.join(config.WRIT_DATA_DIR, 'mail', 'outgoing'),
     }),
     confirmationHours: config.WRIT_CONFIRMATION_HOURS,
+    merkle: sha256MerkleHasher(),
+    signer: treeHeadSigner({ keysDir, clock: systemClock }),
+    logOrigin: config.WRIT_AUDIT_ORIGIN ?? `${new URL(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).host}/audit`,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();
@@ -183,6 +195,16 @@ export async function startJobs(context: AppContext): Promise<JobRunner> {
     log: context.log,
     pollMs: context.config.WRIT_OUTBOX_POLL_MS,
     work,
+    // The worker places new audit events and signs a tree head over them, when there are any.
+    periodic: work
+      ? [
+          {
+            name: 'audit tree head',
+            everyMs: context.config.WRIT_TREE_HEAD_SECONDS * 1000,
+            run: () => sequenceAuditLog(context, { wait: false }),
+          },
+        ]
+      : [],
   });
   return context.jobs;
 }

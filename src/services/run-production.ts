@@ -9,10 +9,13 @@ import { csvLine } from '../core/bag.ts';
 import { normalizeIdentifier } from '../core/identifiers.ts';
 import type { ProductionOutcome, RequestRecord } from '../core/model.ts';
 import type { BagSectionInput, Clock, EvidenceStore, Repositories, Transactor } from '../core/ports.ts';
+import { deliveryReceipt, type ReceiptDeps } from './audit-log.ts';
 import { applyTransition } from './common.ts';
 
-export interface RunProductionDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'decisions' | 'productions' | 'organisations' | 'audit' | 'outbox'>>;
+export interface RunProductionDeps extends Omit<ReceiptDeps, 'store'> {
+  readonly store: Transactor<
+    Pick<Repositories, 'requests' | 'decisions' | 'productions' | 'organisations' | 'audit' | 'outbox' | 'auditTree'>
+  >;
   readonly connector: PlatformConnector;
   readonly evidence: EvidenceStore;
   readonly clock: Clock;
@@ -164,7 +167,7 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
     });
     const done = finalOutcomes();
     const now = deps.clock.now();
-    return await deps.store.transaction(async (repositories) => {
+    const delivered = await deps.store.transaction(async (repositories) => {
       await repositories.productions.complete(production.id, {
         ...written,
         outcomes: done,
@@ -183,6 +186,10 @@ export async function runProduction(deps: RunProductionDeps, input: { requestId:
       });
       return deliverIn(repositories, request.id);
     });
+    // The delivery's receipt: its event placed under a freshly signed tree head, with the inclusion proof. Should this
+    // fail (the delivery is committed already), the receipt is made when the production is next read or downloaded.
+    await deliveryReceipt(deps, { productionId: production.id, requestId: request.id }).catch(() => undefined);
+    return delivered;
   } catch (error) {
     // The reason is shown to the desk: the error's class, and its message only when it is ours (no query parameters).
     const reason = error instanceof ScopeViolation ? error.message : `${(error as Error).name ?? 'Error'} while producing`;

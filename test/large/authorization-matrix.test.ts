@@ -15,6 +15,8 @@ import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf,
 type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'none';
 interface Sample {
   readonly resource: Resource;
+  /** The path to call, when the route's own has a parameter that is not a resource. */
+  readonly path?: string;
   readonly body?: unknown;
   readonly multipart?: boolean;
 }
@@ -72,6 +74,8 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'PATCH /api/v1/users/:id': { resource: 'user', body: { status: 'active', reason: 'Reinstated after review.' } },
   'POST /api/v1/users/:id/reset-second-factor': { resource: 'user', body: { reason: 'Lost phone; confirmed by video call.' } },
   'GET /api/v1/users': { resource: 'none' },
+  'GET /api/v1/requests/:reference/production/receipt': { resource: 'request' },
+  'GET /api/v1/audit/events/:leafIndex': { resource: 'none', path: '/api/v1/audit/events/0' },
 };
 
 const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
@@ -159,7 +163,7 @@ describeOnEachDatabase('authorization matrix', (db) => {
       const sample = SAMPLES[key(route)]!;
       // Logging out ends the session it is sent with: give it one of its own.
       const headers: Record<string, string> = actor ? { cookie: `writ_session=${await sessionFor(context, actor, !passwordOnly)}` } : {};
-      const url = route.url.replace(/:(reference|id)/, id ?? '').replace(':action', 'no-such-action');
+      const url = sample.path ?? route.url.replace(/:(reference|id)/, id ?? '').replace(':action', 'no-such-action');
       if (sample.multipart) {
         const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from(String(Math.random()))]));
         return app.inject({ method: 'POST', url, headers: { ...headers, ...form.headers }, payload: form.payload });
