@@ -23,6 +23,9 @@ Commands:
   audit verify [--tree-head <head.json>]... | --receipt <file> | --proof <file> --tree-head <file> --key <pem>
                         Check the audit log: the whole of it against its signed tree heads (and heads you hold),
                         naming the first bad event; or offline, a delivery receipt or a proof the API served.
+  report (--half <YYYY-H1|YYYY-H2> | --from <date> --to <date>) --out <dir> [--band-below <n>]
+                        Write the transparency report (report.json, report.csv, report.pdf), the audit log's tree
+                        head it was computed under, and removal decisions as DSA statements of reasons.
   totp <secret>         Print the current code for a TOTP secret (the demo accounts' are in data/demo-logins.txt).
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay
@@ -43,6 +46,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   agency: async () => (await import('./accounts.command.ts')).agencyCommand,
   verify: async () => (await import('./verify.command.ts')).verifyCommand,
   audit: async () => (await import('./audit.command.ts')).auditCommand,
+  report: async () => (await import('./report.command.ts')).reportCommand,
   keys: async () => (await import('./keys.command.ts')).keysCommand,
   totp: async () => (await import('./totp.command.ts')).totpCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,

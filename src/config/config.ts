@@ -237,6 +237,15 @@ export const configSchema = z.object({
     .describe(
       'How often the worker places new audit events in the Merkle tree and signs a tree head over them, in seconds (only when there are new events). Every delivery also signs one at once.',
     ),
+  WRIT_REPORT_BAND_BELOW: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(0)
+    .describe(
+      'Transparency reports give a count from 1 up to this number less one as a band (e.g. 10: "1-9") instead of the exact number, as many published reports do for small counts; shares that rest on a banded count are left out. 0: every count exact.',
+    ),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()

@@ -3,6 +3,7 @@ import type { Actor } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
 import type { TreeHead } from './audit-log.ts';
 import type { NodeKey } from './merkle.ts';
+import type { RemovalAction, ReportFacts } from './transparency.ts';
 import type { CallbackRecord } from './emergency.ts';
 import type { ThrottleState } from './throttle.ts';
 import type {
@@ -24,7 +25,7 @@ import type {
   UserStatus,
 } from './model.ts';
 import type { Page } from './pagination.ts';
-import type { RequestKind, RequestState } from './request.ts';
+import type { InstrumentType, RequestKind, RequestState } from './request.ts';
 
 export interface Clock {
   now(): Date;
@@ -164,6 +165,32 @@ export interface AuditTree {
   storedLeafHashes(from: number, to: number): Promise<Map<number, Uint8Array>>;
   /** What the schema itself must still guarantee (every event column generated from its entry); empty when it does. */
   schemaProblems(): Promise<string[]>;
+}
+
+/** A removal order acted on, as a DSA statement of reasons needs it (no personal data). */
+export interface RemovalDecisionFacts {
+  readonly trackingNumber: string;
+  readonly jurisdiction: string;
+  readonly instrumentType: InstrumentType;
+  readonly issuingAuthority: string | null;
+  readonly reference: string | null;
+  readonly issuedOn: string | null;
+  readonly receivedAt: string;
+  /** The start of the range the order names, when it names one. */
+  readonly contentFrom: string | null;
+  readonly action: RemovalAction;
+  readonly items: number;
+  readonly actionedAt: string;
+}
+
+/** What the transparency report is computed from. */
+export interface TransparencyRepository {
+  /** The facts of the requests received in [from, to), and the audit log's latest tree head, read in one snapshot. */
+  facts(range: { from: Date; to: Date }): Promise<{ facts: ReportFacts; treeHead: TreeHead | undefined; unplaced: number }>;
+  /** Removal orders whose last action was taken in [from, to), oldest first. */
+  removalDecisions(range: { from: Date; to: Date }): Promise<RemovalDecisionFacts[]>;
+  /** When the first and the last request came in (null when none did). */
+  periods(): Promise<{ first: string | null; last: string | null }>;
 }
 
 /** Signs tree heads with the platform's Ed25519 key, and checks signatures against every key it ever published. */
@@ -366,6 +393,7 @@ export interface Repositories {
   readonly productions: ProductionRepository;
   readonly callbacks: CallbackRepository;
   readonly auditTree: AuditTree;
+  readonly transparency: TransparencyRepository;
 }
 
 /** Runs work in one database transaction: everything in it commits together or not at all. */

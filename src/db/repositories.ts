@@ -5,6 +5,7 @@ import type { Repositories, Transactor } from '../core/ports.ts';
 import { credentialRepository, organisationRepository, userRepository } from './account.repository.ts';
 import { auditLog, idempotencyStore, outbox } from './audit.repository.ts';
 import { auditTreeRepository } from './audit-tree.repository.ts';
+import { transparencyRepository } from './transparency.repository.ts';
 import { callbackRepository } from './callback.repository.ts';
 import { decisionRepository } from './decision.repository.ts';
 import { documentRepository } from './document.repository.ts';
@@ -29,6 +30,7 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     productions: productionRepository(db),
     callbacks: callbackRepository(db),
     auditTree: auditTreeRepository(db),
+    transparency: transparencyRepository(db),
   };
 }
 

@@ -84,6 +84,10 @@ export interface RequestsTable {
   follow_up_received_at: ColumnType<Date | null, never, Date | null>;
   payload_sha256: string;
   sender_network: ColumnType<string | null, string | null | undefined, string | null>;
+  targets_count: ColumnType<number, number | undefined, number>;
+  decided_as: ColumnType<string | null, never, never>;
+  refused_unverified: ColumnType<boolean, never, never>;
+  produced_records: ColumnType<string | null, never, never>;
   received_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -19,6 +19,7 @@ import { actorCache, type ActorCache } from './actor-cache.ts';
 import { problem } from './problem.ts';
 import { agencyRoutes } from './routes/agency.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { transparencyRoutes } from './routes/transparency.routes.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { emergencyRoutes } from './routes/emergency.routes.ts';
@@ -265,6 +266,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await app.register(agencyRoutes(context), { prefix: '/api/v1' });
   await app.register(emergencyRoutes(context), { prefix: '/api/v1' });
   await app.register(auditRoutes(context), { prefix: '/api/v1' });
+  await app.register(transparencyRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -77,6 +77,8 @@ export interface AppContext {
   readonly merkle: MerkleHasher;
   readonly signer: TreeHeadSigner;
   readonly logOrigin: string;
+  /** Counts from 1 to this less one are published as a band in transparency reports (0: exact). */
+  readonly reportBandBelow: number;
   jobs?: JobRunner;
   close(): Promise<void>;
 }
@@ -140,6 +142,7 @@ export async function createContext(config: Config, options: { log?: Logger; pgl
     merkle: sha256MerkleHasher(),
     signer: treeHeadSigner({ keysDir, clock: systemClock }),
     logOrigin: config.WRIT_AUDIT_ORIGIN ?? `${new URL(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).host}/audit`,
+    reportBandBelow: config.WRIT_REPORT_BAND_BELOW,
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock: systemClock }),
     async close() {
       await context.jobs?.stop();

@@ -165,6 +165,44 @@ describeOnEachDatabase('delivery receipts and writ audit verify', (db) => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/audit/events/0', headers: officer })).statusCode).toBe(403);
   });
 
+  it('counts the delivered production as a request with some data, and writ report writes the files with their tree head', async () => {
+    const { context } = db();
+    const { transparencyReport } = await import('../../src/services/transparency-report.ts');
+    const report = await transparencyReport(context, { bandBelow: 0 });
+    const row = report.rows.find((candidate) => candidate.country === 'KR' && candidate.kind === 'disclosure')!;
+    expect(row.withSomeData).toBe(1);
+    expect(row.requests).toBe(1);
+    expect(row.withSomeDataShare).toBe(1);
+    if (db().kind !== 'postgres') return; // as below: the command opens the database itself
+    const out = path.join(dir, 'report');
+    const env = { DATABASE_URL: context.config.DATABASE_URL!, WRIT_DATA_DIR: context.config.WRIT_DATA_DIR, LOG_LEVEL: 'silent' };
+    const run = writ(['report', '--from', report.period.from, '--to', report.period.to, '--out', out], env);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      'dsa-statements.json',
+      'report.csv',
+      'report.json',
+      'report.pdf',
+      'tree-head.checkpoint',
+      'tree-head.json',
+      'tree-head.sig',
+    ]);
+    writeFileSync(path.join(out, 'key.pem'), (await app.inject({ method: 'GET', url: '/.well-known/writ/signing-key.pem' })).body);
+    const openssl = spawnSync(
+      'openssl',
+      ['pkeyutl', '-verify', '-pubin', '-inkey', 'key.pem', '-rawin', '-in', 'tree-head.checkpoint', '-sigfile', 'tree-head.sig'],
+      { cwd: out },
+    );
+    expect(openssl.status).toBe(0);
+    const written = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as { totals: { requests: number } };
+    expect(written.totals.requests).toBe(report.totals.requests);
+    // Writing it out is an event of the log.
+    const events = await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events WHERE type = 'report.generated'`.execute(
+      context.database.db,
+    );
+    expect(Number(events.rows[0]!.n)).toBe(1);
+  });
+
   it('writ audit verify passes on the honest log and names the first bad event once it is rewritten', async () => {
     const { context } = db();
     if (db().kind !== 'postgres') return; // the command opens the database itself: an in-memory PGlite has no second door

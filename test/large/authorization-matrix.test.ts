@@ -76,6 +76,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/users': { resource: 'none' },
   'GET /api/v1/requests/:reference/production/receipt': { resource: 'request' },
   'GET /api/v1/audit/events/:leafIndex': { resource: 'none', path: '/api/v1/audit/events/0' },
+  'GET /api/v1/transparency/dsa-statements': { resource: 'none' },
 };
 
 const NOT_FOUND_CODES = new Set(['REQUEST_NOT_FOUND', 'DOCUMENT_NOT_FOUND', 'ORGANISATION_NOT_FOUND', 'NOT_FOUND']);
