@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { rowLevelSecurity } from '../db/agency-scope.ts';
 import { currentSigningKey } from '../evidence/signing-key.ts';
-import { createContext, startJobs } from '../server/context.ts';
+import { configurationFingerprints, createContext, startJobs } from '../server/context.ts';
+import { recordStartup } from '../services/record-startup.ts';
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -23,7 +24,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   const demo = wantsDemo ? await import('./demo-seed.ts') : undefined;
   const logins = demo ? await demo.seedDemo(context) : undefined;
   // The platform's signing key is made on the first start, so its public half is published before any production.
-  await currentSigningKey(context.keysDir, context.clock.now());
+  const hadKey = (await context.evidence.signingKeys()).length > 0;
+  const key = await currentSigningKey(context.keysDir, context.clock.now());
+  await recordStartup(context, { ...configurationFingerprints(context), newKey: hadKey ? undefined : key });
   await startJobs(context);
 
   const { buildApp } = await appModule;

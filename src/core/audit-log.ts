@@ -233,7 +233,7 @@ export class LogVerifier {
       this.hashes = grown;
     }
     this.hashes.set(leafHash, at);
-    this.builder.push(leafHash);
+    this.builder.append(leafHash);
     this.expected += 1;
     while (this.heads[this.headAt]?.size === this.expected) this.checkHead(this.heads[this.headAt++]!);
   }

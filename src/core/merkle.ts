@@ -229,7 +229,10 @@ export function verifyConsistency(
  * the root at any moment, and the new perfect subtrees each leaf completes, so a sequencer can store them.
  */
 export class TreeBuilder {
-  private readonly edge: Array<{ level: number; index: number; hash: Uint8Array }> = [];
+  // The right edge as parallel stacks (level, first index, hash): this is the verifier's inner loop.
+  private readonly levels: number[] = [];
+  private readonly indexes: number[] = [];
+  private readonly hashes: Uint8Array[] = [];
   private leaves: number;
 
   /** Starts from an existing tree of `size` leaves, given the hashes of its `rootPlan(size)` nodes in order. */
@@ -240,7 +243,11 @@ export class TreeBuilder {
   ) {
     const keys = rangeNodes(0, size);
     if (keys.length !== edgeHashes.length) throw new RangeError('The right edge does not match the tree size.');
-    keys.forEach((key, position) => this.edge.push({ ...key, hash: edgeHashes[position]! }));
+    keys.forEach((key, position) => {
+      this.levels.push(key.level);
+      this.indexes.push(key.index);
+      this.hashes.push(edgeHashes[position]!);
+    });
     this.leaves = size;
   }
 
@@ -250,27 +257,33 @@ export class TreeBuilder {
 
   /** Adds the next leaf; returns the nodes it completed (its own leaf node first). */
   push(leafHash: Uint8Array): Array<NodeKey & { hash: Uint8Array }> {
-    const made: Array<NodeKey & { hash: Uint8Array }> = [{ level: 0, index: this.leaves, hash: leafHash }];
-    this.edge.push({ level: 0, index: this.leaves, hash: leafHash });
-    this.leaves += 1;
-    for (;;) {
-      const right = this.edge.at(-1)!;
-      const left = this.edge.at(-2);
-      if (!left || left.level !== right.level) break;
-      this.edge.splice(-2, 2);
-      const merged = { level: left.level + 1, index: left.index / 2, hash: this.hasher.node(left.hash, right.hash) };
-      this.edge.push(merged);
-      made.push(merged);
-    }
+    const made: Array<NodeKey & { hash: Uint8Array }> = [];
+    this.append(leafHash, made);
     return made;
   }
 
+  /** Adds the next leaf; the nodes it completes go to `made` when given. */
+  append(leafHash: Uint8Array, made?: Array<NodeKey & { hash: Uint8Array }>): void {
+    made?.push({ level: 0, index: this.leaves, hash: leafHash });
+    let level = 0;
+    let index = this.leaves;
+    let hash = leafHash;
+    this.leaves += 1;
+    // Each leaf that is a right child completes its parent, and so on up while the parent is a right child too.
+    while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
+      const left = this.hashes.pop()!;
+      this.levels.pop();
+      index = this.indexes.pop()! / 2;
+      hash = this.hasher.node(left, hash);
+      level += 1;
+      made?.push({ level, index, hash });
+    }
+    this.levels.push(level);
+    this.indexes.push(index);
+    this.hashes.push(hash);
+  }
+
   root(): Uint8Array {
-    return this.edge.length === 0
-      ? this.hasher.empty()
-      : foldRange(
-          this.hasher,
-          this.edge.map((node) => node.hash),
-        );
+    return this.hashes.length === 0 ? this.hasher.empty() : foldRange(this.hasher, this.hashes);
   }
 }

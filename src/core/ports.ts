@@ -195,7 +195,8 @@ export interface TransparencyRepository {
 
 /** Signs tree heads with the platform's Ed25519 key, and checks signatures against every key it ever published. */
 export interface TreeHeadSigner {
-  sign(message: Uint8Array): Promise<{ signature: Uint8Array; keyFingerprint: string }>;
+  /** Signs with the current key; `created` when there was none and one was made for it. */
+  sign(message: Uint8Array): Promise<{ signature: Uint8Array; keyFingerprint: string; created?: { keyId: string } }>;
   verify(message: Uint8Array, signature: Uint8Array, keyFingerprint: string): Promise<boolean>;
   /** The public key (PEM) of a fingerprint, when it is one of the platform's. */
   publicKeyPem(keyFingerprint: string): Promise<string | undefined>;

@@ -14,8 +14,13 @@ export function treeHeadSigner(options: { keysDir: string; clock: Clock }): Tree
   };
   return {
     async sign(message) {
+      const existed = (await loadSigningKeys(options.keysDir)).length > 0;
       const key = await currentSigningKey(options.keysDir, options.clock.now());
-      return { signature: new Uint8Array(key.sign(message)), keyFingerprint: key.fingerprint };
+      return {
+        signature: new Uint8Array(key.sign(message)),
+        keyFingerprint: key.fingerprint,
+        ...(existed ? {} : { created: { keyId: key.id } }),
+      };
     },
     async verify(message, signature, keyFingerprint) {
       const key = (await keys(keyFingerprint)).find((candidate) => candidate.fingerprint === keyFingerprint);

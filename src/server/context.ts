@@ -10,6 +10,7 @@ import { knownPasswords } from '../auth/known-passwords.ts';
 import type { KnownPasswords } from '../core/passwords.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
+import { canonicalJson } from '../core/canonical.ts';
 import type { MerkleHasher } from '../core/merkle.ts';
 import type {
   Clock,
@@ -187,6 +188,25 @@ function readConnectorFile(file: string | undefined) {
     throw new Error('WRIT_CONNECTOR_FILE cannot be read.');
   }
   return parseSqlConnectorConfig(text);
+}
+
+// Settings that can hold a password: never hashed into the record (a hash of a weak password can be guessed).
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['DATABASE_URL', 'WRIT_SMTP_URL', 'WRIT_CONNECTOR_DATABASE_URL']);
+
+/** The SHA-256 of the settings in force (secrets only as set or unset), of the policy and of the rule packs. */
+export function configurationFingerprints(context: Pick<AppContext, 'config' | 'review' | 'secrets'>): {
+  settingsSha256: string;
+  policySha256: string;
+  rulesSha256: string;
+} {
+  const settings = Object.fromEntries(
+    Object.entries(context.config).map(([name, value]) => [name, SECRET_SETTINGS.has(name) ? value !== undefined : (value ?? null)]),
+  );
+  return {
+    settingsSha256: context.secrets.sha256Hex(canonicalJson(settings)),
+    policySha256: context.secrets.sha256Hex(canonicalJson(context.review.policy)),
+    rulesSha256: context.secrets.sha256Hex(canonicalJson(context.review.packs)),
+  };
 }
 
 /** Starts the outbox dispatcher, and the handlers too when this process has the worker role (always on PGlite). */

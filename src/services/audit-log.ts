@@ -7,7 +7,7 @@
  * yet, gives them the next leaf indexes, stores the subtree hashes they complete and signs a head over the new tree,
  * in one transaction, so every placed leaf is always covered by a signed head.
  */
-import type { Actor } from '../core/actor.ts';
+import { SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
 import { checkpointText, RECEIPT_FORMAT, treeHeadJson, type DeliveryReceipt, type TreeHead, type TreeHeadJson } from '../core/audit-log.ts';
 import { WritError } from '../core/errors.ts';
 import {
@@ -24,7 +24,7 @@ import type { AuditTree, Clock, Repositories, Transactor, TreeHeadSigner } from 
 import { requirePermission } from './common.ts';
 
 export interface SequenceDeps {
-  readonly store: Transactor<Pick<Repositories, 'auditTree'>>;
+  readonly store: Transactor<Pick<Repositories, 'auditTree' | 'audit'>>;
   readonly merkle: MerkleHasher;
   readonly signer: Pick<TreeHeadSigner, 'sign'>;
   readonly clock: Clock;
@@ -58,7 +58,7 @@ export async function sequenceAuditLog(
   let placed = 0;
   let head: TreeHead | undefined;
   for (;;) {
-    const round = await deps.store.transaction(async ({ auditTree }) => {
+    const round = await deps.store.transaction(async ({ auditTree, audit }) => {
       if (!(await auditTree.lockSequencer(options.wait))) return undefined;
       const latest = await auditTree.latestTreeHead();
       const pending = await auditTree.unsequenced(batchSize);
@@ -76,9 +76,11 @@ export async function sequenceAuditLog(
       const signedAt = deps.clock.now().toISOString();
       const rootHash = builder.root();
       const checkpoint = checkpointText(deps.logOrigin, builder.size, rootHash, signedAt);
-      const { signature, keyFingerprint } = await deps.signer.sign(utf8(checkpoint));
+      const { signature, keyFingerprint, created } = await deps.signer.sign(utf8(checkpoint));
       const signed: TreeHead = { size: builder.size, rootHash, signedAt, checkpoint, signature, keyFingerprint };
       await auditTree.addTreeHead(signed);
+      // The platform's first key was made to sign this head: a key change like any other, placed with the next batch.
+      if (created) await audit.append(SYSTEM_ACTOR, { type: 'key.created', data: { keyId: created.keyId, fingerprint: keyFingerprint } });
       return { placed: pending.length, head: signed };
     });
     if (!round) return { placed, head };
@@ -184,7 +186,7 @@ export async function proveConsistency(deps: ProofDeps, input: { first: number; 
 }
 
 export interface ReceiptDeps extends SequenceDeps {
-  readonly store: Transactor<Pick<Repositories, 'auditTree' | 'productions' | 'requests'>>;
+  readonly store: Transactor<Pick<Repositories, 'auditTree' | 'audit' | 'productions' | 'requests'>>;
   readonly signer: Pick<TreeHeadSigner, 'sign' | 'publicKeyPem'>;
 }
 
