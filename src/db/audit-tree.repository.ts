@@ -25,10 +25,27 @@ const toEvent = (row: { id: string; leaf_index: string | null; entry: string }):
   entry: row.entry,
 });
 
-/** The columns of audit_events that must stay generated from `entry` for the log to mean anything. */
-const DERIVED_COLUMNS = ['version', 'type', 'occurred_at', 'actor_user_id', 'actor_organisation_id', 'via', 'request_id', 'data'];
+/**
+ * The view the app reads events through, exactly as migration 0020 made it. The verifier makes a temporary view of
+ * this same text and compares PostgreSQL's own rendering of both, so a view changed to show what the entries do not
+ * say is caught, whatever the server version prints.
+ */
+export const AUDIT_EVENTS_VIEW = `SELECT id, entry, leaf_index, (fields ->> 'v')::integer AS version, fields ->> 'type' AS type,
+  writ_utc(fields ->> 'at') AS occurred_at, (fields ->> 'actorUserId')::uuid AS actor_user_id,
+  (fields ->> 'actorOrganisationId')::uuid AS actor_organisation_id, fields ->> 'via' AS via,
+  (fields ->> 'requestId')::uuid AS request_id, coalesce(fields -> 'data', '{}'::jsonb) AS data
+  FROM audit_entries`;
 
 export function auditTreeRepository(db: Kysely<Database>): AuditTree {
+  const rowByRow = async (from: number): Promise<LeafBatch> => {
+    const { rows } = await sql<{ leaf_index: string; entry: string }>`
+      SELECT leaf_index, entry FROM audit_entries WHERE leaf_index >= ${from} AND leaf_index < ${from + SCAN_BATCH} ORDER BY leaf_index
+    `.execute(db);
+    return {
+      indexes: rows.map((row) => Number(row.leaf_index)),
+      prefixedEntries: rows.map((row) => Buffer.concat([LEAF_PREFIX, Buffer.from(row.entry, 'utf8')])),
+    };
+  };
   return {
     async lockSequencer(wait) {
       if (wait) {
@@ -40,7 +57,7 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
     },
     async unsequenced(limit) {
       const rows = await db
-        .selectFrom('audit_events')
+        .selectFrom('audit_entries')
         .select(['id', 'leaf_index', 'entry'])
         .where('leaf_index', 'is', null)
         .orderBy('id')
@@ -50,7 +67,7 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
     },
     async unsequencedCount() {
       const row = await db
-        .selectFrom('audit_events')
+        .selectFrom('audit_entries')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('leaf_index', 'is', null)
         .executeTakeFirstOrThrow();
@@ -59,9 +76,9 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
     async place(leaves, nodes) {
       if (leaves.length > 0) {
         await sql`
-          UPDATE audit_events SET leaf_index = placed.leaf_index
+          UPDATE audit_entries SET leaf_index = placed.leaf_index
           FROM unnest(${leaves.map((leaf) => leaf.id)}::bigint[], ${leaves.map((leaf) => leaf.index)}::bigint[]) AS placed (id, leaf_index)
-          WHERE audit_events.id = placed.id AND audit_events.leaf_index IS NULL
+          WHERE audit_entries.id = placed.id AND audit_entries.leaf_index IS NULL
         `.execute(db);
       }
       if (nodes.length > 0) {
@@ -119,7 +136,7 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
     },
     async leaf(index) {
       const row = await db
-        .selectFrom('audit_events')
+        .selectFrom('audit_entries')
         .select(['id', 'leaf_index', 'entry'])
         .where('leaf_index', '=', String(index) as never)
         .executeTakeFirst();
@@ -138,17 +155,38 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
       return row ? toEvent(row) : undefined;
     },
     async *scan(): AsyncIterable<LeafBatch> {
-      let from = 0;
-      for (;;) {
-        const { rows } = await sql<{ leaf_index: string; entry: string }>`
-          SELECT leaf_index, entry FROM audit_events WHERE leaf_index >= ${from} ORDER BY leaf_index LIMIT ${SCAN_BATCH}
+      // A batch is one row: PostgreSQL joins the entries of SCAN_BATCH places with line feeds (an entry never holds a
+      // raw one: JSON escapes them), so a million events make fifty rows here, not a million.
+      const end = await sql<{ last: string | null }>`SELECT max(leaf_index) AS last FROM audit_entries`.execute(db);
+      const last = end.rows[0]?.last === null || end.rows[0]?.last === undefined ? -1 : Number(end.rows[0].last);
+      const fetch = (from: number) =>
+        sql<{ n: string; first: string | null; last: string | null; entries: string | null }>`
+          SELECT count(*) AS n, min(leaf_index) AS first, max(leaf_index) AS last, string_agg(entry, E'\n') AS entries
+          FROM (SELECT leaf_index, entry FROM audit_entries WHERE leaf_index >= ${from} AND leaf_index < ${from + SCAN_BATCH} ORDER BY leaf_index) batch
         `.execute(db);
-        if (rows.length === 0) return;
-        yield {
-          indexes: rows.map((row) => Number(row.leaf_index)),
-          prefixedEntries: rows.map((row) => Buffer.concat([LEAF_PREFIX, Buffer.from(row.entry, 'utf8')])),
-        };
-        from = Number(rows.at(-1)!.leaf_index) + 1;
+      // Two batches are asked for ahead, so the server reads while this process hashes.
+      const ahead: Array<ReturnType<typeof fetch>> = [];
+      for (let from = 0; from <= last && ahead.length < 2; from += SCAN_BATCH) ahead.push(fetch(from));
+      for (let from = 0; from <= last; from += SCAN_BATCH) {
+        const { rows } = await ahead.shift()!;
+        if (from + 2 * SCAN_BATCH <= last) ahead.push(fetch(from + 2 * SCAN_BATCH));
+        const row = rows[0];
+        const count = Number(row?.n ?? 0);
+        if (!row || count === 0 || row.entries === null) continue;
+        const bytes = Buffer.from(`\n${row.entries}`, 'utf8');
+        const starts: number[] = [];
+        for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) starts.push(at);
+        const contiguous = Number(row.first) === from && Number(row.last) === from + count - 1;
+        if (starts.length !== count || !contiguous) {
+          // Places missing, or an entry with a raw line feed (put there by hand): this batch row by row.
+          yield await rowByRow(from);
+          continue;
+        }
+        const prefixedEntries = starts.map((start, position) => {
+          bytes[start] = 0x00;
+          return bytes.subarray(start, starts[position + 1] ?? bytes.length);
+        });
+        yield { indexes: Array.from({ length: count }, (_, position) => from + position), prefixedEntries };
       }
     },
     async storedLeafHashes(from, to) {
@@ -162,14 +200,31 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
       return new Map(rows.map((row) => [Number(row.position), new Uint8Array(row.hash)]));
     },
     async schemaProblems() {
-      const { rows } = await sql<{ column_name: string; is_generated: string }>`
-        SELECT column_name, is_generated FROM information_schema.columns
-        WHERE table_schema = current_schema() AND table_name = 'audit_events'
+      const problems: string[] = [];
+      const generated = await sql<{ generation_expression: string | null }>`
+        SELECT generation_expression FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = 'audit_entries' AND column_name = 'fields' AND is_generated = 'ALWAYS'
       `.execute(db);
-      const generated = new Map(rows.map((row) => [row.column_name, row.is_generated === 'ALWAYS']));
-      return DERIVED_COLUMNS.filter((name) => generated.get(name) !== true).map(
-        (name) => `audit_events.${name} is no longer generated from the entry: it can say what the log does not`,
+      await sql`CREATE TEMP TABLE IF NOT EXISTS writ_expected_audit_entries (entry text, fields jsonb GENERATED ALWAYS AS (entry::jsonb) STORED)`.execute(
+        db,
       );
+      const expected = await sql<{ generation_expression: string | null }>`
+        SELECT generation_expression FROM information_schema.columns
+        WHERE table_name = 'writ_expected_audit_entries' AND column_name = 'fields'
+      `.execute(db);
+      if (generated.rows[0]?.generation_expression !== expected.rows[0]?.generation_expression || !generated.rows[0]) {
+        problems.push('audit_entries.fields is no longer generated from the entry: the events can say what the log does not');
+      }
+      await sql.raw(`CREATE OR REPLACE TEMP VIEW writ_expected_audit_events AS ${AUDIT_EVENTS_VIEW}`).execute(db);
+      const views = await sql<{ actual: string | null; wanted: string | null }>`
+        SELECT (SELECT pg_get_viewdef(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relname = 'audit_events' AND c.relkind = 'v' AND n.nspname = current_schema()) AS actual,
+               pg_get_viewdef('writ_expected_audit_events'::regclass) AS wanted
+      `.execute(db);
+      if (!views.rows[0]?.actual || views.rows[0].actual !== views.rows[0].wanted) {
+        problems.push('the view audit_events no longer shows the entries as they are: the events can say what the log does not');
+      }
+      return problems;
     },
   };
 }

@@ -168,8 +168,16 @@ export interface DecisionsTable {
   created_at: Timestamp;
 }
 
-/** Generated columns are read-only: an event is written as its `entry` alone (migration 0020). */
+/** Columns read from the entry are read-only: an event is written as its `entry` alone (migration 0020). */
 type Derived<T> = ColumnType<T, never, never>;
+
+/** The table under the view `audit_events`. */
+export interface AuditEntriesTable {
+  id: Generated<string>;
+  entry: ColumnType<string, string, never>;
+  fields: Derived<unknown>;
+  leaf_index: ColumnType<string | null, never, number>;
+}
 
 export interface AuditEventsTable {
   id: Generated<string>;
@@ -288,6 +296,7 @@ export interface Database {
   callbacks: CallbacksTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
+  audit_entries: AuditEntriesTable;
   audit_tree_nodes: AuditTreeNodesTable;
   audit_tree_heads: AuditTreeHeadsTable;
   outbox: OutboxTable;

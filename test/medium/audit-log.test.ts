@@ -14,6 +14,7 @@ import { SYSTEM_ACTOR } from '../../src/core/actor.ts';
 import { treeHeadFromJson, type TreeHead } from '../../src/core/audit-log.ts';
 import { verifyConsistency, verifyInclusion } from '../../src/core/merkle.ts';
 import type { Repositories, Transactor } from '../../src/core/ports.ts';
+import { AUDIT_EVENTS_VIEW } from '../../src/db/audit-tree.repository.ts';
 import { createRepositories } from '../../src/db/repositories.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
@@ -205,18 +206,29 @@ describeOnEachDatabase('the audit log', (db) => {
       expect(result.problems[0]!.message).toContain(`event ${k} is not the event logged at that place`);
     });
 
-    it('an edited column: refused by the database itself, and a column made editable is caught', async () => {
+    it('an edited column: refused by the database itself; a column made editable, or a view that lies, is caught', async () => {
       const { context } = db();
       await expect(
         sql`UPDATE audit_events SET type = 'auth.logout' WHERE leaf_index = ${k}`.execute(context.database.db),
       ).rejects.toThrow();
-      const result = await verifyTampered(context, async (trx) => {
-        await sql`ALTER TABLE audit_events ALTER COLUMN type DROP EXPRESSION`.execute(trx);
-        await sql`UPDATE audit_events SET type = 'auth.logout' WHERE leaf_index = ${k}`.execute(trx);
+      await expect(sql`UPDATE audit_entries SET fields = '{}' WHERE leaf_index = ${k}`.execute(context.database.db)).rejects.toThrow();
+      const editable = await verifyTampered(context, async (trx) => {
+        await sql`ALTER TABLE audit_entries ALTER COLUMN fields DROP EXPRESSION`.execute(trx);
+        await sql`UPDATE audit_entries SET fields = jsonb_set(fields, '{type}', '"auth.logout"') WHERE leaf_index = ${k}`.execute(trx);
       });
-      expect(result.ok).toBe(false);
-      expect(result.problems.map((problem) => problem.message)).toContain(
-        'audit_events.type is no longer generated from the entry: it can say what the log does not',
+      expect(editable.ok).toBe(false);
+      expect(editable.problems.map((problem) => problem.message)).toContain(
+        'audit_entries.fields is no longer generated from the entry: the events can say what the log does not',
+      );
+      const lying = await verifyTampered(context, async (trx) => {
+        await sql
+          .raw(
+            `CREATE OR REPLACE VIEW audit_events AS ${AUDIT_EVENTS_VIEW.replace("fields ->> 'type' AS type", `CASE WHEN leaf_index = ${k} THEN 'auth.logout' ELSE fields ->> 'type' END AS type`)}`,
+          )
+          .execute(trx);
+      });
+      expect(lying.problems.map((problem) => problem.message)).toContain(
+        'the view audit_events no longer shows the entries as they are: the events can say what the log does not',
       );
     });
 

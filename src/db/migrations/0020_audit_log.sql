@@ -1,6 +1,6 @@
 -- The audit log becomes a Merkle log (RFC 9162 §2.1). Each event is one `entry`: the exact bytes its leaf hash is taken
--- over (canonical JSON). Every other column of an event is generated from the entry, so no column can say something
--- its hash does not cover; PostgreSQL refuses to UPDATE a generated column.
+-- over (canonical JSON). Every other column of an event is read from the entry, parsed once when it is written (a
+-- generated column) and shown by the view `audit_events`, so no column can say something its hash does not cover.
 --
 -- Appending stays one INSERT in the caller's transaction, with no shared counter row. A sequencer (one at a time, under
 -- an advisory lock) later gives committed events their place in the tree (`leaf_index`), stores the new subtree
@@ -10,10 +10,17 @@ CREATE FUNCTION writ_utc(text) RETURNS timestamptz LANGUAGE sql IMMUTABLE STRICT
   SELECT (replace(replace($1, 'T', ' '), 'Z', '')::timestamp) AT TIME ZONE 'UTC'
 $$;
 
-ALTER TABLE audit_events ADD COLUMN entry text;
+-- The entries, with `fields` (the entry parsed once, as it is written) and the event's place in the tree.
+CREATE TABLE audit_entries (
+  id bigserial PRIMARY KEY,
+  entry text NOT NULL,
+  fields jsonb GENERATED ALWAYS AS (entry::jsonb) STORED,
+  leaf_index bigint UNIQUE
+);
 -- Events written before the log: their entry is the same facts as PostgreSQL prints them; the hash is over whatever
 -- bytes the entry holds, so their form need not match new entries'.
-UPDATE audit_events SET entry = jsonb_build_object(
+INSERT INTO audit_entries (id, entry)
+SELECT id, jsonb_build_object(
   'v', version,
   'type', type,
   'at', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -22,34 +29,32 @@ UPDATE audit_events SET entry = jsonb_build_object(
   'via', via,
   'requestId', request_id,
   'data', data
-)::text;
-ALTER TABLE audit_events ALTER COLUMN entry SET NOT NULL;
+)::text
+FROM audit_events ORDER BY id;
+SELECT setval('audit_entries_id_seq', greatest((SELECT max(id) FROM audit_entries), 1), (SELECT count(*) > 0 FROM audit_entries));
+DROP TABLE audit_events;
 
-DROP INDEX audit_events_request;
-DROP INDEX audit_events_type;
-ALTER TABLE audit_events
-  DROP COLUMN version,
-  DROP COLUMN type,
-  DROP COLUMN occurred_at,
-  DROP COLUMN actor_user_id,
-  DROP COLUMN actor_organisation_id,
-  DROP COLUMN via,
-  DROP COLUMN request_id,
-  DROP COLUMN data;
-ALTER TABLE audit_events
-  ADD COLUMN version integer GENERATED ALWAYS AS (((entry::jsonb) ->> 'v')::integer) STORED,
-  ADD COLUMN type text GENERATED ALWAYS AS ((entry::jsonb) ->> 'type') STORED,
-  ADD COLUMN occurred_at timestamptz GENERATED ALWAYS AS (writ_utc((entry::jsonb) ->> 'at')) STORED,
-  ADD COLUMN actor_user_id uuid GENERATED ALWAYS AS (((entry::jsonb) ->> 'actorUserId')::uuid) STORED,
-  ADD COLUMN actor_organisation_id uuid GENERATED ALWAYS AS (((entry::jsonb) ->> 'actorOrganisationId')::uuid) STORED,
-  ADD COLUMN via text GENERATED ALWAYS AS ((entry::jsonb) ->> 'via') STORED,
-  ADD COLUMN request_id uuid GENERATED ALWAYS AS (((entry::jsonb) ->> 'requestId')::uuid) STORED,
-  ADD COLUMN data jsonb GENERATED ALWAYS AS (coalesce((entry::jsonb) -> 'data', '{}'::jsonb)) STORED,
-  ADD COLUMN leaf_index bigint UNIQUE;
-CREATE INDEX audit_events_request ON audit_events (request_id, id) WHERE request_id IS NOT NULL;
-CREATE INDEX audit_events_type ON audit_events (type, id);
+-- The event as it always looked, every column but the entry and its place read from the entry. It is a simple view:
+-- INSERT (of the entry), UPDATE and DELETE reach audit_entries, and the read columns cannot be written at all.
+CREATE VIEW audit_events AS
+SELECT
+  id,
+  entry,
+  leaf_index,
+  (fields ->> 'v')::integer AS version,
+  fields ->> 'type' AS type,
+  writ_utc(fields ->> 'at') AS occurred_at,
+  (fields ->> 'actorUserId')::uuid AS actor_user_id,
+  (fields ->> 'actorOrganisationId')::uuid AS actor_organisation_id,
+  fields ->> 'via' AS via,
+  (fields ->> 'requestId')::uuid AS request_id,
+  coalesce(fields -> 'data', '{}'::jsonb) AS data
+FROM audit_entries;
+
+CREATE INDEX audit_entries_request ON audit_entries (((fields ->> 'requestId')::uuid), id) WHERE ((fields ->> 'requestId')::uuid) IS NOT NULL;
+CREATE INDEX audit_entries_type ON audit_entries ((fields ->> 'type'), id);
 -- What the sequencer has still to place: small, since it places events within seconds.
-CREATE INDEX audit_events_unsequenced ON audit_events (id) WHERE leaf_index IS NULL;
+CREATE INDEX audit_entries_unsequenced ON audit_entries (id) WHERE leaf_index IS NULL;
 
 -- Hashes of the tree's perfect subtrees: (level, position) covers leaves [position * 2^level, (position + 1) * 2^level).
 -- Level 0 holds each leaf hash by position, apart from the event row, so a row moved, removed or put in shows.
