@@ -2,7 +2,8 @@
  * Requests generated to match a published table: for each Korean category, so many requests received in the
  * half-year, so many of them approved (processed), their targets adding up to the published accounts, the rest
  * rejected. They are written in bulk with SQL, each through the lifecycle's own edges (received → verifying →
- * in_review → approved | rejected), so the database's guards and report triggers see what the services would do.
+ * in_review → approved → closed, or → rejected), so the database's guards and report triggers see what the services
+ * would do.
  */
 import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
@@ -84,5 +85,7 @@ export async function generatePublishedHalfYear(
              version = version + 1
       WHERE ${mine}
     `.execute(db);
+    // Answered: the approved ones are closed, as the desk closes a request once it is done with.
+    await sql`UPDATE requests SET state = 'closed', version = version + 1 WHERE ${mine} AND state = 'approved'`.execute(db);
   }
 }
