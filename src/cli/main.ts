@@ -19,7 +19,8 @@ Commands:
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--phone <+number> --phone-source <where from>] [--verified]
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
-                        Check a production offline: every hash, the file set and the signature.
+                        Check a production offline: every hash, the file set and the signature, and the
+                        delivery receipt beside the bag (writ-receipt-<production id>.json) when it is there.
   audit verify [--tree-head <head.json>]... | --receipt <file> | --proof <file> --tree-head <file> --key <pem>
                         Check the audit log: the whole of it against its signed tree heads (and heads you hold),
                         naming the first bad event; or offline, a delivery receipt or a proof the API served.

@@ -233,9 +233,9 @@ export const configSchema = z.object({
     .int()
     .min(1)
     .max(60)
-    .default(10)
+    .default(60)
     .describe(
-      'How often the worker places new audit events in the Merkle tree and signs a tree head over them, in seconds (only when there are new events). Every delivery also signs one at once.',
+      'How often the worker places new audit events in the Merkle tree and signs a tree head over them, in seconds (only when there are new events). Every delivery, report and `writ audit verify` also places what is pending and signs one at once. Each head is kept and checked by `writ audit verify`, so a shorter interval costs storage and verification time.',
     ),
   WRIT_REPORT_BAND_BELOW: z.coerce
     .number()
