@@ -30,7 +30,7 @@ const toEvent = (row: { id: string; leaf_index: string | null; entry: string }):
  * this same text and compares PostgreSQL's own rendering of both, so a view changed to show what the entries do not
  * say is caught, whatever the server version prints.
  */
-export const AUDIT_EVENTS_VIEW = `SELECT id, entry, leaf_index, (fields ->> 'v')::integer AS version, fields ->> 'type' AS type,
+export const AUDIT_EVENTS_VIEW = `SELECT id, entry, (fields ->> 'v')::integer AS version, fields ->> 'type' AS type,
   writ_utc(fields ->> 'at') AS occurred_at, (fields ->> 'actorUserId')::uuid AS actor_user_id,
   (fields ->> 'actorOrganisationId')::uuid AS actor_organisation_id, fields ->> 'via' AS via,
   (fields ->> 'requestId')::uuid AS request_id, coalesce(fields -> 'data', '{}'::jsonb) AS data
@@ -39,7 +39,8 @@ export const AUDIT_EVENTS_VIEW = `SELECT id, entry, leaf_index, (fields ->> 'v')
 export function auditTreeRepository(db: Kysely<Database>): AuditTree {
   const rowByRow = async (from: number): Promise<LeafBatch> => {
     const { rows } = await sql<{ leaf_index: string; entry: string }>`
-      SELECT leaf_index, entry FROM audit_entries WHERE leaf_index >= ${from} AND leaf_index < ${from + SCAN_BATCH} ORDER BY leaf_index
+      SELECT l.position AS leaf_index, e.entry FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
+      WHERE l.position >= ${from} AND l.position < ${from + SCAN_BATCH} ORDER BY l.position
     `.execute(db);
     return {
       indexes: rows.map((row) => Number(row.leaf_index)),
@@ -56,30 +57,28 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
       return rows[0]?.locked === true;
     },
     async unsequenced(limit) {
-      const rows = await db
-        .selectFrom('audit_entries')
-        .select(['id', 'leaf_index', 'entry'])
-        .where('leaf_index', 'is', null)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map(toEvent);
+      const { rows } = await sql<{ id: string; entry: string | null }>`
+        SELECT u.id, e.entry FROM audit_unplaced u LEFT JOIN audit_entries e ON e.id = u.id ORDER BY u.id LIMIT ${limit}
+      `.execute(db);
+      // An event removed before it was placed is gone, as one never written: its place in the queue goes too.
+      const gone = rows.filter((row) => row.entry === null).map((row) => row.id);
+      if (gone.length > 0) await sql`DELETE FROM audit_unplaced WHERE id = ANY(${gone}::bigint[])`.execute(db);
+      return rows.filter((row) => row.entry !== null).map((row) => ({ id: String(row.id), leafIndex: null, entry: row.entry! }));
     },
     async unsequencedCount() {
       const row = await db
-        .selectFrom('audit_entries')
+        .selectFrom('audit_unplaced')
         .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('leaf_index', 'is', null)
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
     async place(leaves, nodes) {
       if (leaves.length > 0) {
         await sql`
-          UPDATE audit_entries SET leaf_index = placed.leaf_index
-          FROM unnest(${leaves.map((leaf) => leaf.id)}::bigint[], ${leaves.map((leaf) => leaf.index)}::bigint[]) AS placed (id, leaf_index)
-          WHERE audit_entries.id = placed.id AND audit_entries.leaf_index IS NULL
+          INSERT INTO audit_leaves (position, entry_id)
+          SELECT * FROM unnest(${leaves.map((leaf) => leaf.index)}::bigint[], ${leaves.map((leaf) => leaf.id)}::bigint[])
         `.execute(db);
+        await sql`DELETE FROM audit_unplaced WHERE id = ANY(${leaves.map((leaf) => leaf.id)}::bigint[])`.execute(db);
       }
       if (nodes.length > 0) {
         await sql`
@@ -135,34 +134,31 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
       return (await select.execute()).map(toHead);
     },
     async leaf(index) {
-      const row = await db
-        .selectFrom('audit_entries')
-        .select(['id', 'leaf_index', 'entry'])
-        .where('leaf_index', '=', String(index) as never)
-        .executeTakeFirst();
-      return row ? toEvent(row) : undefined;
+      const { rows } = await sql<{ id: string; leaf_index: string; entry: string }>`
+        SELECT e.id, l.position AS leaf_index, e.entry FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id WHERE l.position = ${index}
+      `.execute(db);
+      return rows[0] ? toEvent(rows[0]) : undefined;
     },
     async findEvent(query) {
-      const row = await db
-        .selectFrom('audit_events')
-        .select(['id', 'leaf_index', 'entry'])
-        .where('request_id', '=', query.requestId)
-        .where('type', '=', query.type)
-        .where(sql<boolean>`data ->> ${query.field} = ${query.value}`)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return row ? toEvent(row) : undefined;
+      const { rows } = await sql<{ id: string; leaf_index: string | null; entry: string }>`
+        SELECT e.id, l.position AS leaf_index, e.entry FROM audit_events e LEFT JOIN audit_leaves l ON l.entry_id = e.id
+        WHERE e.request_id = ${query.requestId} AND e.type = ${query.type} AND e.data ->> ${query.field} = ${query.value}
+        ORDER BY e.id DESC LIMIT 1
+      `.execute(db);
+      return rows[0] ? toEvent(rows[0]) : undefined;
     },
     async *scan(): AsyncIterable<LeafBatch> {
       // A batch is one row: PostgreSQL joins the entries of SCAN_BATCH places with line feeds (an entry never holds a
       // raw one: JSON escapes them), so a million events make fifty rows here, not a million.
-      const end = await sql<{ last: string | null }>`SELECT max(leaf_index) AS last FROM audit_entries`.execute(db);
+      const end = await sql<{ last: string | null }>`SELECT max(position) AS last FROM audit_leaves`.execute(db);
       const last = end.rows[0]?.last === null || end.rows[0]?.last === undefined ? -1 : Number(end.rows[0].last);
       const fetch = (from: number) =>
         sql<{ n: string; first: string | null; last: string | null; entries: string | null }>`
-          SELECT count(*) AS n, min(leaf_index) AS first, max(leaf_index) AS last, string_agg(entry, E'\n') AS entries
-          FROM (SELECT leaf_index, entry FROM audit_entries WHERE leaf_index >= ${from} AND leaf_index < ${from + SCAN_BATCH} ORDER BY leaf_index) batch
+          SELECT count(*) AS n, min(position) AS first, max(position) AS last, string_agg(entry, E'\n') AS entries
+          FROM (
+            SELECT l.position, e.entry FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
+            WHERE l.position >= ${from} AND l.position < ${from + SCAN_BATCH} ORDER BY l.position
+          ) batch
         `.execute(db);
       // Two batches are asked for ahead, so the server reads while this process hashes.
       const ahead: Array<ReturnType<typeof fetch>> = [];
@@ -224,6 +220,13 @@ export function auditTreeRepository(db: Kysely<Database>): AuditTree {
       if (!views.rows[0]?.actual || views.rows[0].actual !== views.rows[0].wanted) {
         problems.push('the view audit_events no longer shows the entries as they are: the events can say what the log does not');
       }
+      // Every entry is placed or waits to be: one written around the queue would never be in the tree.
+      const counts = await sql<{ stray: string }>`
+        SELECT (SELECT count(*) FROM audit_entries) - (SELECT count(*) FROM audit_leaves l WHERE EXISTS (SELECT 1 FROM audit_entries e WHERE e.id = l.entry_id))
+               - (SELECT count(*) FROM audit_unplaced) AS stray
+      `.execute(db);
+      const stray = Number(counts.rows[0]?.stray ?? 0);
+      if (stray > 0) problems.push(`${stray} events were written around the log: neither placed in the tree nor waiting to be`);
       return problems;
     },
   };

@@ -1,5 +1,5 @@
 /** The audit log's rows and the outbox, both written inside the caller's transaction. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { entryOf } from '../core/audit-log.ts';
 import type { TimelineEntry } from '../core/model.ts';
 import { WritError } from '../core/errors.ts';
@@ -10,12 +10,12 @@ import type { Database } from './schema.ts';
 export function auditLog(db: Kysely<Database>): AuditLog {
   return {
     async append(actor, event) {
-      // One INSERT of the entry alone: every other column is generated from it, and the sequencer places it later, so
-      // no transaction waits on another to append.
-      await db
-        .insertInto('audit_events')
-        .values({ entry: entryOf(actor, event, new Date()) })
-        .execute();
+      // One statement: the entry (every other column is read from it) and its id in the queue the sequencer places
+      // from, so no transaction waits on another to append.
+      await sql`
+        WITH written AS (INSERT INTO audit_entries (entry) VALUES (${entryOf(actor, event, new Date())}) RETURNING id)
+        INSERT INTO audit_unplaced (id) SELECT id FROM written
+      `.execute(db);
     },
     async timeline(requestId) {
       const rows = await db

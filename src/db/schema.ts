@@ -176,7 +176,15 @@ export interface AuditEntriesTable {
   id: Generated<string>;
   entry: ColumnType<string, string, never>;
   fields: Derived<unknown>;
-  leaf_index: ColumnType<string | null, never, number>;
+}
+
+export interface AuditUnplacedTable {
+  id: ColumnType<string, string, never>;
+}
+
+export interface AuditLeavesTable {
+  position: ColumnType<string, number, never>;
+  entry_id: ColumnType<string, string, never>;
 }
 
 export interface AuditEventsTable {
@@ -191,7 +199,6 @@ export interface AuditEventsTable {
   via: Derived<string>;
   request_id: Derived<string | null>;
   data: Derived<unknown>;
-  leaf_index: ColumnType<string | null, never, number>;
 }
 
 export interface AuditTreeNodesTable {
@@ -297,6 +304,8 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
   audit_entries: AuditEntriesTable;
+  audit_unplaced: AuditUnplacedTable;
+  audit_leaves: AuditLeavesTable;
   audit_tree_nodes: AuditTreeNodesTable;
   audit_tree_heads: AuditTreeHeadsTable;
   outbox: OutboxTable;

@@ -211,11 +211,11 @@ describeOnEachDatabase('delivery receipts and writ audit verify', (db) => {
     expect(honest.status, honest.stderr).toBe(0);
     expect(honest.stdout).toMatch(/^OK: \d+ events, each where it was logged/);
     const victim = 3;
-    await sql`UPDATE audit_events SET entry = replace(entry, '"via":', '"via" :') WHERE leaf_index = ${victim}`.execute(
+    await sql`UPDATE audit_events SET entry = replace(entry, '"via":', '"via" :') WHERE id = (SELECT entry_id FROM audit_leaves WHERE position = ${victim})`.execute(
       context.database.db,
     );
     const id = (
-      await sql<{ id: string }>`SELECT id::text AS id FROM audit_events WHERE leaf_index = ${victim}`.execute(context.database.db)
+      await sql<{ id: string }>`SELECT entry_id::text AS id FROM audit_leaves WHERE position = ${victim}`.execute(context.database.db)
     ).rows[0]!.id;
     const caught = writ(['audit', 'verify'], env);
     expect(caught.status).toBe(1);

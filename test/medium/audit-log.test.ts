@@ -55,8 +55,23 @@ async function verifyTampered(
 
 /** Moves leaves from `from` on by `by` (two steps, so the unique index never sees two rows at one place). */
 async function shiftLeaves(trx: Kysely<Database>, from: number, by: number) {
-  await sql`UPDATE audit_events SET leaf_index = -leaf_index - 1 WHERE leaf_index >= ${from}`.execute(trx);
-  await sql`UPDATE audit_events SET leaf_index = -leaf_index - 1 + ${by} WHERE leaf_index < 0`.execute(trx);
+  await sql`UPDATE audit_leaves SET position = -position - 1 WHERE position >= ${from}`.execute(trx);
+  await sql`UPDATE audit_leaves SET position = -position - 1 + ${by} WHERE position < 0`.execute(trx);
+}
+
+/** The id of the event at a place. */
+const idAt = (place: number) => sql`(SELECT entry_id FROM audit_leaves WHERE position = ${place})`;
+async function entryAt(trx: Kysely<Database>, place: number): Promise<{ id: string; entry: string }> {
+  const { rows } = await sql<{
+    id: string;
+    entry: string;
+  }>`SELECT id::text AS id, entry FROM audit_entries WHERE id = ${idAt(place)}`.execute(trx);
+  return rows[0]!;
+}
+/** Writes an entry straight into the table and gives it a place, as someone with the database could. */
+async function putIn(trx: Kysely<Database>, entry: string, place: number) {
+  const { rows } = await sql<{ id: string }>`INSERT INTO audit_entries (entry) VALUES (${entry}) RETURNING id::text AS id`.execute(trx);
+  await sql`INSERT INTO audit_leaves (position, entry_id) VALUES (${place}, ${rows[0]!.id})`.execute(trx);
 }
 
 describeOnEachDatabase('the audit log', (db) => {
@@ -94,7 +109,9 @@ describeOnEachDatabase('the audit log', (db) => {
   it('places every event and signs a head over them; the honest log verifies', async () => {
     const { context } = db();
     const count = await sql<{ n: string; placed: string }>`
-      SELECT count(*)::text AS n, count(leaf_index)::text AS placed FROM audit_events`.execute(context.database.db);
+      SELECT (SELECT count(*) FROM audit_events)::text AS n, (SELECT count(*) FROM audit_leaves)::text AS placed`.execute(
+      context.database.db,
+    );
     expect(Number(count.rows[0]!.n)).toBe(size);
     expect(Number(count.rows[0]!.placed)).toBe(size);
     const result = await verifyAuditLog(context);
@@ -143,7 +160,8 @@ describeOnEachDatabase('the audit log', (db) => {
 
   it('agrees with an independent RFC 9162 implementation on every root and proof', async () => {
     const { context } = db();
-    const { rows } = await sql<{ entry: string }>`SELECT entry FROM audit_events ORDER BY leaf_index`.execute(context.database.db);
+    const { rows } = await sql<{ entry: string }>`
+      SELECT e.entry FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id ORDER BY l.position`.execute(context.database.db);
     const heads = await context.store.read.auditTree.treeHeads({});
     const inclusion = [];
     for (const head of heads) {
@@ -199,7 +217,7 @@ describeOnEachDatabase('the audit log', (db) => {
 
     it('an edited event: named', async () => {
       const result = await verifyTampered(db().context, async (trx) => {
-        await sql`UPDATE audit_events SET entry = replace(entry, '"side":', '"sidе":') WHERE leaf_index = ${k}`.execute(trx);
+        await sql`UPDATE audit_events SET entry = replace(entry, '"side":', '"sidе":') WHERE id = ${idAt(k)}`.execute(trx);
       });
       expect(result.ok).toBe(false);
       expect(result.problems[0]).toMatchObject({ leafIndex: k });
@@ -208,13 +226,11 @@ describeOnEachDatabase('the audit log', (db) => {
 
     it('an edited column: refused by the database itself; a column made editable, or a view that lies, is caught', async () => {
       const { context } = db();
-      await expect(
-        sql`UPDATE audit_events SET type = 'auth.logout' WHERE leaf_index = ${k}`.execute(context.database.db),
-      ).rejects.toThrow();
-      await expect(sql`UPDATE audit_entries SET fields = '{}' WHERE leaf_index = ${k}`.execute(context.database.db)).rejects.toThrow();
+      await expect(sql`UPDATE audit_events SET type = 'auth.logout' WHERE id = ${idAt(k)}`.execute(context.database.db)).rejects.toThrow();
+      await expect(sql`UPDATE audit_entries SET fields = '{}' WHERE id = ${idAt(k)}`.execute(context.database.db)).rejects.toThrow();
       const editable = await verifyTampered(context, async (trx) => {
         await sql`ALTER TABLE audit_entries ALTER COLUMN fields DROP EXPRESSION`.execute(trx);
-        await sql`UPDATE audit_entries SET fields = jsonb_set(fields, '{type}', '"auth.logout"') WHERE leaf_index = ${k}`.execute(trx);
+        await sql`UPDATE audit_entries SET fields = jsonb_set(fields, '{type}', '"auth.logout"') WHERE id = ${idAt(k)}`.execute(trx);
       });
       expect(editable.ok).toBe(false);
       expect(editable.problems.map((problem) => problem.message)).toContain(
@@ -223,7 +239,7 @@ describeOnEachDatabase('the audit log', (db) => {
       const lying = await verifyTampered(context, async (trx) => {
         await sql
           .raw(
-            `CREATE OR REPLACE VIEW audit_events AS ${AUDIT_EVENTS_VIEW.replace("fields ->> 'type' AS type", `CASE WHEN leaf_index = ${k} THEN 'auth.logout' ELSE fields ->> 'type' END AS type`)}`,
+            `CREATE OR REPLACE VIEW audit_events AS ${AUDIT_EVENTS_VIEW.replace("fields ->> 'type' AS type", `CASE WHEN id = ${(await entryAt(trx, k)).id} THEN 'auth.logout' ELSE fields ->> 'type' END AS type`)}`,
           )
           .execute(trx);
       });
@@ -233,15 +249,21 @@ describeOnEachDatabase('the audit log', (db) => {
     });
 
     it('a deleted event: named', async () => {
-      const result = await verifyTampered(db().context, async (trx) => {
-        await sql`DELETE FROM audit_events WHERE leaf_index = ${k}`.execute(trx);
-      });
-      expect(result.problems[0]).toMatchObject({ leafIndex: k, message: `event ${k} is missing: deleted from the log` });
+      // Its entry alone, or its entry and its place too.
+      for (const placeToo of [false, true]) {
+        const result = await verifyTampered(db().context, async (trx) => {
+          const id = (await entryAt(trx, k)).id;
+          await sql`DELETE FROM audit_events WHERE id = ${id}`.execute(trx);
+          if (placeToo) await sql`DELETE FROM audit_leaves WHERE position = ${k}`.execute(trx);
+        });
+        expect(result.problems[0]).toMatchObject({ leafIndex: k, message: `event ${k} is missing: deleted from the log` });
+      }
     });
 
     it('a deleted event with the later ones moved up to close the gap: named', async () => {
       const result = await verifyTampered(db().context, async (trx) => {
-        await sql`DELETE FROM audit_events WHERE leaf_index = ${k}`.execute(trx);
+        await sql`DELETE FROM audit_entries WHERE id = ${idAt(k)}`.execute(trx);
+        await sql`DELETE FROM audit_leaves WHERE position = ${k}`.execute(trx);
         await shiftLeaves(trx, k + 1, -1);
       });
       expect(result.problems[0]).toMatchObject({ leafIndex: k });
@@ -250,34 +272,43 @@ describeOnEachDatabase('the audit log', (db) => {
 
     it('an event put in among the others: named', async () => {
       const result = await verifyTampered(db().context, async (trx) => {
-        const forged = (await sql<{ entry: string }>`SELECT entry FROM audit_events WHERE leaf_index = ${k}`.execute(trx)).rows[0]!.entry;
+        const forged = (await entryAt(trx, k)).entry;
         await shiftLeaves(trx, k, 1);
-        await sql`INSERT INTO audit_events (entry, leaf_index) VALUES (${forged.replace('"v":1', '"v":1 ')}, ${k})`.execute(trx);
+        await putIn(trx, forged.replace('"v":1', '"v":1 '), k);
       });
       expect(result.problems[0]).toMatchObject({ leafIndex: k });
     });
 
     it('an event put in after the last signed head: named', async () => {
       const result = await verifyTampered(db().context, async (trx) => {
-        const forged = (await sql<{ entry: string }>`SELECT entry FROM audit_events WHERE leaf_index = 0`.execute(trx)).rows[0]!.entry;
-        await sql`INSERT INTO audit_events (entry, leaf_index) VALUES (${forged}, ${size})`.execute(trx);
+        await putIn(trx, (await entryAt(trx, 0)).entry, size);
       });
       expect(result.problems[0]).toMatchObject({ leafIndex: size });
       expect(result.problems[0]!.message).toContain('no signed tree head covers them');
     });
 
+    it('an event written around the log, never to be placed: caught', async () => {
+      const result = await verifyTampered(db().context, async (trx) => {
+        await sql`INSERT INTO audit_entries (entry) VALUES (${(await entryAt(trx, 0)).entry})`.execute(trx);
+      });
+      expect(result.problems.map((problem) => problem.message)).toContain(
+        '1 events were written around the log: neither placed in the tree nor waiting to be',
+      );
+    });
+
     it('two events swapped: named at the first', async () => {
       const result = await verifyTampered(db().context, async (trx) => {
-        await sql`UPDATE audit_events SET leaf_index = -1 WHERE leaf_index = ${k}`.execute(trx);
-        await sql`UPDATE audit_events SET leaf_index = ${k} WHERE leaf_index = ${k + 1}`.execute(trx);
-        await sql`UPDATE audit_events SET leaf_index = ${k + 1} WHERE leaf_index = -1`.execute(trx);
+        await sql`UPDATE audit_leaves SET position = -1 WHERE position = ${k}`.execute(trx);
+        await sql`UPDATE audit_leaves SET position = ${k} WHERE position = ${k + 1}`.execute(trx);
+        await sql`UPDATE audit_leaves SET position = ${k + 1} WHERE position = -1`.execute(trx);
       });
       expect(result.problems[0]).toMatchObject({ leafIndex: k });
     });
 
     it('the end cut off: named where it was cut', async () => {
       const result = await verifyTampered(db().context, async (trx) => {
-        await sql`DELETE FROM audit_events WHERE leaf_index >= ${size - 3}`.execute(trx);
+        await sql`DELETE FROM audit_entries WHERE id IN (SELECT entry_id FROM audit_leaves WHERE position >= ${size - 3})`.execute(trx);
+        await sql`DELETE FROM audit_leaves WHERE position >= ${size - 3}`.execute(trx);
       });
       expect(result.problems[0]).toMatchObject({ leafIndex: size - 3 });
       expect(result.problems[0]!.message).toContain(`the log ends at ${size - 3} events, but a signed tree head covers ${size}`);
@@ -289,7 +320,8 @@ describeOnEachDatabase('the audit log', (db) => {
       // Back to an earlier head, as if the events since had never been: the log alone then agrees with itself ...
       const cutAt = (await context.store.read.auditTree.treeHeads({})).at(-2)!.size;
       const cut = async (trx: Kysely<Database>) => {
-        await sql`DELETE FROM audit_events WHERE leaf_index >= ${cutAt}`.execute(trx);
+        await sql`DELETE FROM audit_entries WHERE id IN (SELECT entry_id FROM audit_leaves WHERE position >= ${cutAt})`.execute(trx);
+        await sql`DELETE FROM audit_leaves WHERE position >= ${cutAt}`.execute(trx);
         await sql`DELETE FROM audit_tree_heads WHERE tree_size > ${cutAt}`.execute(trx);
         await sql`DELETE FROM audit_tree_nodes WHERE (position + 1) * (2 ^ level) > ${cutAt}`.execute(trx);
       };

@@ -2,20 +2,27 @@
 -- over (canonical JSON). Every other column of an event is read from the entry, parsed once when it is written (a
 -- generated column) and shown by the view `audit_events`, so no column can say something its hash does not cover.
 --
--- Appending stays one INSERT in the caller's transaction, with no shared counter row. A sequencer (one at a time, under
--- an advisory lock) later gives committed events their place in the tree (`leaf_index`), stores the new subtree
--- hashes and signs a tree head, all in one transaction: every leaf is covered by a signed head.
+-- Appending stays one statement in the caller's transaction, with no shared counter row: the entry, and its id in the
+-- queue of events to place. A sequencer (one at a time, under an advisory lock) later gives committed events their
+-- place in the tree (`audit_leaves`), stores the new subtree hashes and signs a tree head, all in one transaction:
+-- every leaf is covered by a signed head. Entries are never updated, so the table holds no dead rows to read past.
 
 CREATE FUNCTION writ_utc(text) RETURNS timestamptz LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT (replace(replace($1, 'T', ' '), 'Z', '')::timestamp) AT TIME ZONE 'UTC'
 $$;
 
--- The entries, with `fields` (the entry parsed once, as it is written) and the event's place in the tree.
+-- The entries, with `fields`: the entry parsed once, as it is written.
 CREATE TABLE audit_entries (
   id bigserial PRIMARY KEY,
   entry text NOT NULL,
-  fields jsonb GENERATED ALWAYS AS (entry::jsonb) STORED,
-  leaf_index bigint UNIQUE
+  fields jsonb GENERATED ALWAYS AS (entry::jsonb) STORED
+);
+-- Committed events the sequencer has still to place: small, since it places them within a minute.
+CREATE TABLE audit_unplaced (id bigint PRIMARY KEY);
+-- Each place in the tree and the event there.
+CREATE TABLE audit_leaves (
+  position bigint PRIMARY KEY,
+  entry_id bigint NOT NULL UNIQUE
 );
 -- Events written before the log: their entry is the same facts as PostgreSQL prints them; the hash is over whatever
 -- bytes the entry holds, so their form need not match new entries'.
@@ -32,15 +39,15 @@ SELECT id, jsonb_build_object(
 )::text
 FROM audit_events ORDER BY id;
 SELECT setval('audit_entries_id_seq', greatest((SELECT max(id) FROM audit_entries), 1), (SELECT count(*) > 0 FROM audit_entries));
+INSERT INTO audit_unplaced (id) SELECT id FROM audit_entries;
 DROP TABLE audit_events;
 
--- The event as it always looked, every column but the entry and its place read from the entry. It is a simple view:
--- INSERT (of the entry), UPDATE and DELETE reach audit_entries, and the read columns cannot be written at all.
+-- The event as it always looked, every column but the entry read from the entry. It is a simple view: INSERT (of the
+-- entry), UPDATE and DELETE reach audit_entries, and the read columns cannot be written at all.
 CREATE VIEW audit_events AS
 SELECT
   id,
   entry,
-  leaf_index,
   (fields ->> 'v')::integer AS version,
   fields ->> 'type' AS type,
   writ_utc(fields ->> 'at') AS occurred_at,
@@ -53,11 +60,9 @@ FROM audit_entries;
 
 CREATE INDEX audit_entries_request ON audit_entries (((fields ->> 'requestId')::uuid), id) WHERE ((fields ->> 'requestId')::uuid) IS NOT NULL;
 CREATE INDEX audit_entries_type ON audit_entries ((fields ->> 'type'), id);
--- What the sequencer has still to place: small, since it places events within seconds.
-CREATE INDEX audit_entries_unsequenced ON audit_entries (id) WHERE leaf_index IS NULL;
 
 -- Hashes of the tree's perfect subtrees: (level, position) covers leaves [position * 2^level, (position + 1) * 2^level).
--- Level 0 holds each leaf hash by position, apart from the event row, so a row moved, removed or put in shows.
+-- Level 0 holds each leaf hash by position as it was placed, so an event moved, removed or put in shows.
 CREATE TABLE audit_tree_nodes (
   level smallint NOT NULL,
   position bigint NOT NULL,
