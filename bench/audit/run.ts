@@ -256,7 +256,6 @@ async function fillRequests(context: AppContext): Promise<number> {
   const vacuum = () => sql`VACUUM requests`.execute(db);
   await sql`UPDATE requests SET state = 'verifying', version = version + 1 WHERE tracking_number LIKE 'WR-2025-B%'`.execute(db);
   await vacuum();
-  await vacuum();
   await sql`UPDATE requests SET state = 'rejected', version = version + 1 WHERE tracking_number LIKE 'WR-2025-B%' AND right(tracking_number, 2) = '13'`.execute(
     db,
   );

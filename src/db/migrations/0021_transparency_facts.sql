@@ -44,11 +44,7 @@ END;
 $$;
 CREATE TRIGGER productions_report_facts AFTER UPDATE OF state ON productions FOR EACH ROW EXECUTE FUNCTION productions_report_facts();
 
--- The report reads the requests of a period through this index alone (an index-only scan: a tenth of the table's
--- pages), and in parallel: the agency-scope function the row-level security policies call only reads a setting,
--- which parallel workers share with the process that started them (before, no query on those tables could run in
--- parallel).
-CREATE INDEX requests_report ON requests (received_at) INCLUDE (
-  agency_id, jurisdiction, kind, instrument_type, state, targets_count, produced_records, decided_as, non_disclosure, refused_unverified
-);
+-- The report scans the requests of a period in parallel: the agency-scope function the row-level security policies
+-- call only reads a setting, which parallel workers share with the process that started them (before, no query on
+-- those tables could run in parallel).
 ALTER FUNCTION writ_agency() PARALLEL SAFE;
