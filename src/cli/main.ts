@@ -19,10 +19,17 @@ Commands:
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--phone <+number> --phone-source <where from>] [--verified]
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]
-                        Check a production offline: every hash, the file set and the signature.
+                        Check a production offline: every hash, the file set and the signature, and the
+                        delivery receipt beside the bag (writ-receipt-<production id>.json) when it is there.
   intake import <file.eml | file.mbox | dir>... [--no-acknowledge]
                         Store and read exported mail as if it had come to the mailbox: a draft request of each
                         new message; receipts are sent by the worker unless --no-acknowledge.
+  audit verify [--tree-head <head.json>]... | --receipt <file> | --proof <file> --tree-head <file> --key <pem>
+                        Check the audit log: the whole of it against its signed tree heads (and heads you hold),
+                        naming the first bad event; or offline, a delivery receipt or a proof the API served.
+  report (--half <YYYY-H1|YYYY-H2> | --from <date> --to <date>) --out <dir> [--band-below <n>]
+                        Write the transparency report (report.json, report.csv, report.pdf), the audit log's tree
+                        head it was computed under, and removal decisions as DSA statements of reasons.
   totp <secret>         Print the current code for a TOTP secret (the demo accounts' are in data/demo-logins.txt).
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay
@@ -42,6 +49,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./accounts.command.ts')).userCommand,
   agency: async () => (await import('./accounts.command.ts')).agencyCommand,
   verify: async () => (await import('./verify.command.ts')).verifyCommand,
+  audit: async () => (await import('./audit.command.ts')).auditCommand,
+  report: async () => (await import('./report.command.ts')).reportCommand,
   keys: async () => (await import('./keys.command.ts')).keysCommand,
   totp: async () => (await import('./totp.command.ts')).totpCommand,
   intake: async () => (await import('./intake.command.ts')).intakeCommand,

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.ts';
 import { rowLevelSecurity } from '../db/agency-scope.ts';
 import { currentSigningKey } from '../evidence/signing-key.ts';
-import { createContext, startJobs } from '../server/context.ts';
+import { configurationFingerprints, createContext, startJobs } from '../server/context.ts';
+import { recordStartup } from '../services/record-startup.ts';
 
 export async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -28,7 +29,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   const hasDemo = demo !== undefined && config.WRIT_CONNECTOR === 'demo' && (await context.store.read.users.demoAccounts()).length > 0;
   if (hasDemo) context.demoKey = randomBytes(24).toString('base64url');
   // The platform's signing key is made on the first start, so its public half is published before any production.
-  await currentSigningKey(context.keysDir, context.clock.now());
+  const hadKey = (await context.evidence.signingKeys()).length > 0;
+  const key = await currentSigningKey(context.keysDir, context.clock.now());
+  await recordStartup(context, { ...configurationFingerprints(context), newKey: hadKey ? undefined : key });
   await startJobs(context);
 
   const { buildApp } = await appModule;

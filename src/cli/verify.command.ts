@@ -11,6 +11,7 @@ import { verifyBagDirectory, type BagVerification } from '../evidence/bag-verifi
 import { decryptWith, identitiesIn } from '../evidence/age.ts';
 import { extractTar } from '../evidence/tar.ts';
 import { extractZip } from '../evidence/zip.ts';
+import { checkReceiptFile, type OfflineCheck } from '../evidence/receipt-verifier.ts';
 
 const AGE_HEADER = 'age-encryption.org/v1\n';
 const USAGE =
@@ -29,11 +30,37 @@ async function archiveKind(file: string): Promise<'age' | 'zip' | 'tar'> {
   }
 }
 
+/** The receipt delivered beside a bag: `writ-receipt-<production id>.json` next to `writ-production-<production id>/`. */
+async function receiptBeside(bag: string): Promise<string | undefined> {
+  const id = /^writ-production-([0-9a-f-]{36})$/.exec(path.basename(path.resolve(bag)))?.[1];
+  if (!id) return undefined;
+  const file = path.join(path.dirname(path.resolve(bag)), `writ-receipt-${id}.json`);
+  return (await stat(file).catch(() => undefined))?.isFile() ? file : undefined;
+}
+
+/** The bag and, when it came with one, its receipt: the receipt must name this bag's tag manifest. */
+async function verifyWithReceipt(
+  bag: string,
+  trusted: readonly string[] | undefined,
+): Promise<BagVerification & { receipt?: OfflineCheck }> {
+  const result = await verifyBagDirectory(bag, trusted ? { trustedFingerprints: trusted } : {});
+  const receiptFile = await receiptBeside(bag);
+  if (!receiptFile) return result;
+  const tagManifest = await readFile(path.join(bag, 'tagmanifest-sha256.txt')).catch(() => undefined);
+  const { createHash } = await import('node:crypto');
+  const receipt = await checkReceiptFile(receiptFile, {
+    tagManifestSha256: tagManifest ? createHash('sha256').update(tagManifest).digest('hex') : '(missing)',
+    trustedFingerprints: trusted ?? (result.fingerprint ? [result.fingerprint] : undefined),
+  });
+  const problems = [...result.problems, ...receipt.problems.map((problem) => `${path.basename(receiptFile)}: ${problem}`)];
+  return { ...result, ok: problems.length === 0, problems, receipt };
+}
+
 async function verifyArchive(
   file: string,
   trusted: readonly string[] | undefined,
   identities: readonly string[],
-): Promise<BagVerification> {
+): Promise<BagVerification & { receipt?: OfflineCheck }> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'writ-verify-'));
   try {
     const kind = await archiveKind(file);
@@ -46,10 +73,13 @@ async function verifyArchive(
       });
     }
     const top = await readdir(scratch);
-    // A Writ package holds one folder; a bag tarred from inside its folder holds the bag files at the top.
-    const [only] = top;
-    const root = top.length === 1 && only && (await stat(path.join(scratch, only))).isDirectory() ? path.join(scratch, only) : scratch;
-    return await verifyBagDirectory(root, trusted ? { trustedFingerprints: trusted } : {});
+    // A Writ package holds one folder (with its receipt beside it); a bag tarred from inside its folder holds the bag
+    // files at the top.
+    const folders: string[] = [];
+    for (const name of top) if ((await stat(path.join(scratch, name))).isDirectory()) folders.push(name);
+    const [only] = folders;
+    const root = folders.length === 1 && only && !top.includes('bagit.txt') ? path.join(scratch, only) : scratch;
+    return await verifyWithReceipt(root, trusted);
   } catch (error) {
     return { ok: false, problems: [`${path.basename(file)}: ${(error as Error).message}`], fingerprint: undefined };
   } finally {
@@ -81,9 +111,10 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const kind = await stat(target).catch(() => undefined);
   const result = kind?.isFile()
     ? await verifyArchive(target, values.fingerprint, identities)
-    : await verifyBagDirectory(target, values.fingerprint ? { trustedFingerprints: values.fingerprint } : {});
+    : await verifyWithReceipt(target, values.fingerprint);
   if (result.ok) {
     console.log('OK: every file matches its manifest, none is missing or extra, and the signature verifies.');
+    if (result.receipt) console.log(`Receipt: ${result.receipt.summary}.`);
     console.log(
       `Signed by key ${result.fingerprint}${values.fingerprint ? ' (one you trust)' : '; compare it with the platform’s published fingerprint'}.`,
     );

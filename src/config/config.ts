@@ -298,6 +298,31 @@ export const configSchema = z.object({
     .describe(
       'Acknowledgements sent to one address in an hour; past it, messages from that address are stored and marked but not answered (a loop with a responder that marks nothing).',
     ),
+  WRIT_AUDIT_ORIGIN: z
+    .string()
+    .regex(/^[\x21-\x7e][\x20-\x7e]{0,200}$/, 'printable ASCII, no line breaks')
+    .optional()
+    .describe(
+      "The audit log's name on its signed tree heads (the first line of each checkpoint), e.g. `writ.example.org/audit`. Unset: the host of WRIT_PUBLIC_URL followed by `/audit`. Keep it once heads have gone out: it is part of what they sign.",
+    ),
+  WRIT_TREE_HEAD_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(60)
+    .describe(
+      'How often the worker places new audit events in the Merkle tree and signs a tree head over them, in seconds (only when there are new events). Every delivery, report and `writ audit verify` also places what is pending and signs one at once. Each head is kept and checked by `writ audit verify`, so a shorter interval costs storage and verification time.',
+    ),
+  WRIT_REPORT_BAND_BELOW: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(0)
+    .describe(
+      'Transparency reports give a count from 1 up to this number less one as a band (e.g. 10: "1-9") instead of the exact number, as many published reports do for small counts; shares that rest on a banded count are left out. 0: every count exact.',
+    ),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()
     .int()

@@ -86,6 +86,10 @@ export const PERMISSIONS = {
   'notice.read': ['reviewer', 'counsel', 'admin', 'auditor'],
   'notice.manage': ['reviewer', 'counsel'],
   'notice.release': ['counsel'],
+  /** Read events of the audit log as it holds them, with their proofs. */
+  'audit.read': ['admin', 'auditor'],
+  /** Export removal decisions as DSA statements of reasons. */
+  'report.export': ['admin', 'auditor', 'counsel'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -15,8 +15,11 @@ export type AuditEvent =
   | { type: 'request.transitioned'; requestId: string; data: { event: RequestEvent; from: RequestState; to: RequestState } }
   /** The desk looked a request's targets up on the platform (a view of user data): how many, and how many matched. */
   | { type: 'request.targets_resolved'; requestId: string; data: { targets: number; found: number } }
-  /** Someone read a request in full. */
-  | { type: 'request.viewed'; requestId: string; data: Record<string, never> }
+  /**
+   * Someone read a request's user data: the request in full (no `part`), its findings, or what its production found
+   * per target and category.
+   */
+  | { type: 'request.viewed'; requestId: string; data: { part?: 'findings' | 'production' } }
   /** A message was posted on a request's thread (the body is in the messages table, not here). */
   | { type: 'request.message_posted'; requestId: string; data: { messageId: string; side: 'agency' | 'desk' } }
   /** A desk-internal note was added. */
@@ -200,7 +203,28 @@ export type AuditEvent =
       data: { draftId: string; trackingNumber: string; officerCreated: boolean; payloadSha256: string };
     }
   /** The desk discarded a draft, with why. */
-  | { type: 'intake.draft_discarded'; requestId?: undefined; data: { draftId: string; reason: string } };
+  | { type: 'intake.draft_discarded'; requestId?: undefined; data: { draftId: string; reason: string } }
+  /** The platform's first signing key was made (it signs productions and the audit log's tree heads). */
+  | { type: 'key.created'; requestId?: undefined; data: { keyId: string; fingerprint: string } }
+  /**
+   * Writ started with settings, a policy or rule packs other than those last recorded: which changed, and the SHA-256
+   * of each as loaded (settings without secrets), so any later reading can be matched to what was in force.
+   */
+  | {
+      type: 'configuration.changed';
+      requestId?: undefined;
+      data: { changed: readonly string[]; settingsSha256: string; policySha256: string; rulesSha256: string };
+    }
+  /** An admin or auditor read the list of people (names and addresses). */
+  | { type: 'user.list_viewed'; requestId?: undefined; data: { count: number; status?: string } }
+  /** An admin or auditor read failed and suspicious attempts (with the addresses they came from). */
+  | { type: 'audit.security_events_viewed'; requestId?: undefined; data: { count: number; filter?: string } }
+  /** An admin or auditor read one event of the audit log as it is held, with its proof. */
+  | { type: 'audit.event_viewed'; requestId?: undefined; data: { leafIndex: number } }
+  /** A transparency report was written out (`writ report`) under the tree head it names. */
+  | { type: 'report.generated'; requestId?: undefined; data: { from: string; to: string; treeSize: number; jsonSha256: string } }
+  /** Removal decisions were exported as DSA statements of reasons. */
+  | { type: 'dsa.statements_exported'; requestId?: undefined; data: { from: string; to: string; statements: number } };
 
 export type AuditEventType = AuditEvent['type'];
 

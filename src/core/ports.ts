@@ -1,6 +1,9 @@
 /** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
 import type { Actor } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
+import type { TreeHead } from './audit-log.ts';
+import type { NodeKey } from './merkle.ts';
+import type { RemovalAction, ReportFacts } from './transparency.ts';
 import type { CallbackRecord } from './emergency.ts';
 import type { IntakeRepository } from './intake.ts';
 import type { ThrottleState } from './throttle.ts';
@@ -25,7 +28,7 @@ import type {
 } from './model.ts';
 import type { NoticeBasis, NoticePlan, NoticeState } from './notices.ts';
 import type { Page } from './pagination.ts';
-import type { DataCategory, RequestKind, RequestState } from './request.ts';
+import type { DataCategory, InstrumentType, RequestKind, RequestState } from './request.ts';
 
 export interface Clock {
   now(): Date;
@@ -146,6 +149,85 @@ export interface AuditEntry {
   readonly via: string;
   readonly requestId: string | null;
   readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** An event as the log holds it: its entry (the bytes its leaf hash is over) and its place, once it has one. */
+export interface LoggedEvent {
+  readonly id: string;
+  readonly leafIndex: number | null;
+  readonly entry: string;
+}
+
+/** A run of placed events in leaf order, each entry's UTF-8 bytes preceded by the leaf prefix 0x00. */
+export interface LeafBatch {
+  readonly indexes: readonly number[];
+  readonly prefixedEntries: readonly Uint8Array[];
+}
+
+/**
+ * The Merkle tree over the audit log (migration 0020): the sequencer places committed events, stores the new subtree
+ * hashes and signs tree heads; proofs read O(log n) stored nodes.
+ */
+export interface AuditTree {
+  /** Takes the one sequencer lock until the transaction ends; with `wait: false`, false when another holds it. */
+  lockSequencer(wait: boolean): Promise<boolean>;
+  /** Committed events not placed yet, oldest first. */
+  unsequenced(limit: number): Promise<LoggedEvent[]>;
+  unsequencedCount(): Promise<number>;
+  /** Gives events their leaf index and stores the subtree hashes they complete. */
+  place(leaves: ReadonlyArray<{ id: string; index: number }>, nodes: ReadonlyArray<NodeKey & { hash: Uint8Array }>): Promise<void>;
+  /** Stored subtree hashes, by `nodeKeyOf`. */
+  nodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
+  addTreeHead(head: TreeHead): Promise<void>;
+  latestTreeHead(): Promise<TreeHead | undefined>;
+  /** The head signed at exactly this size. */
+  treeHead(size: number): Promise<TreeHead | undefined>;
+  /** Heads by size, smallest first. */
+  treeHeads(query: { fromSize?: number; limit?: number }): Promise<TreeHead[]>;
+  leaf(index: number): Promise<LoggedEvent | undefined>;
+  /** The latest event of a type about a request whose data field has this value (e.g. a production's event). */
+  findEvent(query: { requestId: string; type: string; field: string; value: string }): Promise<LoggedEvent | undefined>;
+  /** Every placed event in leaf order, in batches (for verifying the whole log). */
+  scan(): AsyncIterable<LeafBatch>;
+  /** Leaf hashes as stored when each leaf was placed, for leaves [from, to). */
+  storedLeafHashes(from: number, to: number): Promise<Map<number, Uint8Array>>;
+  /** What the schema itself must still guarantee (every event column generated from its entry); empty when it does. */
+  schemaProblems(): Promise<string[]>;
+}
+
+/** A removal order acted on, as a DSA statement of reasons needs it (no personal data). */
+export interface RemovalDecisionFacts {
+  readonly trackingNumber: string;
+  readonly jurisdiction: string;
+  readonly instrumentType: InstrumentType;
+  readonly issuingAuthority: string | null;
+  readonly reference: string | null;
+  readonly issuedOn: string | null;
+  readonly receivedAt: string;
+  /** The start of the range the order names, when it names one. */
+  readonly contentFrom: string | null;
+  readonly action: RemovalAction;
+  readonly items: number;
+  readonly actionedAt: string;
+}
+
+/** What the transparency report is computed from. */
+export interface TransparencyRepository {
+  /** The facts of the requests received in [from, to), and the audit log's latest tree head, read in one snapshot. */
+  facts(range: { from: Date; to: Date }): Promise<{ facts: ReportFacts; treeHead: TreeHead | undefined; unplaced: number }>;
+  /** Removal orders whose last action was taken in [from, to), oldest first. */
+  removalDecisions(range: { from: Date; to: Date }): Promise<RemovalDecisionFacts[]>;
+  /** When the first and the last request came in (null when none did). */
+  periods(): Promise<{ first: string | null; last: string | null }>;
+}
+
+/** Signs tree heads with the platform's Ed25519 key, and checks signatures against every key it ever published. */
+export interface TreeHeadSigner {
+  /** Signs with the current key; `created` when there was none and one was made for it. */
+  sign(message: Uint8Array): Promise<{ signature: Uint8Array; keyFingerprint: string; created?: { keyId: string } }>;
+  verify(message: Uint8Array, signature: Uint8Array, keyFingerprint: string): Promise<boolean>;
+  /** The public key (PEM) of a fingerprint, when it is one of the platform's. */
+  publicKeyPem(keyFingerprint: string): Promise<string | undefined>;
 }
 
 export interface Outbox {
@@ -331,6 +413,9 @@ export interface ProductionRepository {
   /** Marks a running production failed; with `attempt`, only if that attempt is still the latest. */
   fail(id: string, failure: string, attempt?: number): Promise<void>;
   latestForRequest(requestId: string): Promise<ProductionRecord | undefined>;
+  /** Keeps a delivery's receipt (`core/audit-log.ts`); a production keeps its first. */
+  setReceipt(id: string, receipt: unknown): Promise<void>;
+  receiptOf(id: string): Promise<unknown>;
   recordDownload(productionId: string, userId: string): Promise<void>;
 }
 
@@ -540,6 +625,8 @@ export interface Repositories {
   readonly preservations: PreservationRepository;
   readonly notices: NoticeRepository;
   readonly removals: RemovalRepository;
+  readonly auditTree: AuditTree;
+  readonly transparency: TransparencyRepository;
 }
 
 /** Runs work in one database transaction: everything in it commits together or not at all. */
@@ -660,8 +747,11 @@ export interface EvidenceStore {
       certificate: { platform: string; system: string; trackingNumber: string; agency: string; legalProcess: string; decision: string };
     },
   ): Promise<{ tagManifestSha256: string; keyFingerprint: string; payloadBytes: number }>;
-  /** The bag as a tar archive, streamed. */
-  archive(productionId: string, options?: { ageRecipient?: string }): AsyncIterable<Uint8Array>;
+  /** The bag as a tar archive, streamed; `besideBag` files go next to the bag's folder, outside it. */
+  archive(
+    productionId: string,
+    options?: { ageRecipient?: string; besideBag?: ReadonlyArray<{ name: string; content: Buffer }> },
+  ): AsyncIterable<Uint8Array>;
   /** Every signing key, newest (the one that signs) first. */
   signingKeys(): Promise<ReadonlyArray<{ id: string; fingerprint: string }>>;
   /** Makes a new signing key the one that signs; the old ones stay published. */

@@ -1,7 +1,6 @@
 /** The audit log's rows and the outbox, both written inside the caller's transaction. */
-import type { Kysely } from 'kysely';
-import { sideOf } from '../core/actor.ts';
-import { AUDIT_EVENT_VERSION } from '../core/audit.ts';
+import { sql, type Kysely } from 'kysely';
+import { entryOf } from '../core/audit-log.ts';
 import type { TimelineEntry } from '../core/model.ts';
 import { WritError } from '../core/errors.ts';
 import { decodeCursor, encodeCursor } from '../core/pagination.ts';
@@ -11,23 +10,12 @@ import type { Database } from './schema.ts';
 export function auditLog(db: Kysely<Database>): AuditLog {
   return {
     async append(actor, event) {
-      await db
-        .insertInto('audit_events')
-        .values({
-          version: AUDIT_EVENT_VERSION,
-          type: event.type,
-          actor_user_id: actor.via === 'system' ? null : actor.userId,
-          actor_organisation_id: actor.via === 'system' ? null : actor.organisationId,
-          via: actor.via,
-          request_id: event.requestId ?? null,
-          // Where an attempt came from is part of an authentication or access event, for the auditor.
-          data: JSON.stringify({
-            ...event.data,
-            side: sideOf(actor),
-            ...(actor.ip && /^(auth|access)\./.test(event.type) ? { ip: actor.ip } : {}),
-          }),
-        })
-        .execute();
+      // One statement: the entry (every other column is read from it) and its id in the queue the sequencer places
+      // from, so no transaction waits on another to append.
+      await sql`
+        WITH written AS (INSERT INTO audit_entries (entry) VALUES (${entryOf(actor, event, new Date())}) RETURNING id)
+        INSERT INTO audit_unplaced (id) SELECT id FROM written
+      `.execute(db);
     },
     async timeline(requestId) {
       const rows = await db

@@ -89,6 +89,19 @@ export function productionRepository(db: Kysely<Database>): ProductionRepository
         .executeTakeFirst();
       return row ? toRecord(row) : undefined;
     },
+    async setReceipt(id, receipt) {
+      // The first receipt stays: two deliveries racing to make one keep the same.
+      await db
+        .updateTable('productions')
+        .set({ receipt: JSON.stringify(receipt) })
+        .where('id', '=', id)
+        .where('receipt', 'is', null)
+        .execute();
+    },
+    async receiptOf(id) {
+      const row = await db.selectFrom('productions').select('receipt').where('id', '=', id).executeTakeFirst();
+      return row?.receipt ?? undefined;
+    },
     async recordDownload(productionId, userId) {
       await db.insertInto('production_downloads').values({ production_id: productionId, user_id: userId }).execute();
     },

@@ -4,6 +4,8 @@ import { WritError } from '../core/errors.ts';
 import type { Repositories, Transactor } from '../core/ports.ts';
 import { credentialRepository, organisationRepository, userRepository } from './account.repository.ts';
 import { auditLog, idempotencyStore, outbox } from './audit.repository.ts';
+import { auditTreeRepository } from './audit-tree.repository.ts';
+import { transparencyRepository } from './transparency.repository.ts';
 import { callbackRepository } from './callback.repository.ts';
 import { decisionRepository } from './decision.repository.ts';
 import { documentRepository } from './document.repository.ts';
@@ -36,6 +38,8 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     preservations: preservationRepository(db),
     notices: noticeRepository(db),
     removals: removalRepository(db),
+    auditTree: auditTreeRepository(db),
+    transparency: transparencyRepository(db),
   };
 }
 

@@ -114,6 +114,8 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           emergency: request.emergency ? JSON.stringify(request.emergency) : null,
           payload_sha256: request.payloadSha256,
           sender_network: request.senderNetwork ?? null,
+          // For the transparency report: the accounts a request specified (migration 0021).
+          targets_count: targets.length,
         })
         .returningAll()
         .returning((eb) =>

@@ -86,6 +86,10 @@ export interface RequestsTable {
   due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   due_basis: ColumnType<string | null, string | null | undefined, string | null>;
   sender_network: ColumnType<string | null, string | null | undefined, string | null>;
+  targets_count: ColumnType<number, number | undefined, number>;
+  decided_as: ColumnType<string | null, never, never>;
+  refused_unverified: ColumnType<boolean, never, never>;
+  produced_records: ColumnType<string | null, never, never>;
   received_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -166,16 +170,52 @@ export interface DecisionsTable {
   created_at: Timestamp;
 }
 
+/** Columns read from the entry are read-only: an event is written as its `entry` alone (migration 0020). */
+type Derived<T> = ColumnType<T, never, never>;
+
+/** The table under the view `audit_events`. */
+export interface AuditEntriesTable {
+  id: Generated<string>;
+  entry: ColumnType<string, string, never>;
+  fields: Derived<unknown>;
+}
+
+export interface AuditUnplacedTable {
+  id: ColumnType<string, string, never>;
+}
+
+export interface AuditLeavesTable {
+  position: ColumnType<string, number, never>;
+  entry_id: ColumnType<string, string, never>;
+}
+
 export interface AuditEventsTable {
   id: Generated<string>;
-  version: number;
-  type: string;
-  occurred_at: Timestamp;
-  actor_user_id: string | null;
-  actor_organisation_id: string | null;
-  via: string;
-  request_id: string | null;
-  data: Json;
+  /** The canonical JSON the event's leaf hash is taken over. */
+  entry: ColumnType<string, string, never>;
+  version: Derived<number>;
+  type: Derived<string>;
+  occurred_at: Derived<Date>;
+  actor_user_id: Derived<string | null>;
+  actor_organisation_id: Derived<string | null>;
+  via: Derived<string>;
+  request_id: Derived<string | null>;
+  data: Derived<unknown>;
+}
+
+export interface AuditTreeNodesTable {
+  level: number;
+  position: ColumnType<string, number, never>;
+  hash: Uint8Array;
+}
+
+export interface AuditTreeHeadsTable {
+  tree_size: ColumnType<string, number, never>;
+  root_hash: Uint8Array;
+  signed_at: Timestamp;
+  checkpoint: string;
+  signature: Uint8Array;
+  key_fingerprint: string;
 }
 
 export interface OutboxTable {
@@ -217,6 +257,7 @@ export interface ProductionsTable {
   part: ColumnType<number, number | undefined, number>;
   window_from: ColumnType<Date | null, Date | null | undefined, Date | null>;
   window_to: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  receipt: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface ProductionDownloadsTable {
@@ -370,6 +411,11 @@ export interface Database {
   callbacks: CallbacksTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
+  audit_entries: AuditEntriesTable;
+  audit_unplaced: AuditUnplacedTable;
+  audit_leaves: AuditLeavesTable;
+  audit_tree_nodes: AuditTreeNodesTable;
+  audit_tree_heads: AuditTreeHeadsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
   request_state_edges: RequestStateEdgesTable;

@@ -63,6 +63,14 @@ export function directoryEvidenceStore(options: { root: string; keysDir: string;
             const { size, mtime } = await stat(full);
             await pipeline(createReadStream(full), tar.entry({ name: `${top}/${file}`, size, mtime, mode: 0o644 }));
           }
+          for (const extra of archiveOptions.besideBag ?? []) {
+            if (!/^[A-Za-z0-9._-]+$/.test(extra.name)) throw new Error('not a file name for beside the bag');
+            await new Promise<void>((resolve, reject) =>
+              tar.entry({ name: extra.name, size: extra.content.length, mode: 0o644 }, extra.content, (error) =>
+                error ? reject(error) : resolve(),
+              ),
+            );
+          }
           tar.finalize();
         } catch (error) {
           tar.destroy(error as Error);

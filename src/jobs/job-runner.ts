@@ -71,6 +71,8 @@ export async function startJobRunner(options: {
   readonly retry?: RetryPolicy;
   /** Run before each dispatch: the scan that moves due scheduled tasks into the outbox; returns how many it moved. */
   readonly tick?: () => Promise<number>;
+  /** Work done on a timer, one run at a time each (the audit log's tree heads). */
+  readonly periodic?: ReadonlyArray<{ name: string; everyMs: number; run: () => Promise<unknown> }>;
 }): Promise<JobRunner> {
   const { database, handlers, log } = options;
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
@@ -199,6 +201,20 @@ export async function startJobRunner(options: {
   }, options.pollMs);
   timer.unref();
 
+  const periodic = (options.periodic ?? []).map((task) => {
+    let current: Promise<unknown> | undefined;
+    const tick = () => {
+      if (stopped || current) return;
+      current = task
+        .run()
+        .catch((error: unknown) => log.error({ task: task.name, err: { message: (error as Error).message } }, 'periodic work failed'))
+        .finally(() => (current = undefined));
+    };
+    const handle = setInterval(tick, task.everyMs);
+    handle.unref();
+    return { handle, wait: () => current };
+  });
+
   return {
     dispatch,
     async drain(timeoutMs = 30_000) {
@@ -224,7 +240,9 @@ export async function startJobRunner(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      for (const task of periodic) clearInterval(task.handle);
       await running?.catch(() => undefined);
+      await Promise.all(periodic.map((task) => task.wait()));
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
     },
   };

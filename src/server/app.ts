@@ -18,6 +18,8 @@ import type { AppContext } from './context.ts';
 import { actorCache, type ActorCache } from './actor-cache.ts';
 import { problem } from './problem.ts';
 import { agencyRoutes } from './routes/agency.routes.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { transparencyRoutes } from './routes/transparency.routes.ts';
 import { authRoutes, SESSION_COOKIE } from './routes/auth.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { emergencyRoutes } from './routes/emergency.routes.ts';
@@ -288,6 +290,8 @@ export async function buildApp(context: AppContext, options: { web?: WebApp | un
   await app.register(intakeRoutes(context), { prefix: '/api/v1' });
   await app.register(demoRoutes(context), { prefix: '/api/v1' });
   await app.register(obligationRoutes(context), { prefix: '/api/v1' });
+  await app.register(auditRoutes(context), { prefix: '/api/v1' });
+  await app.register(transparencyRoutes(context), { prefix: '/api/v1' });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

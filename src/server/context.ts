@@ -11,6 +11,8 @@ import { knownPasswords } from '../auth/known-passwords.ts';
 import type { KnownPasswords } from '../core/passwords.ts';
 import type { Config } from '../config/config.ts';
 import type { PlatformConnector } from '../core/connector.ts';
+import { canonicalJson } from '../core/canonical.ts';
+import type { MerkleHasher } from '../core/merkle.ts';
 import type {
   Clock,
   EvidenceStore,
@@ -24,6 +26,7 @@ import type {
   SecondFactor,
   Secrets,
   Transactor,
+  TreeHeadSigner,
 } from '../core/ports.ts';
 import { demoConnector } from '../connectors/demo/demo.connector.ts';
 import { mastodonConnector } from '../connectors/mastodon/mastodon.connector.ts';
@@ -32,12 +35,15 @@ import type { PlatformDatabase } from '../connectors/shared/cursor.ts';
 import { parseSqlConnectorConfig, sqlConnector } from '../connectors/sql/sql.connector.ts';
 import { synapseConnector } from '../connectors/synapse/synapse.connector.ts';
 import { directoryEvidenceStore } from '../evidence/directory.evidence-store.ts';
+import { sha256MerkleHasher } from '../evidence/merkle-hasher.ts';
+import { treeHeadSigner } from '../evidence/tree-head-signer.ts';
 import { openDatabase, type DatabaseHandle } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadPolicy, loadRulePacks } from '../rules/rule-files.ts';
 import type { ReviewRules } from '../services/review-request.ts';
 import { createTransactor } from '../db/repositories.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
+import { sequenceAuditLog } from '../services/audit-log.ts';
 import { createMailer } from '../notify/mailer.ts';
 import { createPager } from '../notify/pager.ts';
 import { fireDueTasks } from '../services/schedule.ts';
@@ -96,6 +102,12 @@ export interface AppContext {
   readonly preservationReminderDays: readonly number[];
   /** The notice pages' tokens (a key under `<data>/keys`). */
   readonly noticeTokens: NoticeTokens;
+  /** The audit log's Merkle hashing, the signer of its tree heads, and its name on them. */
+  readonly merkle: MerkleHasher;
+  readonly signer: TreeHeadSigner;
+  readonly logOrigin: string;
+  /** Counts from 1 to this less one are published as a band in transparency reports (0: exact). */
+  readonly reportBandBelow: number;
   jobs?: JobRunner;
   /** The mailbox watcher, in the worker role when WRIT_IMAP_HOST is set. */
   mailbox?: { stop(): Promise<void> };
@@ -187,6 +199,10 @@ export async function createContext(
     preservationReminderDays: config.WRIT_PRESERVATION_REMINDER_DAYS,
     noticeTokens: noticeTokens(keysDir),
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock }),
+    merkle: sha256MerkleHasher(),
+    signer: treeHeadSigner({ keysDir, clock: systemClock }),
+    logOrigin: config.WRIT_AUDIT_ORIGIN ?? `${new URL(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).host}/audit`,
+    reportBandBelow: config.WRIT_REPORT_BAND_BELOW,
     async close() {
       await context.mailbox?.stop();
       await context.jobs?.stop();
@@ -258,6 +274,25 @@ function readConnectorFile(file: string | undefined) {
   return parseSqlConnectorConfig(text);
 }
 
+// Settings that can hold a password: never hashed into the record (a hash of a weak password can be guessed).
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(['DATABASE_URL', 'WRIT_SMTP_URL', 'WRIT_CONNECTOR_DATABASE_URL']);
+
+/** The SHA-256 of the settings in force (secrets only as set or unset), of the policy and of the rule packs. */
+export function configurationFingerprints(context: Pick<AppContext, 'config' | 'review' | 'secrets'>): {
+  settingsSha256: string;
+  policySha256: string;
+  rulesSha256: string;
+} {
+  const settings = Object.fromEntries(
+    Object.entries(context.config).map(([name, value]) => [name, SECRET_SETTINGS.has(name) ? value !== undefined : (value ?? null)]),
+  );
+  return {
+    settingsSha256: context.secrets.sha256Hex(canonicalJson(settings)),
+    policySha256: context.secrets.sha256Hex(canonicalJson(context.review.policy)),
+    rulesSha256: context.secrets.sha256Hex(canonicalJson(context.review.packs)),
+  };
+}
+
 /** Starts the outbox dispatcher, and the handlers too when this process has the worker role (always on PGlite). */
 export async function startJobs(context: AppContext): Promise<JobRunner> {
   const work = context.database.kind === 'pglite' || context.config.WRIT_ROLES.includes('worker');
@@ -275,6 +310,16 @@ export async function startJobs(context: AppContext): Promise<JobRunner> {
     },
     // Every process scans the schedule; a due task is claimed by one of them (SKIP LOCKED) and fired once.
     tick: () => fireDueTasks(context),
+    // The worker places new audit events and signs a tree head over them, when there are any.
+    periodic: work
+      ? [
+          {
+            name: 'audit tree head',
+            everyMs: context.config.WRIT_TREE_HEAD_SECONDS * 1000,
+            run: () => sequenceAuditLog(context, { wait: false }),
+          },
+        ]
+      : [],
   });
   if (work && context.config.WRIT_IMAP_HOST) context.mailbox = await startMailbox(context);
   return context.jobs;

@@ -171,6 +171,9 @@ export const productionSchema = z.object({
   completedAt: z.string().nullable(),
   part: z.number().int().describe('0 for a one-off production; a prospective order counts its parts up.'),
   window: range.nullable().describe('A prospective order’s part: the window of its authorised period it covers.'),
+  get receipt() {
+    return deliveryReceiptSchema.nullable().describe('Once delivered: the tree head at delivery and the inclusion proof of its event.');
+  },
 });
 
 export const deadlineSchema = z.object({
@@ -327,4 +330,47 @@ export const findingsSchema = z.object({
     .readonly()
     .optional()
     .describe('With explain=true (desk only): every rule that applies, whether it fired, and the first condition that did not hold.'),
+});
+
+export const treeHeadSchema = z
+  .object({
+    treeSize: z.number().int().describe('How many events the tree holds.'),
+    rootHash: z.string().describe('The Merkle tree root (RFC 9162), hex.'),
+    signedAt: z.string(),
+    checkpoint: z
+      .string()
+      .describe('The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line.'),
+    signature: z.string().describe('Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`.'),
+    keyFingerprint: z.string(),
+  })
+  .describe('A signed tree head of the audit log.');
+
+export const deliveryReceiptSchema = z
+  .object({
+    format: z.literal('writ-delivery-receipt/1'),
+    trackingNumber: z.string(),
+    productionId: z.uuid(),
+    tagManifestSha256: z.string().describe('The SHA-256 of the package’s tagmanifest-sha256.txt, as its event records it.'),
+    event: z.object({
+      leafIndex: z.number().int(),
+      entry: z.string().describe('The production’s audit event, exactly the bytes its leaf hash is over.'),
+      leafHash: z.string(),
+    }),
+    inclusionProof: z.array(z.string()).readonly().describe('RFC 9162 inclusion proof of the event in the tree of `treeHead`.'),
+    treeHead: treeHeadSchema,
+    publicKeyPem: z.string(),
+  })
+  .describe('Goes with every delivery: the tree head at delivery and the proof that the production’s event is in it.');
+
+export const inclusionProofSchema = z.object({
+  leafIndex: z.number().int(),
+  leafHash: z.string(),
+  proof: z.array(z.string()).readonly(),
+  treeHead: treeHeadSchema,
+});
+
+export const consistencyProofSchema = z.object({
+  first: treeHeadSchema,
+  second: treeHeadSchema,
+  proof: z.array(z.string()).readonly().describe('RFC 9162 consistency proof from the first tree to the second.'),
 });

@@ -4,6 +4,8 @@ import { WritError } from '../core/errors.ts';
 import type { ProductionRecord, RequestRecord } from '../core/model.ts';
 import type { Clock, EvidenceStore, Repositories, Transactor } from '../core/ports.ts';
 import { emergencyReleaseRefusal } from '../core/emergency.ts';
+import type { DeliveryReceipt } from '../core/audit-log.ts';
+import { deliveryReceipt, type ReceiptDeps } from './audit-log.ts';
 import { applyTransition, loadRequest, requirePermission } from './common.ts';
 
 export interface StartProductionDeps {
@@ -35,22 +37,41 @@ export async function startProduction(
   });
 }
 
-export interface ProductionDeps {
-  readonly store: Transactor<Pick<Repositories, 'requests' | 'productions' | 'organisations' | 'audit'>>;
+export interface ProductionDeps extends Omit<ReceiptDeps, 'store'> {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'productions' | 'organisations' | 'audit' | 'auditTree'>>;
   readonly evidence: Pick<EvidenceStore, 'archive'>;
   readonly clock: Clock;
 }
 
+/** The name of the receipt file delivered beside the bag (not inside it: the bag was signed before its event was placed). */
+export const receiptFileName = (productionId: string): string => `writ-receipt-${productionId}.json`;
+
+/** A production, and once it is delivered its receipt (the tree head and the inclusion proof of its event). */
 export async function getProduction(
-  deps: Pick<ProductionDeps, 'store'>,
+  deps: ProductionDeps,
   actor: Actor,
   input: { reference: string },
-): Promise<ProductionRecord> {
+): Promise<ProductionRecord & { receipt: DeliveryReceipt | null }> {
   requirePermission(actor, 'request.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const production = await deps.store.read.productions.latestForRequest(request.id);
   if (!production) throw new WritError('PRODUCTION_NOT_FOUND', 'This request has no production yet.');
-  return production;
+  const receipt =
+    production.state === 'completed' ? await deliveryReceipt(deps, { productionId: production.id, requestId: request.id }) : null;
+  // What was found per target and category is user data: reading it is an event.
+  await deps.store.transaction((repositories) =>
+    repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: { part: 'production' } }),
+  );
+  return { ...production, receipt };
+}
+
+/** The receipt of a delivered production, for the agency to keep beside its package. */
+export async function getDeliveryReceipt(deps: ProductionDeps, actor: Actor, input: { reference: string }): Promise<DeliveryReceipt> {
+  requirePermission(actor, 'request.read');
+  const request = await loadRequest(deps.store.read.requests, actor, input.reference);
+  const production = await deps.store.read.productions.latestForRequest(request.id);
+  if (production?.state !== 'completed') throw new WritError('PRODUCTION_NOT_FOUND', 'This request has no finished production.');
+  return deliveryReceipt(deps, { productionId: production.id, requestId: request.id });
 }
 
 /**
@@ -63,6 +84,12 @@ export async function downloadProduction(
   input: { reference: string; encrypted?: boolean; part?: number | undefined },
 ): Promise<{ production: ProductionRecord; trackingNumber: string; encrypted: boolean; content: AsyncIterable<Uint8Array> }> {
   requirePermission(actor, 'production.download');
+  // The receipt travels in the archive beside the bag; it is made (once) before the download is recorded.
+  const finished = await deps.store.read.productions.latestForRequest(
+    (await loadRequest(deps.store.read.requests, actor, input.reference)).id,
+  );
+  const receipt =
+    finished?.state === 'completed' ? await deliveryReceipt(deps, { productionId: finished.id, requestId: finished.requestId }) : undefined;
   return deps.store.transaction(async (repositories) => {
     const request = await loadRequest(repositories.requests, actor, input.reference);
     // A prospective order delivers in parts: any one of them by its number, else the latest.
@@ -95,7 +122,12 @@ export async function downloadProduction(
       production,
       trackingNumber: request.trackingNumber,
       encrypted,
-      content: deps.evidence.archive(production.id, recipient ? { ageRecipient: recipient } : {}),
+      content: deps.evidence.archive(production.id, {
+        ...(recipient ? { ageRecipient: recipient } : {}),
+        ...(receipt?.productionId === production.id
+          ? { besideBag: [{ name: receiptFileName(production.id), content: Buffer.from(`${JSON.stringify(receipt, null, 2)}\n`) }] }
+          : {}),
+      }),
     };
   });
 }

@@ -64,14 +64,22 @@ export async function findingsOf(
   return reviewRequest(input, { ...deps.review, now: deps.clock.now(), duplicates });
 }
 
+export interface FindingsDeps extends Omit<ReviewDeps, 'store'> {
+  readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'organisations' | 'audit'>>;
+}
+
 export async function getFindings(
-  deps: ReviewDeps,
+  deps: FindingsDeps,
   actor: Actor,
   input: { reference: string; explain?: boolean },
 ): Promise<{ findings: Finding[]; rules?: RuleTrace[] }> {
   requirePermission(actor, 'request.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const { input: reviewed, duplicates } = await reviewInputs(deps.store.read, request);
+  // Findings quote the request's targets and what other requests name them: reading them is a view of user data.
+  await deps.store.transaction((repositories) =>
+    repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: { part: 'findings' } }),
+  );
   const context = { ...deps.review, now: deps.clock.now(), duplicates };
   const findings = reviewRequest(reviewed, context);
   const desk = can(actor, 'request.read_notes');

@@ -25,13 +25,17 @@ import type { DateRange, DecisionRecord, ProductionOutcome, ProductionRecord, Re
 import type { BagSectionInput, Clock, EvidenceStore, FileStore, PreservedCopy, Repositories, Transactor } from '../core/ports.ts';
 import { timeColumnOf } from '../core/preservation.ts';
 import type { DataCategory } from '../core/request.ts';
+import { deliveryReceipt, type ReceiptDeps } from './audit-log.ts';
 import { applyTransition } from './common.ts';
 
 export const COLLECT_TOPIC = 'prospective.collect';
 
-export interface RunProductionDeps {
+export interface RunProductionDeps extends Omit<ReceiptDeps, 'store'> {
   readonly store: Transactor<
-    Pick<Repositories, 'requests' | 'decisions' | 'productions' | 'organisations' | 'preservations' | 'schedule' | 'audit' | 'outbox'>
+    Pick<
+      Repositories,
+      'requests' | 'decisions' | 'productions' | 'organisations' | 'preservations' | 'schedule' | 'audit' | 'outbox' | 'auditTree'
+    >
   >;
   readonly connector: PlatformConnector;
   readonly evidence: EvidenceStore;
@@ -156,12 +160,22 @@ export async function runProduction(
   if (production.state === 'completed') return deps.store.transaction((repositories) => deliverIn(repositories, request.id));
   const built = await buildPackage(deps, request, decision, production, approvedItems(request, decision));
   if (!built) return undefined;
-  return deps.store.transaction(async (repositories) => {
+  const delivered = await deps.store.transaction(async (repositories) => {
     const completed = await completeIn(repositories, deps, request, production, built);
     // Another attempt of the same production completed it: that one delivers.
     if (!completed) return repositories.requests.find({ kind: 'desk' }, request.id);
     return deliverIn(repositories, request.id);
   });
+  await receiptFor(deps, request, production);
+  return delivered;
+}
+
+/**
+ * The delivery's receipt: its event placed under a freshly signed tree head, with the inclusion proof. Should this fail
+ * (the delivery is committed already), the receipt is made when the production is next read or downloaded.
+ */
+async function receiptFor(deps: RunProductionDeps, request: RequestRecord, production: ProductionRecord): Promise<void> {
+  await deliveryReceipt(deps, { productionId: production.id, requestId: request.id }).catch(() => undefined);
 }
 
 interface Built {
@@ -394,7 +408,7 @@ async function runProspectivePart(
   if (production.state === 'completed')
     return deps.store.transaction((repositories) => followUp(repositories, deps, request, production, period));
   const built = await buildPackage(deps, request, decision, production, within(items, claimed));
-  return deps.store.transaction(async (repositories) => {
+  const delivered = await deps.store.transaction(async (repositories) => {
     if (!(await completeIn(repositories, deps, request, production, built)))
       return repositories.requests.find({ kind: 'desk' }, request.id);
     await repositories.audit.append(SYSTEM_ACTOR, {
@@ -410,6 +424,8 @@ async function runProspectivePart(
     });
     return followUp(repositories, deps, request, { ...production, window: claimed }, period);
   });
+  await receiptFor(deps, request, production);
+  return delivered;
 }
 
 async function scheduleCollection(repositories: Pick<Repositories, 'schedule'>, request: RequestRecord, part: number, at: Date) {

@@ -16,5 +16,13 @@ export async function listSecurityEvents(
 ): Promise<Page<AuditEntry>> {
   requirePermission(actor, 'audit.security');
   const { type, limit, cursor } = parseInput(securityEventsQuerySchema, query ?? {});
-  return deps.store.read.audit.list({ types: type ? [type] : SECURITY_EVENT_TYPES, limit, cursor });
+  const page = await deps.store.read.audit.list({ types: type ? [type] : SECURITY_EVENT_TYPES, limit, cursor });
+  // They hold the addresses attempts came from: reading them is an event too.
+  await deps.store.transaction((repositories) =>
+    repositories.audit.append(actor, {
+      type: 'audit.security_events_viewed',
+      data: { count: page.items.length, ...(type ? { filter: type } : {}) },
+    }),
+  );
+  return page;
 }

@@ -83,7 +83,7 @@ export async function resetSecondFactor(
 }
 
 export interface ListUsersDeps {
-  readonly store: Transactor<Pick<Repositories, 'users'>>;
+  readonly store: Transactor<Pick<Repositories, 'users' | 'audit'>>;
 }
 
 export interface UserSummary {
@@ -113,6 +113,10 @@ export async function listUsers(deps: ListUsersDeps, actor: Actor, query: unknow
     limit,
     cursor,
   });
+  // Names and addresses of people: reading them is an event.
+  await deps.store.transaction((repositories) =>
+    repositories.audit.append(actor, { type: 'user.list_viewed', data: { count: page.items.length, ...(status ? { status } : {}) } }),
+  );
   return {
     nextCursor: page.nextCursor,
     items: page.items.map((user): UserSummary => ({

@@ -25,7 +25,7 @@ import { closeRequest } from '../../services/close-request.ts';
 import { getRequest, getRequestStatus } from '../../services/get-request.ts';
 import { listRequests } from '../../services/list-requests.ts';
 import { postMessage } from '../../services/post-message.ts';
-import { downloadProduction, getProduction, startProduction } from '../../services/production.ts';
+import { downloadProduction, getDeliveryReceipt, getProduction, startProduction } from '../../services/production.ts';
 import { rejectRequest } from '../../services/reject-request.ts';
 import { extendPreservation, releasePreservation, startPreservation } from '../../services/preservation.ts';
 import { actOnRemoval } from '../../services/removal.ts';
@@ -40,6 +40,7 @@ import type { AppContext } from '../context.ts';
 import { actor, expectedVersion, idempotencyKey } from '../http.ts';
 import { downloadQuerySchema } from '../../core/schemas.ts';
 import {
+  deliveryReceiptSchema,
   findingsSchema,
   messageSchema,
   noteSchema,
@@ -360,6 +361,21 @@ export const requestRoutes =
         },
       },
       async (request) => getProduction(context, actor(request), { reference: request.params.reference }),
+    );
+
+    app.get(
+      '/requests/:reference/production/receipt',
+      {
+        config: { permission: 'request.read' },
+        schema: {
+          tags: ['productions'],
+          summary:
+            'The delivery receipt: the audit log’s signed tree head at delivery and the inclusion proof of the production’s event (also delivered beside the bag in the download). `writ audit verify --receipt` checks it offline.',
+          params,
+          response: { 200: deliveryReceiptSchema, ...errors },
+        },
+      },
+      async (request) => getDeliveryReceipt(context, actor(request), { reference: request.params.reference }),
     );
 
     app.get(

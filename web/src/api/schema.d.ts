@@ -5086,6 +5086,209 @@ export interface paths {
                                 from: string;
                                 to: string;
                             } | null;
+                            /** @description Once delivered: the tree head at delivery and the inclusion proof of its event. */
+                            receipt: {
+                                /** @enum {string} */
+                                format: "writ-delivery-receipt/1";
+                                trackingNumber: string;
+                                /** Format: uuid */
+                                productionId: string;
+                                /** @description The SHA-256 of the package’s tagmanifest-sha256.txt, as its event records it. */
+                                tagManifestSha256: string;
+                                event: {
+                                    leafIndex: number;
+                                    /** @description The production’s audit event, exactly the bytes its leaf hash is over. */
+                                    entry: string;
+                                    leafHash: string;
+                                };
+                                /** @description RFC 9162 inclusion proof of the event in the tree of `treeHead`. */
+                                readonly inclusionProof: string[];
+                                /** @description A signed tree head of the audit log. */
+                                treeHead: {
+                                    /** @description How many events the tree holds. */
+                                    treeSize: number;
+                                    /** @description The Merkle tree root (RFC 9162), hex. */
+                                    rootHash: string;
+                                    signedAt: string;
+                                    /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                    checkpoint: string;
+                                    /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                    signature: string;
+                                    keyFingerprint: string;
+                                };
+                                publicKeyPem: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/production/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery receipt: the audit log’s signed tree head at delivery and the inclusion proof of the production’s event (also delivered beside the bag in the download). `writ audit verify --receipt` checks it offline. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Goes with every delivery: the tree head at delivery and the proof that the production’s event is in it. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "writ-delivery-receipt/1";
+                            trackingNumber: string;
+                            /** Format: uuid */
+                            productionId: string;
+                            /** @description The SHA-256 of the package’s tagmanifest-sha256.txt, as its event records it. */
+                            tagManifestSha256: string;
+                            event: {
+                                leafIndex: number;
+                                /** @description The production’s audit event, exactly the bytes its leaf hash is over. */
+                                entry: string;
+                                leafHash: string;
+                            };
+                            /** @description RFC 9162 inclusion proof of the event in the tree of `treeHead`. */
+                            readonly inclusionProof: string[];
+                            /** @description A signed tree head of the audit log. */
+                            treeHead: {
+                                /** @description How many events the tree holds. */
+                                treeSize: number;
+                                /** @description The Merkle tree root (RFC 9162), hex. */
+                                rootHash: string;
+                                signedAt: string;
+                                /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                checkpoint: string;
+                                /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                signature: string;
+                                keyFingerprint: string;
+                            };
+                            publicKeyPem: string;
                         };
                     };
                 };
@@ -10061,6 +10264,1118 @@ export interface paths {
                 };
                 /** @description application/problem+json (RFC 9457) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/tree-heads/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log’s latest signed tree head. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A signed tree head of the audit log. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many events the tree holds. */
+                            treeSize: number;
+                            /** @description The Merkle tree root (RFC 9162), hex. */
+                            rootHash: string;
+                            signedAt: string;
+                            /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                            checkpoint: string;
+                            /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                            signature: string;
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/tree-heads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed tree heads from a size on, smallest first. */
+        get: {
+            parameters: {
+                query?: {
+                    fromSize?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            readonly items: {
+                                /** @description How many events the tree holds. */
+                                treeSize: number;
+                                /** @description The Merkle tree root (RFC 9162), hex. */
+                                rootHash: string;
+                                signedAt: string;
+                                /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                checkpoint: string;
+                                /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                signature: string;
+                                keyFingerprint: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/tree-heads/{treeSize}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tree head signed at exactly this size. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    treeSize: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A signed tree head of the audit log. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many events the tree holds. */
+                            treeSize: number;
+                            /** @description The Merkle tree root (RFC 9162), hex. */
+                            rootHash: string;
+                            signedAt: string;
+                            /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                            checkpoint: string;
+                            /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                            signature: string;
+                            keyFingerprint: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proof that the tree of one signed head is a prefix of a later one (the latest by default): nothing it covered was changed, removed or reordered since. */
+        get: {
+            parameters: {
+                query: {
+                    first: number;
+                    second?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A signed tree head of the audit log. */
+                            first: {
+                                /** @description How many events the tree holds. */
+                                treeSize: number;
+                                /** @description The Merkle tree root (RFC 9162), hex. */
+                                rootHash: string;
+                                signedAt: string;
+                                /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                checkpoint: string;
+                                /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                signature: string;
+                                keyFingerprint: string;
+                            };
+                            /** @description A signed tree head of the audit log. */
+                            second: {
+                                /** @description How many events the tree holds. */
+                                treeSize: number;
+                                /** @description The Merkle tree root (RFC 9162), hex. */
+                                rootHash: string;
+                                signedAt: string;
+                                /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                checkpoint: string;
+                                /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                signature: string;
+                                keyFingerprint: string;
+                            };
+                            /** @description RFC 9162 consistency proof from the first tree to the second. */
+                            readonly proof: string[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events/{leafIndex}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event as the log holds it (the entry its leaf hash is over), with its inclusion proof in the latest tree head or in the one of `treeSize`. */
+        get: {
+            parameters: {
+                query?: {
+                    treeSize?: number;
+                };
+                header?: never;
+                path: {
+                    leafIndex: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            leafIndex: number;
+                            leafHash: string;
+                            readonly proof: string[];
+                            /** @description A signed tree head of the audit log. */
+                            treeHead: {
+                                /** @description How many events the tree holds. */
+                                treeSize: number;
+                                /** @description The Merkle tree root (RFC 9162), hex. */
+                                rootHash: string;
+                                signedAt: string;
+                                /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                checkpoint: string;
+                                /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                signature: string;
+                                keyFingerprint: string;
+                            };
+                            entry: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The transparency report for a half-year or a range (the current half-year by default): per country and kind, the Korean categories, the series for charts, and the audit log’s signed tree head the numbers were computed under. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    half?: string;
+                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    from?: string;
+                    /** @description End of the range, exclusive. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "writ-transparency-report/1";
+                            period: {
+                                from: string;
+                                to: string;
+                                label: string | null;
+                            };
+                            computedAt: string;
+                            banding: {
+                                below: number;
+                            };
+                            treeHead: {
+                                /** @description How many events the tree holds. */
+                                treeSize: number;
+                                /** @description The Merkle tree root (RFC 9162), hex. */
+                                rootHash: string;
+                                signedAt: string;
+                                /** @description The signed text (C2SP tlog-checkpoint): origin, size, base64 root hash and the signing time, one per line. */
+                                checkpoint: string;
+                                /** @description Base64 of the Ed25519 signature over `checkpoint`, by the platform key `keyFingerprint`. */
+                                signature: string;
+                                keyFingerprint: string;
+                            } | null;
+                            totals: {
+                                country: string;
+                                /** @enum {string} */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all";
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                requests: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                accountsSpecified: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                withSomeData: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                withSomeDataShare: number | null;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                rejected: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                narrowed: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                emergency: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                preservation: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                removalOrders: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                removalActions: {
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    removed: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    restricted: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    kept: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    items: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                nonDisclosure: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                nonDisclosureShare: number | null;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                usersNotified: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                refusedAsSuspicious: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                withdrawn: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                pending: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                            };
+                            readonly countries: {
+                                country: string;
+                                /** @enum {string} */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all";
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                requests: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                accountsSpecified: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                withSomeData: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                withSomeDataShare: number | null;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                rejected: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                narrowed: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                emergency: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                preservation: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                removalOrders: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                removalActions: {
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    removed: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    restricted: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    kept: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    items: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                nonDisclosure: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                nonDisclosureShare: number | null;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                usersNotified: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                refusedAsSuspicious: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                withdrawn: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                pending: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                            }[];
+                            readonly rows: {
+                                country: string;
+                                /** @enum {string} */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all";
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                requests: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                accountsSpecified: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                withSomeData: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                withSomeDataShare: number | null;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                rejected: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                narrowed: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                emergency: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                preservation: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                removalOrders: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                removalActions: {
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    removed: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    restricted: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    kept: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    items: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                nonDisclosure: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                nonDisclosureShare: number | null;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                usersNotified: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                refusedAsSuspicious: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                withdrawn: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                pending: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                            }[];
+                            readonly korea: {
+                                category: string;
+                                ko: string;
+                                en: string;
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                requests: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                processed: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                accounts: number | {
+                                    min: number;
+                                    max: number;
+                                };
+                            }[];
+                            series: {
+                                readonly overTime: {
+                                    month: string;
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    requests: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    withSomeData: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    rejected: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                }[];
+                                readonly byCountry: {
+                                    country: string;
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    requests: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                }[];
+                                readonly byOutcome: {
+                                    /** @enum {string} */
+                                    outcome: "data_produced" | "answered_without_data" | "rejected" | "withdrawn" | "pending";
+                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    requests: number | {
+                                        min: number;
+                                        max: number;
+                                    };
+                                }[];
+                            };
+                            definitions: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV (25 columns; sections total, country, country_kind, korea). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    half?: string;
+                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    from?: string;
+                    /** @description End of the range, exclusive. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as a PDF, with the tree head it was computed under. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    half?: string;
+                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    from?: string;
+                    /** @description End of the range, exclusive. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When the first and the last request came in: the half-years a report can be asked for. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            first: string | null;
+                            last: string | null;
+                            halfYears: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transparency/dsa-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Removal orders acted on in the period, as statements of reasons for the EU DSA Transparency Database (its API’s fields; no personal data). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    half?: string;
+                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    from?: string;
+                    /** @description End of the range, exclusive. */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                from: string;
+                                to: string;
+                            };
+                            statements: {
+                                puid: string;
+                                readonly decision_visibility: string[];
+                                /** @enum {string} */
+                                decision_ground: "DECISION_GROUND_ILLEGAL_CONTENT";
+                                illegal_content_legal_ground: string;
+                                illegal_content_explanation: string;
+                                readonly content_type: string[];
+                                content_type_other: string;
+                                category: string;
+                                content_date: string;
+                                application_date: string;
+                                decision_facts: string;
+                                /** @enum {string} */
+                                source_type: "SOURCE_TYPE_OTHER_NOTIFICATION";
+                                /** @enum {string} */
+                                automated_detection: "No";
+                                /** @enum {string} */
+                                automated_decision: "AUTOMATED_DECISION_NOT_AUTOMATED";
+                                readonly territorial_scope?: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
