@@ -29,6 +29,7 @@ export class CsvToJsonLines {
   private readonly rowOverhead: number;
   private headerSkipped = false;
   private leftover: Buffer = Buffer.alloc(0);
+  /** Where rows are written, reused; what is returned is a copy of the part written, sized to it. */
   private out: Buffer = Buffer.alloc(0);
 
   constructor(columns: JsonColumns) {
@@ -56,7 +57,7 @@ export class CsvToJsonLines {
   private convert(input: Buffer, final: boolean): Buffer {
     // Worst case: every byte a control character (6 bytes escaped), and every row as short as its commas allow.
     const need = input.length * 6 + (Math.ceil(input.length / this.kinds.length) + 1) * this.rowOverhead;
-    if (this.out.length < need) this.out = Buffer.alloc(need);
+    if (this.out.length < need) this.out = Buffer.allocUnsafe(need);
     const out = this.out;
     const kinds = this.kinds;
     const columns = kinds.length;
@@ -115,11 +116,13 @@ export class CsvToJsonLines {
           }
           if (kind !== 'number') out[position++] = QUOTE;
         } else {
-          // Unquoted: up to the next comma or line end; empty means NULL.
+          // Unquoted: up to the next comma or line end; empty means NULL. Noting on the way whether it needs escaping.
           const start = at;
+          let escape = false;
           while (at < length) {
             const byte = input[at] as number;
             if (byte === COMMA || byte === LF || byte === CR) break;
+            if (byte < 0x20 || byte === BACKSLASH || byte === QUOTE) escape = true;
             at += 1;
           }
           if (at >= length) {
@@ -133,7 +136,7 @@ export class CsvToJsonLines {
             position += input.copy(out, position, start, at);
           } else {
             out[position++] = QUOTE;
-            if (kind === 'plain') position += input.copy(out, position, start, at);
+            if (kind === 'plain' || !escape) position += input.copy(out, position, start, at);
             else for (let index = start; index < at; index += 1) position = escapeByte(out, position, input[index] as number);
             out[position++] = QUOTE;
           }

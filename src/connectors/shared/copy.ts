@@ -85,10 +85,14 @@ export function copyEncoder(url: string): CopyEncoder {
   };
 }
 
+/** How many blocks one side may be ahead of the other before it waits: a few, so memory stays flat. */
+const AHEAD = 4;
+
 /**
  * One CSV source read once, as two streams: the CSV itself and the JSON Lines derived from each chunk. Whichever side
- * asks first reads the source; each keeps the chunks the other has not taken yet (a few, when both are read at once,
- * as the bag writer does). Leaving either early stops the source.
+ * asks first reads the source, until it is `AHEAD` blocks ahead of the other; then it waits for the other to catch up.
+ * Both must therefore be read at once (the bag writer writes both files side by side). Leaving either early stops the
+ * source.
  */
 export function teeEncodings(source: AsyncIterable<Buffer>, derive: (chunk: Buffer) => Buffer, finish: () => Buffer): EncodedRecords {
   const iterator = source[Symbol.asyncIterator]();
@@ -96,6 +100,8 @@ export function teeEncodings(source: AsyncIterable<Buffer>, derive: (chunk: Buff
   let done = false;
   let failure: { error: unknown } | undefined;
   let reading: Promise<void> | undefined;
+  /** Wakes a side waiting for the other to take what it has queued. */
+  let caughtUp: (() => void) | undefined;
   const read = (): Promise<void> =>
     (reading ??= (async () => {
       try {
@@ -106,8 +112,7 @@ export function teeEncodings(source: AsyncIterable<Buffer>, derive: (chunk: Buff
           done = true;
         } else {
           queues[0].push(next.value);
-          const derived = derive(next.value);
-          if (derived.length > 0) queues[1].push(derived);
+          queues[1].push(derive(next.value));
         }
       } catch (error) {
         failure = { error };
@@ -118,12 +123,14 @@ export function teeEncodings(source: AsyncIterable<Buffer>, derive: (chunk: Buff
     })());
   const side = (index: 0 | 1): AsyncIterable<Uint8Array> =>
     (async function* () {
+      const other = queues[index === 0 ? 1 : 0];
       let finished = false;
       try {
         for (;;) {
           const chunk = queues[index].shift();
           if (chunk) {
-            yield chunk;
+            caughtUp?.();
+            if (chunk.length > 0) yield chunk;
             continue;
           }
           if (failure) throw failure.error;
@@ -131,11 +138,17 @@ export function teeEncodings(source: AsyncIterable<Buffer>, derive: (chunk: Buff
             finished = true;
             return;
           }
+          if (other.length >= AHEAD) {
+            await new Promise<void>((resolve) => (caughtUp = resolve));
+            caughtUp = undefined;
+            continue;
+          }
           await read();
         }
       } finally {
         if (!finished && !done) {
           done = true;
+          caughtUp?.();
           await iterator.return?.();
         }
       }
