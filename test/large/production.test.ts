@@ -1,6 +1,6 @@
 /** From approval to a downloaded package that stock tools and writ verify accept, and that fails them once tampered. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -143,12 +143,29 @@ describeOnEachDatabase('productions', (db) => {
     expect(readFileSync(path.join(bag, 'outcomes.csv'), 'utf8')).toContain('Nobody.Here@Example.KR,subscriber,not_found');
     expect(readFileSync(path.join(bag, 'data/target-1/subscriber.csv'), 'utf8')).toContain('minjun.kim');
 
-    const csv = path.join(bag, 'data/target-1/traffic.csv');
-    const bytes = readFileSync(csv);
-    bytes[bytes.length - 3] = (bytes[bytes.length - 3] ?? 0) ^ 1;
-    writeFileSync(csv, bytes);
-    expect(stockChecks(bag).manifest).not.toBe(0);
-    expect((await verifyBagDirectory(bag)).problems).toEqual(['data/target-1/traffic.csv: SHA-256 does not match manifest-sha256.txt']);
+    // One byte changed in any link of the chain the agency checks fails the stock tool for that link, and writ verify
+    // names the file: a data file against the manifest, the manifest against the tag manifest, the tag manifest
+    // against the signature.
+    const tampered = (file: string): string => {
+      const copy = mkdtempSync(path.join(scratch, 'tampered-'));
+      cpSync(bag, copy, { recursive: true });
+      const bytes = readFileSync(path.join(copy, file));
+      bytes[bytes.length - 3] = (bytes[bytes.length - 3] ?? 0) ^ 1;
+      writeFileSync(path.join(copy, file), bytes);
+      return copy;
+    };
+    const data = tampered('data/target-1/traffic.csv');
+    expect(stockChecks(data)).toEqual({ manifest: 1, tags: 0, signature: 0 });
+    expect((await verifyBagDirectory(data)).problems).toEqual(['data/target-1/traffic.csv: SHA-256 does not match manifest-sha256.txt']);
+    const manifest = tampered('manifest-sha256.txt');
+    expect(stockChecks(manifest).tags).not.toBe(0);
+    expect(stockChecks(manifest).manifest).not.toBe(0);
+    expect((await verifyBagDirectory(manifest)).problems).toContain('manifest-sha256.txt: SHA-256 does not match tagmanifest-sha256.txt');
+    const tags = tampered('tagmanifest-sha256.txt');
+    expect(stockChecks(tags).signature).not.toBe(0);
+    expect((await verifyBagDirectory(tags)).problems).toContain(
+      'tagmanifest-sha256.txt.sig: the signature over tagmanifest-sha256.txt does not verify',
+    );
 
     const events = await sql<{ type: string }>`
       SELECT type FROM audit_events WHERE request_id = (SELECT id FROM requests WHERE tracking_number = ${tracking}) AND type LIKE 'production.%' ORDER BY id
