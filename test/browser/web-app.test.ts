@@ -449,9 +449,10 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('ko');
     await page.goto(`${base}/transparency`);
     await page.getByRole('heading', { name: ko.public.transparencyTitle }).waitFor();
-    await page.getByText(ko.app.notAvailableYet).waitFor();
+    await page.getByText(ko.public.figures.requests, { exact: true }).first().waitFor();
     await page.goto(`${base}/notice/some-token`);
     await page.getByRole('heading', { name: ko.public.noticeTitle }).waitFor();
+    await page.getByText(ko.public.noticeInvalidTitle).waitFor();
     await accessibility(page, 'notice');
     await context.close();
     expect(cspViolations).toEqual([]);
