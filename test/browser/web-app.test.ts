@@ -3,7 +3,9 @@
  * started as a newcomer starts it: a fresh data directory, the demo seeded, the printed link opened. In English and in
  * Korean: the officer submits a request with a warrant, the reviewer confirms the sender and approves it, counsel
  * produces it, and the officer downloads the package, which `writ verify` accepts. Officer pages are used at a phone's
- * width in the Korean run. axe-core checks the main pages; the page's CSP must refuse nothing the app does.
+ * width in the Korean run. The public pages come after: the transparency report counts what the flows did, and the
+ * user whose data the English flow disclosed reads their notice once counsel releases it. axe-core checks the main
+ * pages; the page's CSP must refuse nothing the app does.
  *
  * With WRIT_SCREENSHOTS=<folder> it also saves screenshots of the main pages there (docs/screenshots/).
  */
@@ -85,6 +87,8 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
   let warrant: Buffer;
   const axeSource = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
   const cspViolations: string[] = [];
+  /** The request the English flow delivered: the report counts it, and its user is notified. */
+  let delivered = '';
 
   beforeAll(async () => {
     expect(existsSync(path.join(WEB_DIST, 'index.html')), 'the web app is not built: npm run build').toBe(true);
@@ -310,8 +314,8 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
   };
 
   it('English: an officer submits, the reviewer approves, counsel produces, the officer downloads', async () => {
-    const tracking = await flow('en');
-    expect(tracking).toMatch(/^WR-/);
+    delivered = await flow('en');
+    expect(delivered).toMatch(/^WR-/);
   }, 240_000);
 
   it('Korean: the same flow, in Korean, with the officer on a phone-width screen', async () => {
@@ -428,6 +432,132 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('the transparency report shows what the flows did, in English and Korean, with a CSV, a PDF and the signed tree head', async () => {
+    expect(delivered, 'the English flow ran first').not.toBe('');
+    const { context, page } = await open('en');
+    await page.goto(`${base}/transparency`);
+    await page.getByRole('heading', { name: en.public.transparencyTitle }).waitFor();
+    const period = page.getByLabel(en.public.period);
+    await period.waitFor();
+    const half = await period.inputValue();
+    expect(half).toMatch(/^\d{4}-H[12]$/);
+    // The page shows the figures the API gives for that half-year, no more and no other.
+    const report = (await (await page.request.get(`${base}/api/v1/transparency/report?half=${half}`)).json()) as {
+      totals: { requests: number; rejected: number };
+      series: { byCountry: Array<{ country: string }> };
+      treeHead: { treeSize: number } | null;
+    };
+    expect(report.totals.requests, 'the flows delivered requests in this half-year').toBeGreaterThanOrEqual(1);
+    const figure = (name: string) => page.locator(`[data-figure="${name}"] dd`);
+    await expect.poll(() => figure('requests').textContent()).toBe(report.totals.requests.toLocaleString('en-US'));
+    expect(await figure('rejected').textContent()).toBe(report.totals.rejected.toLocaleString('en-US'));
+    expect(report.series.byCountry.map((entry) => entry.country)).toContain('KR');
+    await page.getByRole('figure', { name: en.public.byCountry }).getByText('South Korea').waitFor();
+    await page.getByRole('figure', { name: en.public.byOutcome }).getByText(en.public.outcomes.data_produced).waitFor();
+    await page.getByRole('heading', { name: en.public.koreaTitle }).waitFor();
+    // The tree head the log signed last, with what it proves.
+    await page.getByRole('heading', { name: en.public.treeHeadTitle }).waitFor();
+    await page.getByText(en.public.treeHeadExplain).waitFor();
+    expect(await page.getByTestId('tree-head').textContent()).toMatch(/[0-9a-f]{64}/);
+    await fitsWidth(page, 'transparency');
+    await accessibility(page, 'transparency');
+    await shoot(page, 'transparency');
+    // The downloads answer with the files they name.
+    const csv = await page.request.get(`${base}${await page.getByRole('link', { name: en.public.downloadCsv }).getAttribute('href')}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(await csv.text()).toContain('section');
+    const pdf = await page.request.get(`${base}${await page.getByRole('link', { name: en.public.downloadPdf }).getAttribute('href')}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+
+    // In Korean, on a phone: the same figures, in Korean words and Korean number formatting.
+    await page.getByLabel(en.app.language).selectOption('ko');
+    await page.getByRole('heading', { name: ko.public.transparencyTitle }).waitFor();
+    await page.getByText(ko.public.figures.requests, { exact: true }).first().waitFor();
+    expect(await figure('requests').textContent()).toBe(report.totals.requests.toLocaleString('ko-KR'));
+    await page.getByRole('figure', { name: ko.public.byCountry }).getByText('대한민국').waitFor();
+    await page.setViewportSize(PHONE);
+    await fitsWidth(page, 'transparency on a phone');
+    await accessibility(page, 'transparency (ko, phone)');
+    await shoot(page, 'transparency-ko-phone');
+    await context.close();
+  }, 120_000);
+
+  it('the user whose data was disclosed opens the link mailed to them and reads their notice; a wrong link says it is not valid', async () => {
+    expect(delivered, 'the English flow ran first').not.toBe('');
+    // Delivery planned a notice for each target whose data was disclosed, and the worker mails each when it may go. One
+    // the law left to the authority waits for counsel, who releases it here.
+    const desk = await open('en');
+    await desk.page.goto(demoLink);
+    await switchTo(desk.page, en, /Casey Counsel/);
+    await desk.page.getByRole('heading', { name: en.desk.queueTitle }).waitFor();
+    const listed = await desk.page.request.get(`${base}/api/v1/requests/${delivered}/notices`);
+    expect(listed.status()).toBe(200);
+    const notices = ((await listed.json()) as { items: Array<{ id: string; state: string }> }).items;
+    const notice = notices.find((item) => item.state === 'sent' || item.state === 'withheld' || item.state === 'scheduled');
+    expect(notice, JSON.stringify(notices)).toBeTruthy();
+    if (notice!.state === 'withheld') {
+      const released = await desk.page.request.post(`${base}/api/v1/requests/${delivered}/notices/${notice!.id}/release`, {
+        data: { reason: 'The police confirmed their investigation is closed and they have not notified the user.' },
+      });
+      expect(released.status(), await released.text()).toBe(200);
+    }
+    await desk.context.close();
+    const outgoing = path.join(root, 'data', 'mail', 'outgoing');
+    let token: string | undefined;
+    await expect
+      .poll(
+        () => {
+          const mails = existsSync(outgoing)
+            ? readdirSync(outgoing)
+                .filter((name) => name.startsWith(`notice-${notice!.id}`))
+                .map((name) => readFileSync(path.join(outgoing, name), 'utf8'))
+            : [];
+          token = mails.map((mail) => /\/notice\/(writ_n_[A-Za-z0-9_-]{43})/.exec(quotedPrintable(mail))?.[1]).find(Boolean);
+          return token;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeTruthy();
+
+    // The user, not signed in, opens the link from the mail.
+    const { context, page } = await open('en');
+    await page.goto(`${base}/notice/${token}`);
+    await page.getByRole('heading', { name: en.public.noticeTitle }).waitFor();
+    await page.getByRole('heading', { name: en.public.disclosedTitle }).waitFor();
+    const view = (await (await page.request.get(`${base}/api/v1/notices/${token}`)).json()) as {
+      disclosed: Array<{ category: keyof typeof en.categories; status: string }>;
+      agency: { name: string };
+    };
+    expect(view.disclosed.some((entry) => entry.status === 'produced')).toBe(true);
+    const table = page.getByTestId('disclosed');
+    for (const entry of view.disclosed) await table.getByText(en.categories[entry.category], { exact: true }).waitFor();
+    await page.getByText(view.agency.name).first().waitFor();
+    await page.getByRole('heading', { name: en.public.challengeTitle }).waitFor();
+    await page.getByRole('link', { name: 'privacy@demo-messenger.example' }).waitFor();
+    await fitsWidth(page, 'notice');
+    await accessibility(page, 'notice');
+    await shoot(page, 'notice');
+    await page.getByLabel(en.app.language).selectOption('ko');
+    await page.getByRole('heading', { name: ko.public.disclosedTitle }).waitFor();
+    for (const entry of view.disclosed) await table.getByText(ko.categories[entry.category], { exact: true }).waitFor();
+    await page.setViewportSize(PHONE);
+    await fitsWidth(page, 'notice on a phone');
+    await accessibility(page, 'notice (ko, phone)');
+
+    // A link with one character wrong, and one cut short, open nothing, and say so.
+    for (const wrong of [`writ_n_${token![7] === 'A' ? 'B' : 'A'}${token!.slice(8)}`, token!.slice(0, 20)]) {
+      await page.goto(`${base}/notice/${wrong}`);
+      await page.getByText(ko.public.noticeInvalidTitle).waitFor();
+      expect(await page.getByText(ko.public.disclosedTitle).count()).toBe(0);
+    }
+    await page.getByLabel(ko.app.language).selectOption('en');
+    await page.getByText(en.public.noticeInvalidTitle).waitFor();
+    await accessibility(page, 'notice not valid');
+    await context.close();
+  }, 120_000);
+
   it('desk pages and the public pages render, in either language, and the page CSP refused nothing', async () => {
     const { context, page } = await open('en');
     await page.goto(demoLink);
@@ -449,10 +579,10 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('ko');
     await page.goto(`${base}/transparency`);
     await page.getByRole('heading', { name: ko.public.transparencyTitle }).waitFor();
-    await page.getByText(ko.app.notAvailableYet).waitFor();
+    await page.getByText(ko.public.figures.requests, { exact: true }).first().waitFor();
     await page.goto(`${base}/notice/some-token`);
     await page.getByRole('heading', { name: ko.public.noticeTitle }).waitFor();
-    await accessibility(page, 'notice');
+    await page.getByText(ko.public.noticeInvalidTitle).waitFor();
     await context.close();
     expect(cspViolations).toEqual([]);
   }, 120_000);

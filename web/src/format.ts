@@ -10,6 +10,9 @@ export function useFormat() {
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   const dateUtc = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const number = new Intl.NumberFormat(locale);
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const month = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', timeZone: 'UTC' });
+  const regions = new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
   return {
     locale,
@@ -18,6 +21,21 @@ export function useFormat() {
     /** A calendar day (YYYY-MM-DD, or the day of a UTC instant): never shifted by the viewer's time zone. */
     day: (iso: string | null | undefined) => (iso ? dateUtc.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)) : '—'),
     number: (value: number) => number.format(value),
+    /** A published count: exact, or the band it was published as ("1–9"). */
+    count: (value: number | { readonly min: number; readonly max: number }) =>
+      typeof value === 'number' ? number.format(value) : `${number.format(value.min)}–${number.format(value.max)}`,
+    /** A calendar month, YYYY-MM ("Jul 2026", "2026년 7월"). */
+    month: (yearMonth: string) => month.format(new Date(`${yearMonth}-01T00:00:00Z`)),
+    /** A share from 0 to 1 as a percentage ("37.5%"). */
+    percent: (value: number) => percent.format(value),
+    /** A jurisdiction's name from its code (KR: South Korea, 대한민국); a code that is not a region (CoE) as written. */
+    country: (code: string) => {
+      try {
+        return regions.of(code) ?? code;
+      } catch {
+        return code;
+      }
+    },
     bytes: (value: number) => {
       const unit = value >= 1_000_000 ? 'MB' : value >= 1000 ? 'kB' : 'B';
       const scaled = unit === 'MB' ? value / 1_000_000 : unit === 'kB' ? value / 1000 : value;

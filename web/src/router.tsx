@@ -1,4 +1,7 @@
-/** The app's addresses. Pages that most people never open (the request form, the desk's request page) load on demand. */
+/**
+ * The app's addresses. Pages that most people never open (the request form, the desk's pages, the public report and
+ * notice pages) load on demand.
+ */
 import { Anchor, Stack, Text, Title } from '@mantine/core';
 import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Link, lazyRouteComponent, Navigate } from '@tanstack/react-router';
@@ -11,7 +14,6 @@ import { RegisterPage } from './pages/register';
 import { EnrolPage } from './pages/enrol';
 import { MyRequestsPage } from './pages/agency/my-requests';
 import { OfficerRequestPage } from './pages/agency/officer-request';
-import { NoticePage, TransparencyPage } from './pages/public/public';
 import { homeOf, useMe } from './session';
 import { RequireSignIn } from './components/require-sign-in';
 
@@ -99,8 +101,19 @@ const routeTree = rootRoute.addChildren([
     path: '/desk/settings',
     component: lazyRouteComponent(() => import('./pages/desk/settings'), 'SettingsPageRoute'),
   }),
-  page('/transparency', TransparencyPage),
-  page('/notice/$token', NoticePage),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/transparency',
+    // The half-year is in the address, so a report can be linked to and the back button goes to the one before.
+    validateSearch: (search: Record<string, unknown>): { half?: string } =>
+      typeof search.half === 'string' && /^\d{4}-H[12]$/.test(search.half) ? { half: search.half } : {},
+    component: lazyRouteComponent(() => import('./pages/public/transparency'), 'TransparencyPage'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
+    path: '/notice/$token',
+    component: lazyRouteComponent(() => import('./pages/public/notice'), 'NoticePage'),
+  }),
 ]);
 
 export const router = createRouter({
