@@ -52,6 +52,29 @@ describe('JSON Lines from COPY CSV', () => {
     );
   });
 
+  it('reads long chunks in place after the row the last one cut, however long that row is', () => {
+    // Chunks of kilobytes, rows of up to a few kilobytes: the carried row is ended from the chunk's start, growing the
+    // part joined to it until the row ends, and the rest is read where it is.
+    const long = fc.option(fc.string({ unit: 'grapheme', maxLength: 3_000 }), { nil: null });
+    const row = fc.record({
+      at: fc.constant('2026-11-02T03:04:05.678Z'),
+      port: fc.option(fc.integer({ min: 0, max: 65_535 }), { nil: null }),
+      user_agent: fc.oneof(long, fc.constantFrom('a,"b"\nc', '\\', '')),
+      note: fc.option(fc.string({ maxLength: 40 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 20, maxLength: 200 }),
+        fc.array(fc.nat({ max: 200_000 }), { maxLength: 20 }),
+        (rows: Row[], cuts) => {
+          const csv = csvOf(COLUMNS, rows);
+          expect(convert(COLUMNS, csv, cuts)).toBe(rows.map((each) => `${JSON.stringify(each)}\n`).join(''));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('tells NULL (an empty field) from the empty string (a quoted one)', () => {
     const csv = Buffer.from('at,port,user_agent,note\n,,"",\n');
     expect(convert(COLUMNS, csv, [])).toBe('{"at":null,"port":null,"user_agent":"","note":null}\n');

@@ -41,9 +41,19 @@ export class CsvToJsonLines {
 
   /** The JSON Lines of every row the chunk completes (a row cut by the chunk's end waits for the next chunk). */
   push(chunk: Uint8Array): Buffer {
-    const input =
-      this.leftover.length > 0 ? Buffer.concat([this.leftover, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    return this.convert(input, false);
+    const input = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const carried = this.leftover;
+    this.reserve(carried.length + input.length);
+    if (carried.length === 0) return this.emit(this.convert(input, false, 0));
+    // The row the last chunk cut is joined with just enough of this chunk's start to end it; the rest of the chunk is
+    // read where it is, not copied. `carried` holds no whole row, so either some of the chunk ends it or none does.
+    for (let take = Math.min(input.length, Math.max(carried.length, 1024)); ; take = Math.min(input.length, take * 2)) {
+      const joined = Buffer.concat([carried, input.subarray(0, take)]);
+      const position = this.convert(joined, false, 0);
+      if (take === input.length) return this.emit(position);
+      const consumed = joined.length - this.leftover.length;
+      if (consumed > carried.length) return this.emit(this.convert(input.subarray(consumed - carried.length), false, position));
+    }
   }
 
   /** What is left at the end of the stream: a last row without its line end, if any. */
@@ -51,17 +61,32 @@ export class CsvToJsonLines {
     const input = this.leftover;
     this.leftover = Buffer.alloc(0);
     if (input.length === 0) return Buffer.alloc(0);
-    return this.convert(Buffer.concat([input, Buffer.from([LF])]), true);
+    const last = Buffer.concat([input, Buffer.from([LF])]);
+    this.reserve(last.length);
+    return this.emit(this.convert(last, true, 0));
   }
 
-  private convert(input: Buffer, final: boolean): Buffer {
+  /** Room in the scratch buffer for the rows of `bytes` bytes of CSV, however they are cut. */
+  private reserve(bytes: number): void {
     // Worst case: every byte a control character (6 bytes escaped), and every row as short as its commas allow.
-    const need = input.length * 6 + (Math.ceil(input.length / this.kinds.length) + 1) * this.rowOverhead;
+    const need = bytes * 6 + (Math.ceil(bytes / this.kinds.length) + 2) * this.rowOverhead;
     if (this.out.length < need) this.out = Buffer.allocUnsafe(need);
+  }
+
+  /** The rows written so far, as a buffer of their own (the scratch is written over by the next chunk). */
+  private emit(position: number): Buffer {
+    return Buffer.from(this.out.subarray(0, position));
+  }
+
+  /**
+   * Writes the JSON Lines of the rows `input` completes into the scratch from `start`, keeps what follows the last of
+   * them as the leftover, and returns where the writing ended.
+   */
+  private convert(input: Buffer, final: boolean, start: number): number {
     const out = this.out;
     const kinds = this.kinds;
     const columns = kinds.length;
-    let position = 0;
+    let position = start;
     let at = 0;
     let rowStart = 0;
     const length = input.length;
@@ -83,8 +108,7 @@ export class CsvToJsonLines {
       }
       for (let column = 0; column < columns; column += 1) {
         const prefix = this.prefixes[column] as Buffer;
-        prefix.copy(out, position);
-        position += prefix.length;
+        position = copyInto(out, position, prefix, 0, prefix.length);
         const kind = kinds[column];
         if (at >= length) {
           position = outRowStart;
@@ -130,13 +154,12 @@ export class CsvToJsonLines {
             break rows;
           }
           if (at === start) {
-            NULL_BYTES.copy(out, position);
-            position += NULL_BYTES.length;
+            position = copyInto(out, position, NULL_BYTES, 0, NULL_BYTES.length);
           } else if (kind === 'number') {
-            position += input.copy(out, position, start, at);
+            position = copyInto(out, position, input, start, at);
           } else {
             out[position++] = QUOTE;
-            if (kind === 'plain' || !escape) position += input.copy(out, position, start, at);
+            if (kind === 'plain' || !escape) position = copyInto(out, position, input, start, at);
             else for (let index = start; index < at; index += 1) position = escapeByte(out, position, input[index] as number);
             out[position++] = QUOTE;
           }
@@ -166,8 +189,18 @@ export class CsvToJsonLines {
     }
     this.leftover = Buffer.from(input.subarray(rowStart));
     if (final && this.leftover.length > 0) throw new Error('the CSV ends inside a quoted field');
-    return Buffer.from(out.subarray(0, position));
+    return position;
   }
+}
+
+/**
+ * `source[start, end)` written at `position`: byte by byte when short, as most fields are (a call into Buffer#copy
+ * costs more than copying a few dozen bytes), with Buffer#copy when long.
+ */
+function copyInto(out: Buffer, position: number, source: Buffer, start: number, end: number): number {
+  if (end - start > 64) return position + source.copy(out, position, start, end);
+  for (let index = start; index < end; index += 1) out[position++] = source[index] as number;
+  return position;
 }
 
 function put(out: Buffer, position: number, byte: number): number {

@@ -39,20 +39,9 @@ export function copyEncoder(url: string): CopyEncoder {
     (async function* () {
       let committed = false;
       try {
-        // The server sends a message per row: hand them on in blocks, not one by one.
-        let block: Buffer[] = [];
-        let size = 0;
+        // pg-copy-streams hands on each read from the socket as one buffer (the rows in it joined): passed on as is.
         // A few blocks of read-ahead: the server keeps sending while this process converts, hashes and writes a block.
-        for await (const chunk of client.query(copyTo(statement, { highWaterMark: 4 * BLOCK }))) {
-          block.push(chunk as Buffer);
-          size += (chunk as Buffer).length;
-          if (size >= BLOCK) {
-            yield Buffer.concat(block, size);
-            block = [];
-            size = 0;
-          }
-        }
-        if (size > 0) yield Buffer.concat(block, size);
+        yield* client.query(copyTo(statement, { highWaterMark: 4 * BLOCK })) as AsyncIterable<Buffer>;
         await client.query('COMMIT');
         committed = true;
       } finally {
