@@ -190,4 +190,17 @@ export interface ProductionRecord {
   /** 0 for a one-off production; a prospective order's parts count up, each covering a window of its period. */
   readonly part: number;
   readonly window: DateRange | null;
+  /** While it runs: how far it has got, as last reported (null before the first report). */
+  readonly progress: ProductionProgress | null;
+}
+
+/** How far a running production has got. */
+export interface ProductionProgress {
+  /** The approved target × category pairs it produces, and how many of them are finished. */
+  readonly steps: number;
+  readonly stepsDone: number;
+  /** Records written so far, over every step. */
+  readonly records: number;
+  /** When this was reported. */
+  readonly at: string;
 }

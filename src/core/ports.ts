@@ -18,6 +18,7 @@ import type {
   NoteRecord,
   OrganisationRecord,
   ProductionOutcome,
+  ProductionProgress,
   ProductionRecord,
   RequestRecord,
   RequestScope,
@@ -413,6 +414,8 @@ export interface ProductionRepository {
   /** Marks a running production failed; with `attempt`, only if that attempt is still the latest. */
   fail(id: string, failure: string, attempt?: number): Promise<void>;
   latestForRequest(requestId: string): Promise<ProductionRecord | undefined>;
+  /** How far a running attempt has got; ignored once it is not running or not the latest attempt. */
+  setProgress(id: string, attempt: number, progress: ProductionProgress): Promise<void>;
   /** Keeps a delivery's receipt (`core/audit-log.ts`); a production keeps its first. */
   setReceipt(id: string, receipt: unknown): Promise<void>;
   receiptOf(id: string): Promise<unknown>;

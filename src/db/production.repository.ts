@@ -1,6 +1,6 @@
 /** Productions and their downloads. The unique decision id makes a second run reuse the first production. */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ProductionOutcome, ProductionRecord } from '../core/model.ts';
+import type { ProductionOutcome, ProductionProgress, ProductionRecord } from '../core/model.ts';
 import type { ProductionRepository } from '../core/ports.ts';
 import type { Database, ProductionsTable } from './schema.ts';
 
@@ -20,6 +20,7 @@ const toRecord = (row: Selectable<ProductionsTable>): ProductionRecord => ({
   completedAt: row.completed_at?.toISOString() ?? null,
   part: row.part,
   window: row.window_from && row.window_to ? { from: row.window_from.toISOString(), to: row.window_to.toISOString() } : null,
+  progress: (row.progress as ProductionProgress | null) ?? null,
 });
 
 export function productionRepository(db: Kysely<Database>): ProductionRepository {
@@ -43,6 +44,7 @@ export function productionRepository(db: Kysely<Database>): ProductionRepository
             state: sql`CASE WHEN productions.state = 'completed' THEN 'completed' ELSE 'running' END`,
             attempts: sql`CASE WHEN productions.state = 'completed' THEN productions.attempts ELSE productions.attempts + 1 END`,
             failure: sql`CASE WHEN productions.state = 'completed' THEN productions.failure ELSE NULL END`,
+            progress: sql`CASE WHEN productions.state = 'completed' THEN productions.progress ELSE NULL END`,
           }),
         )
         .returningAll()
@@ -88,6 +90,15 @@ export function productionRepository(db: Kysely<Database>): ProductionRepository
         .limit(1)
         .executeTakeFirst();
       return row ? toRecord(row) : undefined;
+    },
+    async setProgress(id, attempt, progress) {
+      await db
+        .updateTable('productions')
+        .set({ progress: JSON.stringify(progress) })
+        .where('id', '=', id)
+        .where('state', '=', 'running')
+        .where('attempts', '=', attempt)
+        .execute();
     },
     async setReceipt(id, receipt) {
       // The first receipt stays: two deliveries racing to make one keep the same.

@@ -258,6 +258,7 @@ export interface ProductionsTable {
   window_from: ColumnType<Date | null, Date | null | undefined, Date | null>;
   window_to: ColumnType<Date | null, Date | null | undefined, Date | null>;
   receipt: ColumnType<unknown, string | null | undefined, string | null>;
+  progress: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface ProductionDownloadsTable {

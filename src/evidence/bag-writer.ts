@@ -125,6 +125,8 @@ export async function writeBag(options: {
             csv.pump(section.encoded.csv),
             jsonl.pump(section.encoded.jsonl, (chunk) => {
               for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) count += 1;
+              // Kept up to date as the records pass, for the production's progress.
+              if (section.counter) section.counter.records = count;
             }),
           ]);
           if (section.counter) section.counter.records = count;

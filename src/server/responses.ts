@@ -171,6 +171,15 @@ export const productionSchema = z.object({
   completedAt: z.string().nullable(),
   part: z.number().int().describe('0 for a one-off production; a prospective order counts its parts up.'),
   window: range.nullable().describe('A prospective order’s part: the window of its authorised period it covers.'),
+  progress: z
+    .object({
+      steps: z.number().int().describe('The approved target × category pairs it produces.'),
+      stepsDone: z.number().int().describe('How many of them are finished.'),
+      records: z.number().int().describe('Records written so far.'),
+      at: z.string().describe('When the production reported this (every few seconds while it runs).'),
+    })
+    .nullable()
+    .describe('How far the production has got, as it last reported; null before its first report.'),
   get receipt() {
     return deliveryReceiptSchema.nullable().describe('Once delivered: the tree head at delivery and the inclusion proof of its event.');
   },

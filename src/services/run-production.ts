@@ -229,6 +229,10 @@ async function buildPackage(
   production: ProductionRecord,
   items: readonly ApprovedItem[],
 ): Promise<Built> {
+  const outcomes: Array<ProductionOutcome & { counter?: { records: number } }> = [];
+  const progress = reportProgress(deps, production, items.length, () =>
+    outcomes.reduce((sum, outcome) => sum + (outcome.counter?.records ?? outcome.records), 0),
+  );
   try {
     const used = new Map<string, PreservedCopy>();
     const source = preservedFirst(
@@ -241,7 +245,6 @@ async function buildPackage(
     const targets = (await deps.store.read.requests.targets(request.id)).filter((target) =>
       items.some((item) => item.targetId === target.id),
     );
-    const outcomes: Array<ProductionOutcome & { counter?: { records: number } }> = [];
     const { jurisdiction } = request;
     // Sections are produced one at a time as the bag writer asks for them, so at most one read of the platform is open.
     async function* sections(): AsyncIterable<BagSectionInput> {
@@ -260,6 +263,7 @@ async function buildPackage(
               records: 0,
               detail: `No account matches this ${identifier.kind}${form}.`,
             });
+            progress.stepDone();
             continue;
           }
           for (const account of resolved.accounts) {
@@ -288,6 +292,7 @@ async function buildPackage(
             outcomes.push({ ...entry, status: 'produced', records: 0, detail: `data/${folder}/${name}.csv and .jsonl${from}`, counter });
             yield { folder, name, columns: produced.columns, records };
           }
+          progress.stepDone();
         }
       }
     }
@@ -350,7 +355,43 @@ async function buildPackage(
       });
     });
     throw error;
+  } finally {
+    await progress.stop();
   }
+}
+
+/** How often a running production reports how far it has got, between the steps it finishes. */
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Reports a build's progress for the desk and the officer to follow: at the start, at each approved target × category
+ * it finishes, and every few seconds in between (records written so far). A report that cannot be written is skipped:
+ * it never fails the production.
+ */
+function reportProgress(deps: RunProductionDeps, production: ProductionRecord, steps: number, records: () => number) {
+  let stepsDone = 0;
+  let writing = Promise.resolve();
+  const write = () => {
+    const progress = { steps, stepsDone, records: records(), at: deps.clock.now().toISOString() };
+    writing = writing
+      .then(() =>
+        deps.store.transaction((repositories) => repositories.productions.setProgress(production.id, production.attempts, progress)),
+      )
+      .catch(() => undefined);
+  };
+  const timer = setInterval(write, PROGRESS_EVERY_MS);
+  timer.unref();
+  write();
+  return {
+    stepDone() {
+      stepsDone += 1;
+      write();
+    },
+    async stop() {
+      clearInterval(timer);
+      await writing;
+    },
+  };
 }
 
 /** The authorised period of a prospective order: from the earliest approved start to the latest approved end. */

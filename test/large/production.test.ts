@@ -173,10 +173,62 @@ describeOnEachDatabase('productions', (db) => {
     expect(events.rows.map((row) => row.type)).toEqual(['production.completed', 'production.downloaded']);
   });
 
+  it('reports how far it has got while it runs: the steps finished and the records written so far', async () => {
+    const { context } = db();
+    await context.jobs?.stop();
+    context.jobs = undefined;
+    const number = await submitted(context, world.officerA, {
+      categories: ['subscriber', 'traffic'],
+      targets: [{ kind: 'username', value: 'alex.doe' }],
+    });
+    const request = await context.store.read.requests.find({ kind: 'desk' }, number);
+    await verifyRequest(context, { requestId: request!.id });
+    await approveRequest(context, world.counsel, { reference: number, body: {} });
+    await startProduction(context, world.counsel, { reference: number });
+    // The second category's records wait for the test: the production is seen half done.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const waiting = new Promise<void>((resolve) => (reached = resolve));
+    const paused: PlatformConnector = {
+      name: 'paused',
+      resolve: (identifier) => context.connector.resolve(identifier),
+      produce: async (category) => ({
+        status: 'records',
+        columns: ['n'],
+        records: (async function* () {
+          const count = category === 'subscriber' ? 3 : 2;
+          for (let n = 0; n < count; n += 1) {
+            if (category === 'traffic' && n === 1) {
+              reached();
+              await gate;
+            }
+            yield { n };
+          }
+        })(),
+      }),
+    };
+    const running = runProduction({ ...context, availableDays: 30, connector: paused }, { requestId: request!.id });
+    await waiting;
+    let progress: unknown;
+    for (let tries = 0; tries < 100; tries += 1) {
+      progress = (await context.store.read.productions.latestForRequest(request!.id))?.progress;
+      if ((progress as { stepsDone?: number } | null)?.stepsDone === 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(progress).toMatchObject({ steps: 2, stepsDone: 1 });
+    // The three records of the finished step, and the first of the running one once it was counted.
+    expect((progress as { records: number }).records).toBeGreaterThanOrEqual(3);
+    release();
+    expect((await running)?.state).toBe('delivered');
+    const done = await context.store.read.productions.latestForRequest(request!.id);
+    expect(done).toMatchObject({ state: 'completed', progress: { steps: 2, stepsDone: 2, records: 5 } });
+  });
+
   it('leaves no package when the connector fails halfway, then finishes under the same production, and never builds a second', async () => {
     const { context } = db();
     // This test drives the production itself: the background runner must not race it.
-    await context.jobs!.stop();
+    await context.jobs?.stop();
     context.jobs = undefined;
     const number = await submitted(context, world.officerA, {
       categories: ['subscriber'],

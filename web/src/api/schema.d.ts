@@ -5086,6 +5086,17 @@ export interface paths {
                                 from: string;
                                 to: string;
                             } | null;
+                            /** @description How far the production has got, as it last reported; null before its first report. */
+                            progress: {
+                                /** @description The approved target × category pairs it produces. */
+                                steps: number;
+                                /** @description How many of them are finished. */
+                                stepsDone: number;
+                                /** @description Records written so far. */
+                                records: number;
+                                /** @description When the production reported this (every few seconds while it runs). */
+                                at: string;
+                            } | null;
                             /** @description Once delivered: the tree head at delivery and the inclusion proof of its event. */
                             receipt: {
                                 /** @enum {string} */

@@ -56,6 +56,9 @@ export function ProductionPanel({
   });
   if (!PRODUCED_STATES.has(state)) return null;
   const running = state === 'producing' || production.data?.state === 'running';
+  // Until the production's first report (or for a request still on its way to it), the bar only says it is working.
+  const progress = production.data?.state === 'running' ? production.data.progress : null;
+  const share = progress && progress.steps > 0 ? Math.round((progress.stepsDone / progress.steps) * 100) : undefined;
   return (
     <Card withBorder padding="md" aria-labelledby="production-title">
       <Stack gap="sm">
@@ -64,8 +67,17 @@ export function ProductionPanel({
         </Title>
         {running && (
           <Stack gap={4} role="status" aria-live="polite">
-            <Progress value={100} animated striped aria-label={t('request.producing')} />
+            <Progress value={share ?? 100} animated striped aria-label={t('request.producing')} />
             <Text size="sm">{t('request.producing')}</Text>
+            {progress && (
+              <Text size="sm" c="dimmed">
+                {t('request.productionProgress', {
+                  done: format.number(progress.stepsDone),
+                  steps: format.number(progress.steps),
+                  records: format.number(progress.records),
+                })}
+              </Text>
+            )}
           </Stack>
         )}
         {production.isPending && !running ? (

@@ -315,6 +315,7 @@ export const en = {
     receiptHash: 'SHA-256 of what was received',
     production: 'Production',
     producing: 'The platform is reading the approved data and building the signed package…',
+    productionProgress: '{{done}} of {{steps}} targets and categories done · {{records}} records so far',
     productionFailed: 'The last attempt failed; Writ tries again.',
     download: 'Download the package',
     downloadEncrypted: 'Download encrypted to your agency’s age key',

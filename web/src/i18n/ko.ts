@@ -312,6 +312,7 @@ export const ko: Messages = {
     receiptHash: '접수된 내용의 SHA-256',
     production: '자료 제공',
     producing: '플랫폼이 승인된 정보를 읽고 서명된 꾸러미를 만드는 중입니다…',
+    productionProgress: '대상·항목 {{steps}}개 중 {{done}}개 완료 · 지금까지 {{records}}건',
     productionFailed: '마지막 시도가 실패했습니다. Writ가 다시 시도합니다.',
     download: '꾸러미 내려받기',
     downloadEncrypted: '기관의 age 키로 암호화해 내려받기',
