@@ -190,7 +190,7 @@ export interface ProductionRecord {
   /** 0 for a one-off production; a prospective order's parts count up, each covering a window of its period. */
   readonly part: number;
   readonly window: DateRange | null;
-  /** While it runs: how far it has got, as last reported (null before the first report). */
+  /** How far it had got when it last reported (kept once it ends; null before the first report). */
   readonly progress: ProductionProgress | null;
 }
 
