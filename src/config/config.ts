@@ -72,6 +72,15 @@ export const configSchema = z.object({
     .max(10_000)
     .default(20)
     .describe('Failed logins from one network address after which it is locked, in the same way.'),
+  WRIT_LOGIN_SUBNET_LOCK_AFTER: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(100_000)
+    .default(100)
+    .describe(
+      'Failed logins from one network (an IPv4 /24, an IPv6 /48) after which all of it is locked, in the same way: a caller cannot escape the limit by changing address within its network.',
+    ),
   WRIT_REGISTRATIONS_PER_HOUR: z.coerce
     .number()
     .int()

@@ -50,7 +50,9 @@ export type AuditEvent =
   | {
       type: 'auth.login_failed';
       requestId?: undefined;
-      data: { reason: 'unknown_account' | 'wrong_password' | 'disabled' | 'wrong_code' | 'code_reused' | 'passkey_not_verified' };
+      data: {
+        reason: 'unknown_account' | 'wrong_password' | 'disabled' | 'wrong_code' | 'code_reused' | 'passkey_not_verified' | 'invalid_input';
+      };
     }
   /** A session ended by logout. */
   /** A login refused unchecked because the account or the address is locked after failures. */

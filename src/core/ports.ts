@@ -387,6 +387,14 @@ export interface CredentialRepository {
   /** Login throttling: the state of each key (absent when it has none). */
   throttleStates(keys: readonly string[]): Promise<Map<string, ThrottleState>>;
   setThrottleState(key: string, state: ThrottleState): Promise<void>;
+  /**
+   * Counts one attempt against a key and decides, in one statement, whether it may go ahead: refused (false) while the
+   * key is locked, and then not counted; admitted otherwise, and the key is locked when this attempt reaches
+   * `threshold` (the rules of core/throttle.ts). Parallel attempts cannot all read the same old count.
+   */
+  chargeAttempt(key: string, threshold: number, at: Date): Promise<boolean>;
+  /** Takes back one counted attempt that turned out to be right (and the lock it set, if it set one). */
+  refundAttempt(key: string, threshold: number): Promise<void>;
   clearThrottle(key: string): Promise<void>;
 }
 

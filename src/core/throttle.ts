@@ -11,7 +11,7 @@ export interface ThrottleState {
 
 export const FORGET_AFTER_MS = 3_600_000;
 const MINUTE = 60_000;
-const LONGEST_LOCK_MS = 60 * MINUTE;
+export const LONGEST_LOCK_MS = 60 * MINUTE;
 
 /** The state after one more failure at `now`, for a key that locks after `threshold` failures. */
 export function afterFailure(state: ThrottleState | undefined, now: Date, threshold: number): ThrottleState {

@@ -1,10 +1,10 @@
 /** Organisations, their people, and the sessions and tokens people act through. Secrets are stored only as SHA-256. */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Role } from '../core/actor.ts';
 import type { OrganisationRecord, UserRecord } from '../core/model.ts';
 import { decodeCursor, encodeCursor } from '../core/pagination.ts';
 import type { CredentialRepository, OrganisationRepository, UserRepository } from '../core/ports.ts';
-import type { ThrottleState } from '../core/throttle.ts';
+import { FORGET_AFTER_MS, LONGEST_LOCK_MS, type ThrottleState } from '../core/throttle.ts';
 import type { Database } from './schema.ts';
 
 const ORGANISATION_COLUMNS = [
@@ -512,6 +512,28 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
         .values({ key, ...values })
         .onConflict((conflict) => conflict.column('key').doUpdateSet(values))
         .execute();
+    },
+    async chargeAttempt(key, threshold, at) {
+      // core/throttle.ts's afterFailure, in SQL: the row is locked by ON CONFLICT, so parallel attempts queue here, each
+      // sees the count the one before it left, and the update is skipped (no row returned) while the key is locked.
+      const now = sql`${at}::timestamptz`;
+      const failures = sql`CASE WHEN t.updated_at < ${now} - make_interval(secs => ${FORGET_AFTER_MS / 1000}) THEN 1 ELSE t.failures + 1 END`;
+      const lockFor = (count: RawBuilder<unknown>) =>
+        sql`CASE WHEN ${count} >= ${threshold}::int
+          THEN ${now} + make_interval(secs => least(60 * power(2, least(${count} - ${threshold}::int, 6)), ${LONGEST_LOCK_MS / 1000}))
+          END`;
+      const charged = await sql<{ key: string }>`
+        INSERT INTO login_throttle AS t (key, failures, locked_until, updated_at)
+        VALUES (${key}, 1, ${lockFor(sql`1`)}, ${now})
+        ON CONFLICT (key) DO UPDATE SET failures = ${failures}, locked_until = ${lockFor(failures)}, updated_at = ${now}
+        WHERE t.locked_until IS NULL OR t.locked_until <= ${now}
+        RETURNING t.key`.execute(db);
+      return charged.rows.length === 1;
+    },
+    async refundAttempt(key, threshold) {
+      await sql`UPDATE login_throttle SET failures = greatest(failures - 1, 0),
+          locked_until = CASE WHEN failures - 1 >= ${threshold}::int THEN locked_until END
+        WHERE key = ${key}`.execute(db);
     },
     async clearThrottle(key) {
       await db.deleteFrom('login_throttle').where('key', '=', key).execute();

@@ -2,7 +2,7 @@
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { can, isSystem, SYSTEM_ACTOR, type Actor, type Permission } from '../core/actor.ts';
 import { isWritError, type ErrorCode } from '../core/errors.ts';
+import { refusedStringPath } from '../core/safe-strings.ts';
 import { runInAgencyScope } from '../db/agency-scope.ts';
 import { authenticate } from '../services/authenticate.ts';
 import type { AppContext } from './context.ts';
@@ -52,6 +53,11 @@ declare module 'fastify' {
     permission?: Permission | 'signed_in';
     /** Open to a session without a second factor yet: logging out, who am I, enrolling one. */
     mfaExempt?: boolean;
+    /**
+     * The use case validates the body itself (the route sets attachValidation), because a malformed attempt must be
+     * counted and audited there: login.
+     */
+    countsInvalidInput?: boolean;
   }
 }
 
@@ -64,6 +70,16 @@ const hostOf = (origin: string): string | undefined => {
     return undefined;
   }
 };
+
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Sent by a page of another site: its Origin names another host, is opaque (`null`), or the browser says cross-site. */
+function isCrossSite(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  const site = request.headers['sec-fetch-site'];
+  const foreignOrigin = typeof origin === 'string' && origin !== 'null' && hostOf(origin) !== request.headers.host;
+  return foreignOrigin || origin === 'null' || site === 'cross-site';
+}
 
 export interface RouteEntry {
   readonly method: string;
@@ -148,7 +164,19 @@ export async function buildApp(context: AppContext, options: { web?: WebApp | un
       request.actor = cached && { ...cached, ip };
     }
     const { config } = request.routeOptions;
-    if (request.routeOptions.url === undefined || config.public) return;
+    if (request.routeOptions.url === undefined) return;
+    // The cookie-less public changes too (login, registration, passkey login): a page on another site must not make a
+    // visitor's browser log in, register or spend their network's login attempts.
+    if (config.public) {
+      if (!SAFE_METHODS.has(request.method) && isCrossSite(request)) {
+        await context.store.read.audit.append(
+          { ...SYSTEM_ACTOR, via: 'session', ...(ip ? { ip } : {}) },
+          { type: 'access.denied', data: { method: request.method, route: request.routeOptions.url, reason: 'cross_site' } },
+        );
+        return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'A change sent from another site is refused.'));
+      }
+      return;
+    }
     if (!request.actor) {
       // A credential that was sent but is no good is an attempt the auditor sees; no credential at all is not.
       if (credential) {
@@ -166,11 +194,8 @@ export async function buildApp(context: AppContext, options: { web?: WebApp | un
       });
     // A cookie rides along on requests other sites make; a change sent with one must come from this site. (The cookie
     // is SameSite=Strict as well: this is the second wall.)
-    if (request.actor.via === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      const origin = request.headers.origin;
-      const site = request.headers['sec-fetch-site'];
-      const foreignOrigin = typeof origin === 'string' && origin !== 'null' && hostOf(origin) !== request.headers.host;
-      if (foreignOrigin || origin === 'null' || site === 'cross-site') {
+    if (request.actor.via === 'session' && !SAFE_METHODS.has(request.method)) {
+      if (isCrossSite(request)) {
         await denied('cross_site');
         return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'A change sent from another site is refused.'));
       }
@@ -202,6 +227,27 @@ export async function buildApp(context: AppContext, options: { web?: WebApp | un
     if (config.permission !== 'signed_in' && (!config.permission || !can(request.actor, config.permission))) {
       await denied('permission');
       return reply.code(403).type('application/problem+json').send(problem('FORBIDDEN', 'Your role does not allow this.'));
+    }
+  });
+  // Strings PostgreSQL cannot store (NUL, unpaired surrogates) are refused here, once for every route, in the body, the
+  // query string and the path, before any schema or use case sees them (issue 17: a NUL in any string was a 500).
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.routeOptions.config.countsInvalidInput) return;
+    for (const [part, value] of [
+      ['body', request.body],
+      ['querystring', request.query],
+      ['params', request.params],
+    ] as const) {
+      const path = refusedStringPath(value);
+      if (path === undefined) continue;
+      return reply
+        .code(400)
+        .type('application/problem+json')
+        .send(
+          problem('VALIDATION_FAILED', 'The input is not valid.', {
+            errors: [{ path: path ? `${part}.${path}` : part, message: 'holds a NUL character or an unpaired surrogate' }],
+          }),
+        );
     }
   });
   // Every answer, errors included: the API serves data, never a page, so nothing may run, frame or be fetched from it.

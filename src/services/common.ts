@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { can, sideOf, type Actor, type Permission } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
+import { refusedStringPath } from '../core/safe-strings.ts';
 import { scopeOf, type MessageRecord, type RequestRecord } from '../core/model.ts';
 import type { AuditLog, Outbox, Repositories, RequestRepository, Transactor } from '../core/ports.ts';
 import { transition, type Effect, type RequestEvent } from '../core/transitions.ts';
@@ -12,6 +13,12 @@ export function requirePermission(actor: Actor, permission: Permission): void {
 
 /** Parses input with a schema; failures name the fields and what is wrong, never echo the values. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const refused = refusedStringPath(input);
+  if (refused !== undefined) {
+    throw new WritError('VALIDATION_FAILED', 'The input is not valid.', {
+      errors: [{ path: refused, message: 'holds a NUL character or an unpaired surrogate' }],
+    });
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));

@@ -5,7 +5,7 @@ import { canSignIn, type UserRecord } from '../core/model.ts';
 import { networkOf } from '../core/networks.ts';
 import type { Clock, PasswordHasher, Repositories, SecondFactor, Secrets, Transactor } from '../core/ports.ts';
 import { loginInputSchema } from '../core/schemas.ts';
-import { afterFailure, secondsLocked } from '../core/throttle.ts';
+import { chargeAttempts } from './attempts.ts';
 import { parseInput } from './common.ts';
 
 export interface LoginDeps {
@@ -14,8 +14,8 @@ export interface LoginDeps {
   readonly secrets: Secrets;
   readonly clock: Clock;
   readonly sessionHours: number;
-  /** Failed logins after which an account (by email) and a network address are locked, for longer each time. */
-  readonly loginLockAfter: { readonly account: number; readonly network: number };
+  /** Failed logins after which an account (by email), a network address and its /24 or /48 are locked, for longer each time. */
+  readonly loginLockAfter: { readonly account: number; readonly network: number; readonly subnet: number };
   readonly secondFactor: Pick<SecondFactor, 'verify'>;
 }
 
@@ -34,19 +34,53 @@ export const actorFor = (user: UserRecord | undefined, ip: string | undefined): 
   ...(ip ? { ip } : {}),
 });
 
-export async function login(deps: LoginDeps, input: { body: unknown; ip?: string | undefined }): Promise<Session> {
-  const { email, password, code } = parseInput(loginInputSchema, input.body);
+/** The throttle keys a login attempt counts against, each with the number of failures that locks it. */
+export function loginLimits(
+  deps: Pick<LoginDeps, 'secrets' | 'loginLockAfter'>,
+  email: string | undefined,
+  ip: string | undefined,
+): Map<string, number> {
+  const limits = new Map<string, number>();
   // Counted whether or not the account exists, so a lock says nothing about that.
-  const accountKey = `account:${deps.secrets.sha256Hex(email.trim().toLowerCase())}`;
-  const limits = new Map([[accountKey, deps.loginLockAfter.account]]);
-  if (input.ip) limits.set(`ip:${input.ip}`, deps.loginLockAfter.network);
+  if (email !== undefined) limits.set(`account:${deps.secrets.sha256Hex(email.trim().toLowerCase())}`, deps.loginLockAfter.account);
+  if (ip) limits.set(`ip:${ip}`, deps.loginLockAfter.network);
+  // The whole /24 or /48 as well: an IPv6 caller holds billions of addresses, each with its own count otherwise.
+  const network = networkOf(ip);
+  if (network) limits.set(`net:${network}`, deps.loginLockAfter.subnet);
+  return limits;
+}
+
+/** Takes back the attempt a right password was counted as: the account's failures are forgotten, the networks' kept. */
+async function refundLogin(deps: Pick<LoginDeps, 'store'>, limits: ReadonlyMap<string, number>, clear: boolean): Promise<void> {
+  await deps.store.transaction(async (repositories) => {
+    for (const [key, threshold] of limits) {
+      if (clear && key.startsWith('account:')) await repositories.credentials.clearThrottle(key);
+      else await repositories.credentials.refundAttempt(key, threshold);
+    }
+  });
+}
+
+export async function login(deps: LoginDeps, input: { body: unknown; ip?: string | undefined }): Promise<Session> {
+  const body = input.body as { email?: unknown } | null | undefined;
+  const rawEmail = typeof body === 'object' && body !== null && typeof body.email === 'string' ? body.email : undefined;
+  const limits = loginLimits(deps, rawEmail, input.ip);
   const now = deps.clock.now();
-  const states = await deps.store.read.credentials.throttleStates([...limits.keys()]);
-  const wait = Math.max(0, ...[...limits.keys()].map((key) => secondsLocked(states.get(key), now)));
+  // Every attempt is counted before anything is checked, in the database, and taken back only once the password
+  // proved right: attempts sent in parallel each see the count the others left (issue 17: 40 parallel guesses, 5 refused).
+  const wait = await chargeAttempts(deps.store, limits, now);
   if (wait > 0) {
     await deps.store.read.audit.append(actorFor(undefined, input.ip), { type: 'auth.login_throttled', data: { retryAfterSeconds: wait } });
     throw new WritError('RATE_LIMITED', 'Too many failed logins; wait before trying again.', { retryAfterSeconds: wait });
   }
+  let parsed: ReturnType<typeof loginInputSchema.parse>;
+  try {
+    parsed = parseInput(loginInputSchema, input.body);
+  } catch (error) {
+    // A malformed attempt (a NUL in the email, a missing password) is a failed login like any other: counted above, audited here.
+    await deps.store.read.audit.append(actorFor(undefined, input.ip), { type: 'auth.login_failed', data: { reason: 'invalid_input' } });
+    throw error;
+  }
+  const { email, password, code } = parsed;
   const user = await deps.store.read.users.findByEmail(email);
   const matches = await deps.hasher.verify(user?.passwordHash ?? null, password);
   const passwordFailure = !user
@@ -58,6 +92,7 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
         : undefined;
   // The password is right: an account with a second factor needs its code too, each code good once.
   if (!passwordFailure && user?.totp.enabled && code === undefined) {
+    await refundLogin(deps, limits, false);
     throw new WritError('MFA_REQUIRED', 'Send the six-digit code from your authenticator app as `code` with your email and password.');
   }
   const step =
@@ -70,18 +105,14 @@ export async function login(deps: LoginDeps, input: { body: unknown; ip?: string
         ? 'code_reused'
         : undefined);
   if (failure || !user) {
-    await deps.store.transaction(async (repositories) => {
-      for (const [key, threshold] of limits) {
-        await repositories.credentials.setThrottleState(key, afterFailure(states.get(key), now, threshold));
-      }
-      await repositories.audit.append(actorFor(user, input.ip), {
-        type: 'auth.login_failed',
-        data: { reason: failure ?? 'unknown_account' },
-      });
+    await deps.store.read.audit.append(actorFor(user, input.ip), {
+      type: 'auth.login_failed',
+      data: { reason: failure ?? 'unknown_account' },
     });
     throw new WritError('INVALID_CREDENTIALS', 'The email, password or code is not right.');
   }
-  return openSession(deps, user, { mfa: user.totp.enabled, ip: input.ip, method: 'password', clear: [accountKey] });
+  await refundLogin(deps, limits, true);
+  return openSession(deps, user, { mfa: user.totp.enabled, ip: input.ip, method: 'password', clear: [] });
 }
 
 /** A new session for a person who proved who they are, with the login's audit event and network noted. */

@@ -9,7 +9,7 @@ import { WritError } from '../core/errors.ts';
 import { canSignIn } from '../core/model.ts';
 import type { Clock, Passkeys, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { passkeyEnrolInputSchema, passkeyLoginInputSchema } from '../core/schemas.ts';
-import { afterFailure, secondsLocked } from '../core/throttle.ts';
+import { chargeAttempts } from './attempts.ts';
 import { parseInput } from './common.ts';
 import { actorFor, openSession, type Session } from './login.ts';
 
@@ -97,9 +97,9 @@ export async function startPasskeyLogin(deps: PasskeyDeps): Promise<Record<strin
 export async function passkeyLogin(deps: PasskeyDeps, input: { body: unknown; ip?: string | undefined }): Promise<Session> {
   const { response } = parseInput(passkeyLoginInputSchema, input.body);
   const now = deps.clock.now();
-  const networkKey = input.ip ? `ip:${input.ip}` : undefined;
-  const state = networkKey ? (await deps.store.read.credentials.throttleStates([networkKey])).get(networkKey) : undefined;
-  const wait = secondsLocked(state, now);
+  const limits = new Map<string, number>(input.ip ? [[`ip:${input.ip}`, deps.loginLockAfter.network]] : []);
+  // Counted before the passkey is checked, atomically (see login.ts), and taken back when it is verified.
+  const wait = await chargeAttempts(deps.store, limits, now);
   if (wait > 0) {
     await deps.store.read.audit.append(actorFor(undefined, input.ip), { type: 'auth.login_throttled', data: { retryAfterSeconds: wait } });
     throw new WritError('RATE_LIMITED', 'Too many failed logins; wait before trying again.', { retryAfterSeconds: wait });
@@ -114,15 +114,13 @@ export async function passkeyLogin(deps: PasskeyDeps, input: { body: unknown; ip
         )
       : undefined;
   if (!passkey || !user || !verified) {
-    await deps.store.transaction(async (repositories) => {
-      if (networkKey) await repositories.credentials.setThrottleState(networkKey, afterFailure(state, now, deps.loginLockAfter.network));
-      await repositories.audit.append(actorFor(user, input.ip), {
-        type: 'auth.login_failed',
-        data: { reason: !user ? 'unknown_account' : !canSignIn(user) ? 'disabled' : 'passkey_not_verified' },
-      });
+    await deps.store.read.audit.append(actorFor(user, input.ip), {
+      type: 'auth.login_failed',
+      data: { reason: !user ? 'unknown_account' : !canSignIn(user) ? 'disabled' : 'passkey_not_verified' },
     });
     throw new WritError('INVALID_CREDENTIALS', 'The passkey could not be verified.');
   }
   await deps.store.read.credentials.usedPasskey(passkey.id, verified.signCount, now);
+  for (const [key, threshold] of limits) await deps.store.read.credentials.refundAttempt(key, threshold);
   return openSession(deps, user, { mfa: true, ip: input.ip, method: 'passkey', clear: [] });
 }

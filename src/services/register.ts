@@ -11,7 +11,7 @@ import { WritError } from '../core/errors.ts';
 import { passwordProblem, type KnownPasswords } from '../core/passwords.ts';
 import type { Clock, Mailer, PasswordHasher, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { agencyForAddress, confirmationMail, confirmRegistrationInputSchema, registerInputSchema } from '../core/registration.ts';
-import { afterFailure, secondsLocked } from '../core/throttle.ts';
+import { chargeAttempts } from './attempts.ts';
 import { parseInput } from './common.ts';
 
 export interface RegisterDeps {
@@ -33,16 +33,14 @@ const anonymous = (ip: string | undefined): Actor => ({ ...SYSTEM_ACTOR, via: 's
 async function throttle(deps: RegisterDeps, ip: string | undefined): Promise<void> {
   if (!ip) return;
   const key = `register:ip:${ip}`;
-  const now = deps.clock.now();
-  const state = (await deps.store.read.credentials.throttleStates([key])).get(key);
-  const wait = secondsLocked(state, now);
+  // Counted and decided in one statement, so that a burst sent in parallel cannot all pass on one count.
+  const wait = await chargeAttempts(deps.store, new Map([[key, deps.registrationsPerHour]]), deps.clock.now());
   if (wait > 0) {
     await deps.store.read.audit.append(anonymous(ip), { type: 'auth.registration_throttled', data: { retryAfterSeconds: wait } });
     throw new WritError('RATE_LIMITED', 'Too many registrations from this network; wait before trying again.', {
       retryAfterSeconds: wait,
     });
   }
-  await deps.store.read.credentials.setThrottleState(key, afterFailure(state, now, deps.registrationsPerHour));
 }
 
 export async function register(deps: RegisterDeps, input: { body: unknown; ip?: string | undefined }): Promise<{ message: string }> {

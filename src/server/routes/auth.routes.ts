@@ -82,7 +82,11 @@ export const authRoutes =
     const deps = {
       ...context,
       sessionHours: context.config.WRIT_SESSION_HOURS,
-      loginLockAfter: { account: context.config.WRIT_LOGIN_LOCK_AFTER, network: context.config.WRIT_LOGIN_NETWORK_LOCK_AFTER },
+      loginLockAfter: {
+        account: context.config.WRIT_LOGIN_LOCK_AFTER,
+        network: context.config.WRIT_LOGIN_NETWORK_LOCK_AFTER,
+        subnet: context.config.WRIT_LOGIN_SUBNET_LOCK_AFTER,
+      },
     };
 
     const signedIn = (reply: FastifyReply, session: Session, via: SignInVia = 'password') => answerSignIn(context, reply, session, via);
@@ -90,7 +94,9 @@ export const authRoutes =
     app.post(
       '/auth/login',
       {
-        config: { public: true },
+        // A malformed attempt is refused by the use case, which counts and audits it like a wrong password.
+        config: { public: true, countsInvalidInput: true },
+        attachValidation: true,
         schema: {
           tags: ['auth'],
           summary: 'Log in with email and password; sets the session cookie.',
