@@ -1,10 +1,11 @@
-/** `writ user add` and `writ agency add`: the operator's way in before any web page exists. */
+/** `writ user add`, `writ user tokens`, `writ user revoke-token` and `writ agency add`: the operator's own way in. */
 import { parseArgs } from 'node:util';
 import { CLI_ACTOR } from '../core/actor.ts';
 import { WritError } from '../core/errors.ts';
 import { loadConfig } from '../config/config.ts';
 import { addAgency } from '../services/add-agency.ts';
 import { addUser } from '../services/add-user.ts';
+import { listTokensOf, revokeAnyToken } from '../services/api-tokens.ts';
 import { ensurePlatform } from '../services/seed-demo.ts';
 import { createContext } from '../server/context.ts';
 
@@ -18,10 +19,49 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+const USER_USAGE = `Usage: writ user add --org <name|id|platform> --email <email> --name <name> --roles <role,...>
+       writ user tokens <email>
+       writ user revoke-token <token id>`;
+
+/** `writ user tokens <email>`: a person's live API tokens, one a line; `writ user revoke-token <id>` ends one. */
+async function tokenCommand(sub: 'tokens' | 'revoke-token', argument: string | undefined): Promise<number> {
+  if (!argument) {
+    console.error(USER_USAGE);
+    return 2;
+  }
+  const context = await createContext(loadConfig());
+  try {
+    if (sub === 'revoke-token') {
+      const { ended } = await revokeAnyToken(context, CLI_ACTOR, { id: argument });
+      console.log(`Revoked token ${argument}${ended > 1 ? ` and ${ended - 1} minted with it` : ''}.`);
+      return 0;
+    }
+    const tokens = await listTokensOf(context, CLI_ACTOR, { email: argument });
+    if (tokens.length === 0) console.log('No live tokens.');
+    for (const token of tokens) {
+      console.log(
+        [
+          token.id,
+          JSON.stringify(token.name),
+          `made ${token.createdAt}`,
+          `last used ${token.lastUsedAt ?? 'never'}`,
+          `ends ${token.expiresAt}`,
+          `roles ${token.scope ? token.scope.join(',') : 'all'}`,
+          ...(token.parentTokenId ? [`minted with ${token.parentTokenId}`] : []),
+        ].join('  '),
+      );
+    }
+    return 0;
+  } finally {
+    await context.close();
+  }
+}
+
 export async function userCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'tokens' || sub === 'revoke-token') return tokenCommand(sub, rest[0]);
   if (sub !== 'add') {
-    console.error('Usage: writ user add --org <name|id|platform> --email <email> --name <name> --roles <role,...>');
+    console.error(USER_USAGE);
     return 2;
   }
   const { values } = parseArgs({

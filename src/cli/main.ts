@@ -16,6 +16,9 @@ Commands:
                         Grow the demo messenger (for benchmarks): N more accounts with their login records.
   user add --org <name|id|platform> --email <email> --name <name> --roles <role,...>
                         Create an account; the password is read from standard input (at least 12 characters).
+  user tokens <email> | user revoke-token <token id>
+                        List a person's live API tokens (never their secrets), or revoke one and every token
+                        minted with it.
   agency add --name <name> --jurisdiction <KR|US|...> --domain <domain>[,<domain>] [--phone <+number> --phone-source <where from>] [--verified]
                         Add an agency to the directory.
   verify <bag-folder | package.tar | package.zip | package.tar.age> [--identity <age key file>] [--fingerprint sha256:<hex>]

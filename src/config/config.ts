@@ -166,6 +166,15 @@ export const configSchema = z.object({
     .describe(
       'Writ is served over HTTPS: mark the session cookie Secure and send Strict-Transport-Security (one year, subdomains included).',
     ),
+  WRIT_TOKEN_MAX_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(90)
+    .describe(
+      'The longest an API token may live, in days: a token asked for longer is refused, and one asked for without a lifetime gets this (or less, when minted with a token that ends sooner).',
+    ),
   WRIT_AUTH_CACHE_MS: z.coerce
     .number()
     .int()

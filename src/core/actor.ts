@@ -20,6 +20,11 @@ export interface Actor {
   readonly mfa?: boolean;
   /** A registered person whose address is confirmed but who is not yet approved: holds no role until then. */
   readonly awaitingApproval?: boolean;
+  /**
+   * The bearer token acted through: what a token may mint is bounded by it (no later expiry, no wider scope). Its
+   * `roles` above are already narrowed to its scope.
+   */
+  readonly token?: { readonly id: string; readonly expiresAt: string; readonly scope: readonly Role[] };
   /** Request metadata for the audit log (never logged elsewhere). */
   readonly ip?: string;
 }

@@ -73,8 +73,23 @@ export type AuditEvent =
     }
   | { type: 'auth.session_revoked'; requestId?: undefined; data: { sessionId: string } }
   | { type: 'auth.logout'; requestId?: undefined; data: Record<string, never> }
-  /** An API token was issued (its hash prefix is recorded, never the token). */
-  | { type: 'token.created'; requestId?: undefined; data: { tokenId: string; name: string } }
+  /**
+   * An API token was issued (never the token itself): its expiry, the roles it acts with, and the token it was minted
+   * with, if any (those three since 0055).
+   */
+  | {
+      type: 'token.created';
+      requestId?: undefined;
+      data: { tokenId: string; name: string; expiresAt?: string; scope?: readonly string[]; parentTokenId?: string | null };
+    }
+  /** An API token was revoked by its person or, for them, by an admin; `ended` counts it and the tokens minted with it. */
+  | { type: 'token.revoked'; requestId?: undefined; data: { tokenId: string; ended: number; by: 'owner' | 'admin' } }
+  /** A person signed out everywhere: every session and token of theirs ended. */
+  | { type: 'auth.signed_out_everywhere'; requestId?: undefined; data: { sessionsEnded: number; tokensEnded: number } }
+  /** A person changed their password; every other session and every token of theirs ended. */
+  | { type: 'auth.password_changed'; requestId?: undefined; data: { sessionsEnded: number; tokensEnded: number } }
+  /** A password change was refused: the current password was wrong. */
+  | { type: 'auth.password_change_failed'; requestId?: undefined; data: Record<string, never> }
   /** An account was created. */
   /** A person suspended (every session and token ended) or reinstated. */
   | {
@@ -248,5 +263,9 @@ export const SECURITY_EVENT_TYPES = [
   'request.submission_throttled',
   'user.second_factor_reset',
   'intake.acknowledgement_withheld',
+  'token.revoked',
+  'auth.signed_out_everywhere',
+  'auth.password_changed',
+  'auth.password_change_failed',
 ] as const satisfies ReadonlyArray<AuditEvent['type']>;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

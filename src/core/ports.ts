@@ -1,5 +1,5 @@
 /** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
-import type { Actor } from './actor.ts';
+import type { Actor, Role } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
 import type { TreeHead } from './audit-log.ts';
 import type { NodeKey } from './merkle.ts';
@@ -285,6 +285,18 @@ export interface StatusChangeRecord {
   readonly changedAt: string;
 }
 
+export interface TokenRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expiresAt: string;
+  /** The roles it acts with; null for a token made before scopes: all of its person's roles. */
+  readonly scope: readonly Role[] | null;
+  /** The token it was minted with, if it was minted with one. */
+  readonly parentTokenId: string | null;
+}
+
 export interface SessionRecord {
   readonly id: string;
   readonly createdAt: string;
@@ -313,6 +325,7 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findActive(id: string): Promise<UserRecord | undefined>;
   recordLogin(id: string, at: Date): Promise<void>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /**
    * Notes that the person used this network (`core/networks.ts`) at `at`: first use is kept; with `touch`, last use
    * moves on (a login), without it a known network is left alone, unlocked (a submission, so they do not queue).
@@ -350,8 +363,8 @@ export interface UserRepository {
 
 export interface CredentialRepository {
   insertSession(session: { userId: string; tokenSha256: string; expiresAt: Date; mfa: boolean }): Promise<void>;
-  /** Ends every session and token of a person at once; returns how many. */
-  revokeAll(userId: string, at: Date): Promise<{ sessions: number; tokens: number }>;
+  /** Ends every session (but the one whose hash is `keepSession`) and every token of a person at once; returns how many. */
+  revokeAll(userId: string, at: Date, keepSession?: string): Promise<{ sessions: number; tokens: number }>;
   /** The session was completed with a second factor. */
   markSessionMfa(tokenSha256: string): Promise<void>;
   addPasskey(passkey: NewPasskey & { userId: string; name: string }): Promise<{ id: string }>;
@@ -366,7 +379,23 @@ export interface CredentialRepository {
   /** Uses up a challenge: true when it was handed out for this purpose (and person), and has not expired or been used. */
   takeChallenge(challenge: string, purpose: 'register' | 'login', userId: string | null, at: Date): Promise<boolean>;
   revokeSession(tokenSha256: string, at: Date): Promise<void>;
-  insertToken(token: { userId: string; name: string; tokenSha256: string; expiresAt: Date }): Promise<{ id: string }>;
+  insertToken(token: {
+    userId: string;
+    name: string;
+    tokenSha256: string;
+    expiresAt: Date;
+    scope?: readonly Role[] | null;
+    parentTokenId?: string | null;
+  }): Promise<{ id: string }>;
+  /** A person's live tokens (not revoked, not expired), newest first; never their secrets. */
+  listTokens(userId: string, at: Date): Promise<TokenRecord[]>;
+  /**
+   * Revokes one of a person's live tokens (anyone's, with a null person: an admin's) and every token minted with it, at
+   * any depth; returns how many ended (0: no such live token).
+   */
+  revokeToken(userId: string | null, id: string, at: Date): Promise<number>;
+  /** Records that a token was used at `at`. */
+  touchToken(id: string, at: Date): Promise<void>;
   /** The user behind a live session or token, by the token's hash. */
   /**
    * The user behind a live session or token, by the token's hash; a session unused since `idleSince` is not live.
@@ -377,7 +406,14 @@ export interface CredentialRepository {
     tokenSha256: string,
     at: Date,
     idleSince?: Date,
-  ): Promise<(UserRecord & { mfa: boolean; session?: { id: string; lastSeenAt: Date } }) | undefined>;
+  ): Promise<
+    | (UserRecord & {
+        mfa: boolean;
+        session?: { id: string; lastSeenAt: Date };
+        token?: { id: string; expiresAt: Date; scope: readonly Role[] | null; lastUsedAt: Date | null };
+      })
+    | undefined
+  >;
   /** Records that a session was used at `at`. */
   touchSession(id: string, at: Date): Promise<void>;
   /** A person's live sessions, newest first. */

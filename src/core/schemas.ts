@@ -4,6 +4,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
+import { ROLES } from './actor.ts';
 import { SECURITY_EVENT_TYPES } from './audit.ts';
 import { USER_STATUSES } from './model.ts';
 import { CALLBACK_OUTCOMES } from './emergency.ts';
@@ -127,6 +128,10 @@ export const loginInputSchema = z.strictObject({
   password: z.string().min(1).max(1024),
   code: totpCodeSchema.optional().describe('The code from your authenticator app, once you have enrolled one.'),
 });
+export const changePasswordInputSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(12).max(1024).describe('At least 12 characters, not a breached or common password.'),
+});
 export const totpConfirmInputSchema = z.strictObject({ code: totpCodeSchema });
 
 /** What the browser's WebAuthn call answered, passed on as it came (its own checks are the verifier's). */
@@ -139,7 +144,26 @@ export const passkeyEnrolInputSchema = z.strictObject({
   response: webauthnResponseSchema,
 });
 export const passkeyLoginInputSchema = z.strictObject({ response: webauthnResponseSchema });
-export const createTokenInputSchema = z.strictObject({ name: text(100), expiresInDays: z.number().int().min(1).max(365).default(90) });
+export const createTokenInputSchema = z.strictObject({
+  name: text(100),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .optional()
+    .describe(
+      'Days the token lives: at most WRIT_TOKEN_MAX_DAYS, and never past the token this call is made with. Without it: the longest allowed.',
+    ),
+  scope: z
+    .array(z.enum(ROLES))
+    .min(1)
+    .max(ROLES.length)
+    .optional()
+    .describe(
+      'The roles the token acts with: some or all of yours (of the calling token’s, when minted with one). Without it: all of them.',
+    ),
+});
 
 /** An age X25519 recipient as age-keygen prints it: `age1` and 58 bech32 characters. */
 export const ageRecipientSchema = z

@@ -201,6 +201,9 @@ export function userRepository(db: Kysely<Database>): UserRepository {
       const row = await selectUsers(db).where('users.id', '=', id).where('users.status', '=', 'active').executeTakeFirst();
       return row ? toUser(row) : undefined;
     },
+    async setPasswordHash(id, passwordHash) {
+      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    },
     async recordLogin(id, at) {
       await db.updateTable('users').set({ last_login_at: at }).where('id', '=', id).execute();
     },
@@ -335,13 +338,10 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
         .values({ user_id: session.userId, token_sha256: session.tokenSha256, expires_at: session.expiresAt, mfa: session.mfa })
         .execute();
     },
-    async revokeAll(userId, at) {
-      const sessions = await db
-        .updateTable('sessions')
-        .set({ revoked_at: at })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+    async revokeAll(userId, at, keepSession) {
+      let ending = db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+      if (keepSession) ending = ending.where('token_sha256', '<>', keepSession);
+      const sessions = await ending.executeTakeFirst();
       const tokens = await db
         .updateTable('api_tokens')
         .set({ revoked_at: at })
@@ -459,9 +459,54 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
     async insertToken(token) {
       return db
         .insertInto('api_tokens')
-        .values({ user_id: token.userId, name: token.name, token_sha256: token.tokenSha256, expires_at: token.expiresAt })
+        .values({
+          user_id: token.userId,
+          name: token.name,
+          token_sha256: token.tokenSha256,
+          expires_at: token.expiresAt,
+          scope: token.scope ? [...token.scope] : null,
+          parent_token_id: token.parentTokenId ?? null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
+    },
+    async listTokens(userId, at) {
+      const rows = await db
+        .selectFrom('api_tokens')
+        .select(['id', 'name', 'created_at', 'last_used_at', 'expires_at', 'scope', 'parent_token_id'])
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', at)
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        name: row.name,
+        createdAt: new Date(row.created_at).toISOString(),
+        lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
+        expiresAt: new Date(row.expires_at).toISOString(),
+        scope: row.scope ? (row.scope as Role[]) : null,
+        parentTokenId: row.parent_token_id,
+      }));
+    },
+    async revokeToken(userId, id, at) {
+      if (!isUuid(id)) return 0;
+      // The token and all it minted, at any depth: a child must not outlive the parent it was made with.
+      const ended = await sql<{ id: string }>`
+        WITH RECURSIVE family AS (
+          SELECT id FROM api_tokens
+          WHERE id = ${id} AND (${userId}::uuid IS NULL OR user_id = ${userId}::uuid) AND revoked_at IS NULL AND expires_at > ${at}
+          UNION
+          SELECT child.id FROM api_tokens child JOIN family ON child.parent_token_id = family.id
+        )
+        UPDATE api_tokens SET revoked_at = ${at}
+        WHERE id IN (SELECT id FROM family) AND revoked_at IS NULL
+        RETURNING id`.execute(db);
+      return ended.rows.length;
+    },
+    async touchToken(id, at) {
+      await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
     },
     async findUserBySecret(kind, tokenSha256, at, idleSince) {
       if (kind === 'session') {
@@ -482,11 +527,28 @@ export function credentialRepository(db: Kysely<Database>): CredentialRepository
       // Tokens are issued only from a session with both factors (where a second factor is required).
       const row = await selectUsers(db)
         .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+        .select([
+          'api_tokens.id as token_id',
+          'api_tokens.expires_at as token_expires_at',
+          'api_tokens.scope as token_scope',
+          'api_tokens.last_used_at as token_last_used_at',
+        ])
         .where('api_tokens.token_sha256', '=', tokenSha256)
         .where('api_tokens.revoked_at', 'is', null)
         .where('api_tokens.expires_at', '>', at)
         .executeTakeFirst();
-      return row ? { ...toUser(row), mfa: true } : undefined;
+      return row
+        ? {
+            ...toUser(row),
+            mfa: true,
+            token: {
+              id: row.token_id,
+              expiresAt: new Date(row.token_expires_at),
+              scope: row.token_scope ? (row.token_scope as Role[]) : null,
+              lastUsedAt: row.token_last_used_at ? new Date(row.token_last_used_at) : null,
+            },
+          }
+        : undefined;
     },
     async throttleStates(keys) {
       const states = new Map<string, ThrottleState>();

@@ -54,6 +54,11 @@ export interface ApiTokensTable {
   created_at: Timestamp;
   expires_at: Date;
   revoked_at: Date | null;
+  /** The roles the token acts with; null (tokens made before 0055): all of its person's roles. */
+  scope: string[] | null;
+  /** The token this one was minted with: it never outlives it and is revoked with it. */
+  parent_token_id: string | null;
+  last_used_at: Date | null;
 }
 
 export interface RequestsTable {

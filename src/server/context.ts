@@ -68,6 +68,8 @@ export interface AppContext {
   readonly knownPasswords: KnownPasswords;
   /** A session unused for this many minutes ends. */
   readonly sessionIdleMinutes: number;
+  /** The longest an API token may live, in days (WRIT_TOKEN_MAX_DAYS). */
+  readonly tokenMaxDays: number;
   readonly clock: Clock;
   readonly log: Logger;
   /** Where the platform's signing keys live (`<data>/keys`). */
@@ -168,6 +170,7 @@ export async function createContext(
     passkeys: webauthnPasskeys(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`),
     knownPasswords,
     sessionIdleMinutes: config.WRIT_SESSION_IDLE_MINUTES,
+    tokenMaxDays: config.WRIT_TOKEN_MAX_DAYS,
     clock,
     log,
     keysDir,

@@ -35,6 +35,19 @@ export async function authenticate(
   if (user.session && now.getTime() - user.session.lastSeenAt.getTime() > 60_000) {
     await deps.store.read.credentials.touchSession(user.session.id, now);
   }
+  // A token's last use, to the minute as well: its person sees it in their list of tokens.
+  if (user.token && (!user.token.lastUsedAt || now.getTime() - user.token.lastUsedAt.getTime() > 60_000)) {
+    await deps.store.read.credentials.touchToken(user.token.id, now);
+  }
+  if (user.token) {
+    // A token acts with the roles it was given that its person still holds, never more.
+    const scope = user.token.scope ?? user.roles;
+    const roles = user.roles.filter((role) => scope.includes(role));
+    const token = { id: user.token.id, expiresAt: user.token.expiresAt.toISOString(), scope: roles };
+    if (user.status === 'pending')
+      return { ...actorOf(user, input.kind, input.ip), roles: [], awaitingApproval: true, mfa: user.mfa, token };
+    return { ...actorOf(user, input.kind, input.ip), roles, mfa: user.mfa, token };
+  }
   // Someone waiting for approval may enrol a second factor and look at their own account, and hold no role until then.
   if (user.status === 'pending') return { ...actorOf(user, input.kind, input.ip), roles: [], awaitingApproval: true, mfa: user.mfa };
   return { ...actorOf(user, input.kind, input.ip), mfa: user.mfa };

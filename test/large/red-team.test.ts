@@ -606,3 +606,243 @@ describeOnEachDatabase('red team', (db) => {
     expect(rows.rows[0]).toEqual({ productions: '0', downloads: '0' });
   });
 });
+
+/**
+ * Issue 17's login and token findings: parallel guesses past the lock, immortal and invisible tokens, NUL in JSON as a
+ * 500, and public POSTs that skipped the Origin check. Each test failed against the code the red team tried (bfbc0c0).
+ */
+describeOnEachDatabase(
+  'red team: logins and tokens',
+  (db) => {
+    let app: App;
+    let world: World;
+    beforeAll(async () => {
+      world = await buildWorld(db().context);
+      app = await buildApp(db().context);
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    let counter = 0;
+    const account = async (roles: Array<'officer' | 'agency_admin'> = ['officer']) => {
+      const email = `red.${Date.now()}.${(counter += 1)}@example.test`;
+      const { id } = await addUser(db().context, CLI_ACTOR, {
+        organisationId: world.agencyA,
+        email,
+        displayName: 'Red Team',
+        roles,
+        password: PASSWORD,
+      });
+      return { id, email, actor: actorOf((await db().context.store.read.users.findActive(id))!, 'session') };
+    };
+    const login = (target: App, email: string, password: string, ip: string) =>
+      target.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
+    const auditCount = async (type: string, reason?: string) => {
+      const rows = await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events
+        WHERE type = ${type} AND (${reason ?? null}::text IS NULL OR data->>'reason' = ${reason ?? null}::text)`.execute(
+        db().context.database.db,
+      );
+      return Number(rows.rows[0]?.n);
+    };
+
+    it('parallel failed logins bypassed the lock: after 100 parallel wrong passwords the right one is refused, per account and per network', async () => {
+      // Per account: each guess from an address (and /24) of its own, so only the account's count can stop them.
+      const target = await account();
+      const guesses = await Promise.all(
+        Array.from({ length: 100 }, (_, index) => login(app, target.email, `wrong password ${index}`, `10.${index}.0.1`)),
+      );
+      const statuses = guesses.map((answer) => answer.statusCode);
+      expect(statuses.every((status) => status === 401 || status === 429)).toBe(true);
+      // No more guesses reached the password check than the lock allows (WRIT_LOGIN_LOCK_AFTER, 5).
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+      const right = await login(app, target.email, PASSWORD, '10.200.0.1');
+      expect(right.statusCode).toBe(429);
+      expect(right.json()).toMatchObject({ code: 'RATE_LIMITED' });
+
+      // Per network address: 100 parallel guesses at 100 addresses from one place, then a real person from there.
+      const fromOne = await Promise.all(
+        Array.from({ length: 100 }, (_, index) =>
+          login(app, `nobody${index}.${Date.now()}@example.test`, 'wrong password', '198.51.100.7'),
+        ),
+      );
+      expect(fromOne.filter((answer) => answer.statusCode === 401).length).toBeLessThanOrEqual(20);
+      const colleague = await account();
+      expect((await login(app, colleague.email, PASSWORD, '198.51.100.7')).statusCode).toBe(429);
+
+      // Per network: an IPv6 caller changing address within its /48 on every guess is stopped all the same.
+      const { context } = db();
+      const narrow = await buildApp({ ...context, config: { ...context.config, WRIT_LOGIN_SUBNET_LOCK_AFTER: 10 } });
+      try {
+        const spread = await Promise.all(
+          Array.from({ length: 100 }, (_, index) =>
+            login(narrow, `spread${index}.${Date.now()}@example.test`, 'wrong password', `2001:db8:77:${index.toString(16)}::1`),
+          ),
+        );
+        expect(spread.filter((answer) => answer.statusCode === 401).length).toBeLessThanOrEqual(10);
+        const neighbour = await account();
+        expect((await login(narrow, neighbour.email, PASSWORD, '2001:db8:77:ffff::9')).statusCode).toBe(429);
+        expect((await login(narrow, neighbour.email, PASSWORD, '2001:db8:78::9')).statusCode).toBe(200);
+      } finally {
+        await narrow.close();
+      }
+    });
+
+    it('API tokens were immortal and invisible: listed, revoked, bounded by their maker, and ended by signing out everywhere', async () => {
+      const { context } = db();
+      const owner = await account(['officer', 'agency_admin']);
+      const session = { cookie: `writ_session=${await sessionFor(context, owner.actor)}` };
+      const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+      const mint = (headers: Record<string, string>, body: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url: '/api/v1/tokens', headers, payload: body });
+      const me = async (token: string, target = app) =>
+        (await target.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(token) })).statusCode;
+
+      // A lifetime past the installation's maximum (WRIT_TOKEN_MAX_DAYS, 30 here) is refused.
+      expect((await mint(session, { name: 'too long', expiresInDays: 31 })).statusCode).toBe(400);
+      const parentAnswer = await mint(session, { name: 'case system', expiresInDays: 1, scope: ['officer'] });
+      expect(parentAnswer.statusCode).toBe(201);
+      const parent = parentAnswer.json<{ id: string; token: string; expiresAt: string; scope: string[] }>();
+      expect(parent.scope).toEqual(['officer']);
+
+      // The red team's 1-day token minted a 365-day one; now it cannot outlive its maker, nor hold a role it lacks.
+      expect((await mint(bearer(parent.token), { name: 'forever', expiresInDays: 30 })).statusCode).toBe(400);
+      expect((await mint(bearer(parent.token), { name: 'wider', scope: ['officer', 'agency_admin'] })).statusCode).toBe(403);
+      const childAnswer = await mint(bearer(parent.token), { name: 'child' });
+      expect(childAnswer.statusCode).toBe(201);
+      const child = childAnswer.json<{ id: string; token: string; expiresAt: string; scope: string[] }>();
+      expect(Date.parse(child.expiresAt)).toBeLessThanOrEqual(Date.parse(parent.expiresAt));
+      expect(child.scope).toEqual(['officer']);
+      // The token acts with its scope only: an agency admin's token scoped to officer cannot list the agency's people.
+      expect((await app.inject({ method: 'GET', url: '/api/v1/users', headers: bearer(child.token) })).statusCode).toBe(403);
+
+      // Listed, never with a secret.
+      const listed = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(child.token) });
+      expect(listed.statusCode).toBe(200);
+      const items = listed.json<{ items: Array<Record<string, unknown>> }>().items;
+      expect(items.map((item) => item.id).sort()).toEqual([parent.id, child.id].sort());
+      expect(items.find((item) => item.id === child.id)).toMatchObject({ current: true, parentTokenId: parent.id, scope: ['officer'] });
+      expect(items.find((item) => item.id === parent.id)?.lastUsedAt).not.toBeNull();
+      expect(listed.body).not.toContain(parent.token);
+      expect(listed.body).not.toContain(context.secrets.sha256Hex(parent.token));
+      expect(Object.keys(items[0] ?? {}).sort()).toEqual(
+        ['createdAt', 'current', 'expiresAt', 'id', 'lastUsedAt', 'name', 'parentTokenId', 'scope'].sort(),
+      );
+
+      // Another person's token answers exactly like one that does not exist.
+      const stranger = { cookie: `writ_session=${await sessionFor(context, world.officerA2)}` };
+      const theirs = await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${parent.id}`, headers: stranger });
+      const missing = await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${crypto.randomUUID()}`, headers: stranger });
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body).toBe(missing.body);
+      expect(await me(parent.token)).toBe(200);
+
+      // Revoked: refused at once here, and by another process once its cache (WRIT_AUTH_CACHE_MS, 500 ms here) lapses;
+      // the token minted with it ends with it.
+      const other = await buildApp(context);
+      try {
+        expect(await me(parent.token, other)).toBe(200);
+        expect(await me(child.token, other)).toBe(200);
+        expect((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${parent.id}`, headers: session })).statusCode).toBe(204);
+        expect(await me(parent.token)).toBe(401);
+        expect(await me(child.token)).toBe(401);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(await me(parent.token, other)).toBe(401);
+        expect(await me(child.token, other)).toBe(401);
+      } finally {
+        await other.close();
+      }
+      expect(await auditCount('token.revoked')).toBeGreaterThanOrEqual(1);
+      expect(await auditCount('token.created')).toBeGreaterThanOrEqual(2);
+
+      // Signing out everywhere ends every session and token; so does a password change (but for its own session).
+      const kept = (await mint(session, { name: 'kept' })).json<{ token: string }>().token;
+      const elsewhere = { cookie: `writ_session=${await sessionFor(context, owner.actor)}` };
+      const changed = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: session,
+        payload: { currentPassword: PASSWORD, newPassword: 'a whole new passphrase 2026' },
+      });
+      expect(changed.statusCode).toBe(200);
+      expect(changed.json()).toMatchObject({ tokensEnded: 1, sessionsEnded: 1 });
+      expect(await me(kept)).toBe(401);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: elsewhere })).statusCode).toBe(401);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: session })).statusCode).toBe(200);
+
+      const last = (await mint(session, { name: 'last' })).json<{ token: string }>().token;
+      const out = await app.inject({ method: 'POST', url: '/api/v1/auth/sessions/revoke-all', headers: session });
+      expect(out.statusCode).toBe(200);
+      expect(out.json()).toEqual({ sessionsEnded: 1, tokensEnded: 1 });
+      expect(await me(last)).toBe(401);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/me', headers: session })).statusCode).toBe(401);
+      expect(await auditCount('auth.signed_out_everywhere')).toBe(1);
+    });
+
+    it('NUL in JSON was a 500: NUL and unpaired surrogates get 400 in any body or query, and a malformed login is counted and audited', async () => {
+      const { context } = db();
+      const officer = { cookie: `writ_session=${await sessionFor(context, world.officerA)}` };
+      const bodies = [
+        requestPayload({ targets: [{ kind: 'username', value: 'minjun\u0000kim' }] }),
+        requestPayload({ summary: 'A lone surrogate \uD800 here.' }),
+        requestPayload({ caseReference: '\uDC00' }),
+      ];
+      for (const payload of bodies) {
+        const answer = await app.inject({ method: 'POST', url: '/api/v1/requests', headers: officer, payload });
+        expect(answer.statusCode).toBe(400);
+        expect(answer.headers['content-type']).toContain('application/problem+json');
+        expect(answer.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(answer.body).not.toContain('minjun');
+      }
+      const query = await app.inject({ method: 'GET', url: '/api/v1/requests?q=a%00b', headers: officer });
+      expect(query.statusCode).toBe(400);
+      expect(query.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'querystring.q' }] });
+      const requests = await sql<{ n: string }>`SELECT count(*)::text AS n FROM requests`.execute(context.database.db);
+      expect(Number(requests.rows[0]?.n)).toBe(0);
+
+      // At login: a 400, audited as a failed login and counted, so that twenty of them lock the network address as
+      // twenty guesses would (WRIT_LOGIN_NETWORK_LOCK_AFTER).
+      const target = await account();
+      const before = await auditCount('auth.login_failed', 'invalid_input');
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const answer = await login(app, `${target.email}\u0000${attempt}`, PASSWORD, '172.16.0.1');
+        expect(answer.statusCode).toBe(400);
+        expect(answer.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+      }
+      expect(await auditCount('auth.login_failed', 'invalid_input')).toBe(before + 20);
+      expect((await login(app, target.email, PASSWORD, '172.16.0.1')).statusCode).toBe(429);
+      expect((await login(app, target.email, PASSWORD, '172.16.1.1')).statusCode).toBe(200);
+    });
+
+    it('public POST routes skipped the Origin check: login, registration and passkey login from another site are refused', async () => {
+      const target = await account();
+      const from = (origin: Record<string, string>, url: string, payload: Record<string, unknown>) =>
+        app.inject({ method: 'POST', url, payload, headers: { host: 'writ.example', ...origin }, remoteAddress: '192.0.2.200' });
+      const signIn = { email: target.email, password: PASSWORD };
+      for (const [url, payload] of [
+        ['/api/v1/auth/login', signIn],
+        ['/api/v1/auth/register', { email: 'x@example.test', displayName: 'X', password: 'a long enough passphrase' }],
+        ['/api/v1/auth/passkey/options', {}],
+        ['/api/v1/auth/passkey/login', { response: {} }],
+      ] as const) {
+        const origins: Array<Record<string, string>> = [
+          { origin: 'https://evil.example' },
+          { origin: 'null' },
+          { 'sec-fetch-site': 'cross-site' },
+        ];
+        for (const origin of origins) {
+          const answer = await from(origin, url, payload);
+          expect(answer.statusCode, `${url} ${JSON.stringify(origin)}`).toBe(403);
+          expect(answer.json()).toMatchObject({ code: 'FORBIDDEN' });
+        }
+      }
+      expect(await auditCount('access.denied', 'cross_site')).toBeGreaterThanOrEqual(12);
+      // From this site, and from a client that sends no Origin (a script), the login goes through.
+      expect(
+        (await from({ origin: 'https://writ.example', 'sec-fetch-site': 'same-origin' }, '/api/v1/auth/login', signIn)).statusCode,
+      ).toBe(200);
+      expect((await from({}, '/api/v1/auth/login', signIn)).statusCode).toBe(200);
+    });
+  },
+  { WRIT_AUTH_CACHE_MS: '500', WRIT_TOKEN_MAX_DAYS: '30' },
+);

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ROLES } from '../../core/actor.ts';
 import {
+  changePasswordInputSchema,
   createTokenInputSchema,
   listUsersQuerySchema,
   loginInputSchema,
@@ -17,7 +19,8 @@ import { USER_STATUSES } from '../../core/model.ts';
 import { confirmRegistrationInputSchema, registerInputSchema } from '../../core/registration.ts';
 import { confirmRegistration, register } from '../../services/register.ts';
 import { listUsers, resetSecondFactor, setUserStatus } from '../../services/suspend-user.ts';
-import { listOwnSessions, revokeOwnSession } from '../../services/sessions.ts';
+import { changePassword, listOwnSessions, revokeOwnSession, signOutEverywhere } from '../../services/sessions.ts';
+import { listOwnTokens, revokeOwnToken } from '../../services/api-tokens.ts';
 import { listSecurityEvents } from '../../services/security-events.ts';
 import { confirmTotpEnrolment, startTotpEnrolment } from '../../services/second-factor.ts';
 import { createApiToken } from '../../services/create-api-token.ts';
@@ -456,11 +459,104 @@ export const authRoutes =
         config: { permission: 'token.create' },
         schema: {
           tags: ['auth'],
-          summary: 'Issue a bearer token for an agency system; the token is shown once.',
+          summary:
+            'Issue a bearer token for an agency system; the token is shown once. It lives at most WRIT_TOKEN_MAX_DAYS and acts with the roles in `scope` (some or all of yours); minted with a token, it never outlives that token or holds a role it lacks, and is revoked with it.',
           body: createTokenInputSchema,
-          response: { 201: z.object({ id: z.uuid(), name: z.string(), token: z.string(), expiresAt: z.string() }) },
+          response: {
+            201: z.object({ id: z.uuid(), name: z.string(), token: z.string(), expiresAt: z.string(), scope: z.array(z.enum(ROLES)) }),
+          },
         },
       },
       async (request, reply) => reply.code(201).send(await createApiToken(context, actor(request), request.body)),
+    );
+
+    app.get(
+      '/tokens',
+      {
+        config: { permission: 'signed_in' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Your live API tokens, newest first: name, when made, last used (to the minute) and ends, the roles each acts with, and the token it was minted with. Never a secret; `current` marks the token this call uses.',
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.uuid(),
+                  name: z.string(),
+                  createdAt: z.string(),
+                  lastUsedAt: z.string().nullable(),
+                  expiresAt: z.string(),
+                  scope: z.array(z.enum(ROLES)).nullable().describe('null: a token made before scopes, acting with all your roles.'),
+                  parentTokenId: z.uuid().nullable(),
+                  current: z.boolean(),
+                }),
+              ),
+            }),
+          },
+        },
+      },
+      async (request) => ({
+        items: (await listOwnTokens(context, actor(request))).map((token) => ({
+          ...token,
+          scope: token.scope ? [...token.scope] : null,
+        })),
+      }),
+    );
+
+    app.delete(
+      '/tokens/:id',
+      {
+        config: { permission: 'signed_in' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Revoke one of your API tokens, and every token minted with it. Refused on its next use (by another process of a cluster, within WRIT_AUTH_CACHE_MS).',
+          params: z.object({ id: z.string().max(64) }),
+        },
+      },
+      async (request, reply) => {
+        await revokeOwnToken(context, actor(request), { id: request.params.id });
+        app.actors.clear();
+        return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/auth/sessions/revoke-all',
+      {
+        config: { permission: 'signed_in' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Sign out everywhere: end every one of your sessions, this one included, and every API token you hold. For when you fear your account was used by someone else.',
+          response: { 200: z.object({ sessionsEnded: z.number().int(), tokensEnded: z.number().int() }) },
+        },
+      },
+      async (request, reply) => {
+        const ended = await signOutEverywhere(context, actor(request));
+        app.actors.clear();
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return ended;
+      },
+    );
+
+    app.post(
+      '/auth/password',
+      {
+        config: { permission: 'signed_in' },
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Change your password, with your current one. Every other session of yours and every API token you hold end; this session stays.',
+          body: changePasswordInputSchema,
+          response: { 200: z.object({ sessionsEnded: z.number().int(), tokensEnded: z.number().int() }) },
+        },
+      },
+      async (request) => {
+        const changed = await changePassword(deps, actor(request), { body: request.body, sessionToken: request.cookies[SESSION_COOKIE] });
+        app.actors.clear();
+        return changed;
+      },
     );
   };
