@@ -103,6 +103,11 @@ const routeTree = rootRoute.addChildren([
   }),
   createRoute({
     getParentRoute: () => rootRoute,
+    path: '/account',
+    component: lazyRouteComponent(() => import('./pages/account'), 'AccountPage'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
     path: '/transparency',
     // The half-year is in the address, so a report can be linked to and the back button goes to the one before.
     validateSearch: (search: Record<string, unknown>): { half?: string } =>

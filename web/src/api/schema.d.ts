@@ -868,7 +868,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    type?: "auth.login_failed" | "auth.login_throttled" | "auth.credential_rejected" | "auth.totp_confirmation_failed" | "auth.passkey_enrolment_failed" | "access.denied" | "request.held" | "agency.directory_updated" | "user.status_changed" | "auth.registration_requested" | "auth.registration_throttled" | "auth.confirmation_failed" | "user.approved" | "request.submission_throttled" | "user.second_factor_reset" | "intake.acknowledgement_withheld";
+                    type?: "auth.login_failed" | "auth.login_throttled" | "auth.credential_rejected" | "auth.totp_confirmation_failed" | "auth.passkey_enrolment_failed" | "access.denied" | "request.held" | "agency.directory_updated" | "user.status_changed" | "auth.registration_requested" | "auth.registration_throttled" | "auth.confirmation_failed" | "user.approved" | "request.submission_throttled" | "user.second_factor_reset" | "intake.acknowledgement_withheld" | "token.revoked" | "auth.signed_out_everywhere" | "auth.password_changed" | "auth.password_change_failed";
                     limit?: number;
                     cursor?: string;
                 };
@@ -918,9 +918,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Your live API tokens, newest first: name, when made, last used (to the minute) and ends, the roles each acts with, and the token it was minted with. Never a secret; `current` marks the token this call uses. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                createdAt: string;
+                                lastUsedAt: string | null;
+                                expiresAt: string;
+                                /** @description null: a token made before scopes, acting with all your roles. */
+                                scope: ("officer" | "agency_admin" | "reviewer" | "counsel" | "admin" | "auditor")[] | null;
+                                parentTokenId: string | null;
+                                current: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
-        /** Issue a bearer token for an agency system; the token is shown once. */
+        /** Issue a bearer token for an agency system; the token is shown once. It lives at most WRIT_TOKEN_MAX_DAYS and acts with the roles in `scope` (some or all of yours); minted with a token, it never outlives that token or holds a role it lacks, and is revoked with it. */
         post: {
             parameters: {
                 query?: never;
@@ -932,8 +965,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        /** @default 90 */
+                        /** @description Days the token lives: at most WRIT_TOKEN_MAX_DAYS, and never past the token this call is made with. Without it: the longest allowed. */
                         expiresInDays?: number;
+                        /** @description The roles the token acts with: some or all of yours (of the calling token’s, when minted with one). Without it: all of them. */
+                        scope?: ("officer" | "agency_admin" | "reviewer" | "counsel" | "admin" | "auditor")[];
                     };
                 };
             };
@@ -950,6 +985,129 @@ export interface paths {
                             name: string;
                             token: string;
                             expiresAt: string;
+                            scope: ("officer" | "agency_admin" | "reviewer" | "counsel" | "admin" | "auditor")[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your API tokens, and every token minted with it. Refused on its next use (by another process of a cluster, within WRIT_AUTH_CACHE_MS). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sessions/revoke-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere: end every one of your sessions, this one included, and every API token you hold. For when you fear your account was used by someone else. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sessionsEnded: number;
+                            tokensEnded: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your password, with your current one. Every other session of yours and every API token you hold end; this session stays. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        /** @description At least 12 characters, not a breached or common password. */
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sessionsEnded: number;
+                            tokensEnded: number;
                         };
                     };
                 };

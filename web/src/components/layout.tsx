@@ -173,6 +173,9 @@ export function Layout() {
                     <br />
                     {me.data.organisation.name}
                   </Menu.Label>
+                  <Menu.Item component={Link} to="/account">
+                    {t('account.menu')}
+                  </Menu.Item>
                   <Menu.Item onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/login' }) })}>
                     {t('app.signOut')}
                   </Menu.Item>
