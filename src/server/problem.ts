@@ -8,6 +8,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
+  // A signed-in person's current password, when they change it: not a failed login, so not 401 (which means signed out).
+  WRONG_PASSWORD: 400,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   REQUEST_NOT_FOUND: 404,
@@ -58,6 +60,7 @@ const TITLES: Readonly<Partial<Record<ErrorCode, string>>> = {
   MALFORMED_JSON: 'The body is not valid JSON',
   UNAUTHENTICATED: 'Log in or send a bearer token',
   INVALID_CREDENTIALS: 'Login failed',
+  WRONG_PASSWORD: 'The current password is not right',
   FORBIDDEN: 'Not allowed',
   INVALID_TRANSITION: 'Not possible in this state',
   STALE_UPDATE: 'Changed meanwhile',

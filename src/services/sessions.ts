@@ -101,7 +101,7 @@ export async function changePassword(
   if (wait > 0) throw new WritError('RATE_LIMITED', 'Too many failed attempts; wait before trying again.', { retryAfterSeconds: wait });
   if (!(await deps.hasher.verify(user.passwordHash, currentPassword))) {
     await deps.store.read.audit.append(actor, { type: 'auth.password_change_failed', data: {} });
-    throw new WritError('INVALID_CREDENTIALS', 'The current password is not right.');
+    throw new WritError('WRONG_PASSWORD', 'The current password is not right.');
   }
   for (const [key, threshold] of limits) await deps.store.read.credentials.refundAttempt(key, threshold);
   const weakness = passwordProblem(newPassword, { email: user.email, known: deps.knownPasswords });

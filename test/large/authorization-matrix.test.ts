@@ -15,7 +15,7 @@ import { describeOnEachDatabase } from '../support/databases.ts';
 import { buildMessage } from '../support/mail.ts';
 import { buildWorld, multipartBody, PDF_BYTES, sessionFor, submitted, uploadPdf, type World } from '../support/factories.ts';
 
-type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'intake_message' | 'draft' | 'deadLetter' | 'none';
+type Resource = 'request' | 'document' | 'agency' | 'user' | 'session' | 'token' | 'intake_message' | 'draft' | 'deadLetter' | 'none';
 interface Sample {
   readonly resource: Resource;
   /** The path to call, when the route's own has a parameter that is not a resource. */
@@ -34,6 +34,10 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'POST /api/v1/auth/passkeys': { resource: 'none', body: { name: 'matrix', response: { id: 'AAAAAAAAAAAAAAAAAAAAAA' } } },
   'GET /api/v1/auth/passkeys': { resource: 'none' },
   'POST /api/v1/tokens': { resource: 'none', body: { name: 'matrix' } },
+  'GET /api/v1/tokens': { resource: 'none' },
+  'DELETE /api/v1/tokens/:id': { resource: 'token' },
+  'POST /api/v1/auth/sessions/revoke-all': { resource: 'none' },
+  'POST /api/v1/auth/password': { resource: 'none', body: { currentPassword: 'not the password', newPassword: 'a long new passphrase' } },
   'POST /api/v1/requests': {
     resource: 'none',
     body: {
@@ -118,6 +122,7 @@ const MISSING = {
   agency: '00000000-0000-4000-8000-000000000002',
   user: '00000000-0000-4000-8000-000000000003',
   session: '00000000-0000-4000-8000-000000000004',
+  token: '00000000-0000-4000-8000-000000000006',
   intake_message: '00000000-0000-4000-8000-000000000005',
   draft: 'WR-2026-999998',
   deadLetter: '999999999',
@@ -127,9 +132,18 @@ describeOnEachDatabase('authorization matrix', (db) => {
   let app: App;
   let world: World;
   let principals: Array<{ name: string; actor: Actor | undefined; agency: boolean; passwordOnly?: boolean; awaitingApproval?: boolean }>;
-  const own = { request: '', document: '', agency: '', user: '', session: '', intake_message: '', draft: '', deadLetter: '' };
+  const own = { request: '', document: '', agency: '', user: '', session: '', token: '', intake_message: '', draft: '', deadLetter: '' };
   // Intake is the desk's alone: an agency's people are refused it whatever they name.
-  const other = { request: '', document: '', user: '', session: '', intake_message: '', draft: '', deadLetter: MISSING.deadLetter };
+  const other = {
+    request: '',
+    document: '',
+    user: '',
+    session: '',
+    token: '',
+    intake_message: '',
+    draft: '',
+    deadLetter: MISSING.deadLetter,
+  };
 
   beforeAll(async () => {
     const { context } = db();
@@ -141,6 +155,7 @@ describeOnEachDatabase('authorization matrix', (db) => {
     own.user = world.officerA.userId;
     other.user = world.officerB.userId;
     other.session = await sessionIdOf(world.officerB);
+    other.token = await tokenIdOf(world.officerB);
     other.request = await submitted(context, world.officerB);
     other.document = await uploadPdf(context, world.officerB);
     const { message } = await receiveIntakeMessage(context, {
@@ -204,6 +219,18 @@ describeOnEachDatabase('authorization matrix', (db) => {
     return row.id;
   }
 
+  /** The id of a new API token of `actor` (tokens, too, are their owner's own resource). */
+  async function tokenIdOf(actor: Actor): Promise<string> {
+    const { context } = db();
+    const { id } = await context.store.read.credentials.insertToken({
+      userId: actor.userId,
+      name: 'matrix',
+      tokenSha256: context.secrets.sha256Hex(context.secrets.newToken('writ_t')),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    return id;
+  }
+
   it('has a sample for every route, and none for a route that is gone', () => {
     const guarded = app.routeTable.filter((route) => !route.public).map(key);
     expect(guarded.filter((route) => !(route in SAMPLES))).toEqual([]);
@@ -250,7 +277,14 @@ describeOnEachDatabase('authorization matrix', (db) => {
           sample.resource === 'none'
             ? [['own', undefined]]
             : [
-                ['own', sample.resource === 'session' && principal.actor ? await sessionIdOf(principal.actor) : own[sample.resource]],
+                [
+                  'own',
+                  sample.resource === 'session' && principal.actor
+                    ? await sessionIdOf(principal.actor)
+                    : sample.resource === 'token' && principal.actor
+                      ? await tokenIdOf(principal.actor)
+                      : own[sample.resource],
+                ],
                 ['missing', MISSING[sample.resource]],
                 ...(sample.resource !== 'agency' && principal.agency ? [['other', other[sample.resource]] as ['other', string]] : []),
               ];
