@@ -15,5 +15,6 @@ describe('strings PostgreSQL refuses', () => {
     expect(refusedStringPath({ nested: { 'bad\u0000key': 1 } })).toBe('nested');
     expect(refusedStringPath('\uDBFF')).toBe('');
     expect(refusedStringPath({ a: [1, true, null, 'fine'] })).toBeUndefined();
+    expect(refusedStringPath({ bytes: new Uint8Array([0, 0xd8]) })).toBeUndefined();
   });
 });

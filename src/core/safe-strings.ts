@@ -23,7 +23,8 @@ export function refusedStringPath(value: unknown, limit = 100_000): string | und
     budget -= 1;
     if (budget < 0) return undefined;
     if (typeof node === 'string') return isRefusedString(node) ? path : undefined;
-    if (node === null || typeof node !== 'object') return undefined;
+    // Bytes (a Buffer) are not text for the database; only parsed JSON, query strings and path parameters are walked.
+    if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) return undefined;
     if (Array.isArray(node)) {
       for (const [index, item] of node.entries()) {
         const found = walk(item, path ? `${path}.${index}` : String(index));
