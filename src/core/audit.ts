@@ -170,6 +170,15 @@ export type AuditEvent =
       requestId: string;
       data: { productionId: string; part: number; windowFrom: string; windowTo: string; records: number };
     }
+  /**
+   * Under the two-person policy: an approval of a decision (the SHA-256 of its items and reason) was recorded — step 1
+   * changes nothing and waits for a second person; step 2, by someone else, lets the decision take effect.
+   */
+  | {
+      type: 'request.approval_recorded';
+      requestId: string;
+      data: { step: 1 | 2; decisionSha256: string; approvedItems: number; refusedItems: number };
+    }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } }
   /** A message came in by email (or an import) and was stored, its bytes under their SHA-256, before anything else. */

@@ -612,6 +612,9 @@ import type { AppContext } from '../../src/server/context.ts';
 import { startJobs } from '../../src/server/context.ts';
 import { receiveIntakeMessage } from '../../src/services/receive-intake-message.ts';
 import { authenticationResults, buildMessage, newMessageId } from '../support/mail.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 /**
  * Issue 17, item 2: a follow-up's trust is its own. A verified officer's draft is changed by no follow-up trusted less
@@ -773,3 +776,103 @@ describeOnEachDatabase('red team: spoofed intake follow-ups', intakeThreadSuite(
 // With no WRIT_IMAP_AUTHSERV_ID every sender is unverified (a forger writes its own passing verdict): the From alone
 // was enough to merge.
 describeOnEachDatabase('red team: spoofed intake follow-ups with no trusted authserv-id', intakeThreadSuite(undefined));
+
+/**
+ * Issue 17, "also noticed": one counsel alone could confirm the sender, approve and produce a non-emergency request.
+ * With the policy's `approval.second_person`, an approval of a request that releases data takes effect only when a
+ * second person — one of the two counsel — approves the same decision.
+ */
+const twoPersonPolicy = (() => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'writ-policy-')), 'policy.yaml');
+  const shipped = readFileSync(new URL('../../policy.yaml', import.meta.url), 'utf8');
+  if (!shipped.includes('second_person: false')) throw new Error('policy.yaml no longer names approval.second_person');
+  writeFileSync(file, shipped.replace('second_person: false', 'second_person: true'));
+  return file;
+})();
+
+describeOnEachDatabase(
+  'red team: two-person approval',
+  (db) => {
+    let app: App;
+    let world: World;
+
+    beforeAll(async () => {
+      const { context } = db();
+      world = await buildWorld(context);
+      app = await buildApp(context);
+      await startJobs(context);
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    const post = async (actor: Actor, url: string, payload: unknown) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: `writ_session=${await sessionFor(db().context, actor, true)}` },
+        payload: payload as Record<string, unknown>,
+      });
+    const inReview = async () => {
+      const tracking = await submitted(db().context, world.officerA);
+      await db().context.jobs!.drain();
+      expect((await getRequest(db().context, world.reviewer, { reference: tracking })).request.state).toBe('in_review');
+      return tracking;
+    };
+
+    it('one counsel alone no longer approves and produces a disclosure: a second person must approve the same decision', async () => {
+      const tracking = await inReview();
+      const decision = { reason: 'Within the warrant.' };
+      const first = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, decision);
+      expect(first.statusCode).toBe(200);
+      expect(first.json<{ state: string }>().state).toBe('in_review');
+      // The same person twice is still one person.
+      const again = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, decision);
+      expect(again.statusCode).toBe(409);
+      expect(again.json<{ code: string }>().code).toBe('SECOND_PERSON_REQUIRED');
+      const produce = await post(world.counsel, `/api/v1/requests/${tracking}/produce`, {});
+      expect(produce.statusCode).toBe(409);
+      let view = await getRequest(db().context, world.reviewer, { reference: tracking });
+      expect(view.decisions).toHaveLength(0);
+      expect(view.timeline.filter((entry) => entry.type === 'request.approval_recorded').map((entry) => entry.data.step)).toEqual([1]);
+      // The agency sees its request's progress, not the desk's first step.
+      const officerView = await getRequest(db().context, world.officerA, { reference: tracking });
+      expect(officerView.timeline.some((entry) => entry.type === 'request.approval_recorded')).toBe(false);
+
+      const second = await post(world.counsel2, `/api/v1/requests/${tracking}/approve`, decision);
+      expect(second.statusCode).toBe(200);
+      expect(second.json<{ state: string }>().state).toBe('approved');
+      view = await getRequest(db().context, world.reviewer, { reference: tracking });
+      expect(view.decisions).toHaveLength(1);
+      expect(view.timeline.filter((entry) => entry.type === 'request.approval_recorded').map((entry) => entry.data.step)).toEqual([1, 2]);
+    });
+
+    it('a second approval of a different decision does not complete the first: it starts over, and one approver must be counsel', async () => {
+      const tracking = await inReview();
+      expect((await post(world.reviewer, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' })).statusCode).toBe(200);
+      // Counsel approves something else: that is a first approval of its own, not a second of the reviewer's.
+      const other = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, { reason: 'Within the warrant only.' });
+      expect(other.json<{ state: string }>().state).toBe('in_review');
+      // Two reviewers are two people, but neither is counsel.
+      const { id } = await addUser(db().context, CLI_ACTOR, {
+        organisationId: world.platformId,
+        email: `reviewer2.${Date.now()}@platform.test`,
+        displayName: 'Second reviewer',
+        roles: ['reviewer'],
+        password: PASSWORD,
+      });
+      const reviewer2 = actorOf((await db().context.store.read.users.findActive(id))!, 'session');
+      expect((await post(reviewer2, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' })).statusCode).toBe(200);
+      const reviewersOnly = await post(world.reviewer, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' });
+      expect(reviewersOnly.statusCode).toBe(409);
+      expect(reviewersOnly.json<{ code: string }>().code).toBe('SECOND_PERSON_REQUIRED');
+      const done = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' });
+      expect(done.json<{ state: string }>().state).toBe('approved');
+      const events = (await getRequest(db().context, world.reviewer, { reference: tracking })).timeline.filter(
+        (entry) => entry.type === 'request.approval_recorded',
+      );
+      expect(events.map((entry) => entry.data.step)).toEqual([1, 1, 1, 2]);
+    });
+  },
+  { WRIT_POLICY_FILE: twoPersonPolicy },
+);

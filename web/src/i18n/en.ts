@@ -195,6 +195,7 @@ export const en = {
     'request.message_posted': 'Message posted',
     'request.note_added': 'Internal note added',
     'request.decided': 'Decision recorded',
+    'request.approval_recorded': 'Approval recorded (step {{step}} of 2)',
     'production.completed': 'Package built and signed',
     'production.failed': 'Production attempt failed; it is retried',
     'production.downloaded': 'Package downloaded',

@@ -194,6 +194,7 @@ export const ko: Messages = {
     'request.message_posted': '메시지 게시됨',
     'request.note_added': '내부 메모 추가됨',
     'request.decided': '결정 기록됨',
+    'request.approval_recorded': '승인 기록됨 (2단계 중 {{step}}단계)',
     'production.completed': '자료 꾸러미 생성 및 서명 완료',
     'production.failed': '자료 생성 시도 실패, 다시 시도함',
     'production.downloaded': '자료 꾸러미 내려받음',
