@@ -312,7 +312,7 @@ export async function getDraft(deps: Pick<IntakeDeskDeps, 'store'>, actor: Actor
 }
 
 function requireOpen(draft: DraftRecord, version: number | undefined): void {
-  if (draft.status !== 'open') throw new WritError('DRAFT_CLOSED', `The draft is ${draft.status}.`, { status: draft.status });
+  if (draft.status !== 'open') throw new WritError('DRAFT_CLOSED', `The draft is ${draft.status}.`, { draftStatus: draft.status });
   if (version !== undefined && version !== draft.version) {
     throw new WritError('STALE_UPDATE', 'The draft changed since you read it; reload it and try again.', { version: draft.version });
   }
@@ -585,6 +585,16 @@ export async function confirmDraft(
     // Held at once, by email's nature: the desk confirms the requester through the directory before review.
     await applyTransition(repositories, SYSTEM_ACTOR, stored, 'begin_verification');
     const trust = first?.trust;
+    // Fields the desk took from follow-ups held apart: the request says so, so nobody mistakes them for the officer's.
+    const heldApart = new Set(messages.filter((message) => message.flags.includes('THREAD_TRUST_DOWNGRADE')).map((message) => message.id));
+    const fromHeldApart = Object.entries(draftView(draft, messages).fields)
+      .filter(([, field]) => {
+        const entries = Array.isArray(field.extracted) ? field.extracted : [field.extracted];
+        return entries.some((entry) => entry !== null && heldApart.has(entry.source.messageId));
+      })
+      .map(([name]) => name);
+    const accepted =
+      fromHeldApart.length > 0 ? ` Fields taken from follow-ups trusted less than the first message: ${fromHeldApart.join(', ')}.` : '';
     await repositories.audit.append(SYSTEM_ACTOR, {
       type: 'request.held',
       requestId: stored.id,
@@ -592,7 +602,7 @@ export async function confirmDraft(
         reasons: [
           {
             code: 'EMAIL_INTAKE',
-            detail: `The request came by email; sender ${trust?.level ?? 'unverified'}: ${(trust?.reasons ?? []).join(' ') || 'not checked'}. Confirm the requester through the directory before review.`,
+            detail: `The request came by email; sender ${trust?.level ?? 'unverified'}: ${(trust?.reasons ?? []).join(' ') || 'not checked'}. Confirm the requester through the directory before review.${accepted}`,
           },
         ],
       },

@@ -745,7 +745,7 @@ const intakeThreadSuite = (authservId: string | undefined) => (db: () => { conte
       headers: await desk(world.reviewer),
       payload: { messageId: other.id, field: 'targets.usernames' },
     });
-    expect(foreign.statusCode).toBe(404);
+    expect(foreign.statusCode, foreign.body).toBe(404);
     expect(foreign.json<{ code: string }>().code).toBe('INTAKE_MESSAGE_NOT_FOUND');
     // An auditor reads, never accepts.
     const auditor = await app.inject({
@@ -766,6 +766,28 @@ const intakeThreadSuite = (authservId: string | undefined) => (db: () => { conte
         trust: 'unverified',
       }),
     );
+    // Confirmed, the request says which fields came from a follow-up held apart.
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intake/drafts/${original.draftId}/confirm`,
+      headers: await desk(world.reviewer),
+      payload: { corrections: { agencyId: world.agencyA, kind: 'preservation', dataCategories: ['subscriber'] } },
+    });
+    expect(confirmed.statusCode).toBe(201);
+    const request = await getRequest(db().context, world.reviewer, {
+      reference: confirmed.json<{ trackingNumber: string }>().trackingNumber,
+    });
+    expect(request.targets.map((target) => target.value)).toEqual(['genuine_suspect', 'innocent_bystander']);
+    expect(request.holds?.[0]?.detail).toContain('follow-ups trusted less than the first message: targets.usernames');
+    // A closed draft takes nothing more, and says so (its status once became the HTTP status: a 500).
+    const closed = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intake/drafts/${original.draftId}/accept`,
+      headers: await desk(world.reviewer),
+      payload: { messageId: spoofed.id, field: 'targets.emails' },
+    });
+    expect(closed.statusCode, closed.body).toBe(409);
+    expect(closed.json<{ code: string; status: number }>()).toMatchObject({ code: 'DRAFT_CLOSED', status: 409 });
   });
 };
 
