@@ -187,6 +187,15 @@ export type AuditEvent =
       requestId: string;
       data: { productionId: string; part: number; windowFrom: string; windowTo: string; records: number };
     }
+  /**
+   * Under the two-person policy: an approval of a decision (the SHA-256 of its items and reason) was recorded — step 1
+   * changes nothing and waits for a second person; step 2, by someone else, lets the decision take effect.
+   */
+  | {
+      type: 'request.approval_recorded';
+      requestId: string;
+      data: { step: 1 | 2; decisionSha256: string; approvedItems: number; refusedItems: number };
+    }
   | { type: 'key.rotated'; requestId?: undefined; data: { keyId: string; fingerprint: string; previous: string | null } }
   | { type: 'demo.seeded'; requestId?: undefined; data: { accounts: number } }
   /** A message came in by email (or an import) and was stored, its bytes under their SHA-256, before anything else. */
@@ -203,8 +212,15 @@ export type AuditEvent =
     }
   /** A draft request was made of a message; its tracking number is the one the sender's receipt quotes. */
   | { type: 'intake.draft_created'; requestId?: undefined; data: { draftId: string; trackingNumber: string; messageId: string } }
-  /** A follow-up joined a draft or a request (by its thread, its references or a quoted tracking number). */
-  | { type: 'intake.follow_up_attached'; requestId?: string; data: { messageId: string; draftId: string | null } }
+  /**
+   * A follow-up joined a draft or a request (by its thread, its references or a quoted tracking number); `heldApart`
+   * when it was trusted less than its thread (THREAD_TRUST_DOWNGRADE) and changed nothing.
+   */
+  | {
+      type: 'intake.follow_up_attached';
+      requestId?: string;
+      data: { messageId: string; draftId: string | null; heldApart?: boolean };
+    }
   /** A message's acknowledgement went out (`kind`: what the sender was told), or was held back and why. */
   | { type: 'intake.acknowledged'; requestId?: undefined; data: { messageId: string; kind: string } }
   | { type: 'intake.acknowledgement_withheld'; requestId?: undefined; data: { messageId: string; reason: string } }
@@ -218,6 +234,15 @@ export type AuditEvent =
       type: 'intake.draft_confirmed';
       requestId: string;
       data: { draftId: string; trackingNumber: string; officerCreated: boolean; payloadSha256: string };
+    }
+  /**
+   * The desk accepted one field of a draft from a follow-up that had been held apart (THREAD_TRUST_DOWNGRADE): which
+   * field, from which message, and how far that message's sender was trusted (never the value).
+   */
+  | {
+      type: 'intake.field_accepted';
+      requestId?: undefined;
+      data: { draftId: string; messageId: string; field: string; trust: string };
     }
   /** The desk discarded a draft, with why. */
   | { type: 'intake.draft_discarded'; requestId?: undefined; data: { draftId: string; reason: string } }

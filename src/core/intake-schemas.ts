@@ -74,3 +74,49 @@ export const discardDraftInputSchema = z.strictObject({
   version: z.number().int().min(1).optional(),
   reason: text(2000).describe('Why: spam, not a request, a duplicate of WR-…, sent to the wrong platform, ...'),
 });
+
+/** Fields of a draft that hold one value. */
+export const DRAFT_SCALAR_FIELDS = [
+  'kind',
+  'requestingAgency',
+  'requestingUnit',
+  'officerName',
+  'officerTitle',
+  'contactEmail',
+  'contactPhone',
+  'contactAddress',
+  'caseNumber',
+  'instrumentType',
+  'jurisdictionCountry',
+  'jurisdictionSubdivision',
+  'court',
+  'dateRange',
+  'isEmergency',
+  'urgencyClaimed',
+  'requestDate',
+  'deadline',
+  'nonDisclosure',
+] as const;
+/** Fields of a draft that hold a list (targets apart). */
+export const DRAFT_LIST_FIELDS = ['referenceNumbers', 'legalBasis', 'dataCategories', 'ipTimes'] as const;
+/** Every field a follow-up can bring, as the draft view names it. */
+export const DRAFT_FIELD_NAMES = [
+  ...DRAFT_SCALAR_FIELDS,
+  ...DRAFT_LIST_FIELDS,
+  'targets.usernames',
+  'targets.emails',
+  'targets.phone_numbers',
+  'targets.urls',
+  'targets.user_ids',
+  'targets.ip_addresses',
+] as const satisfies ReadonlyArray<string>;
+
+export type DraftFieldName = (typeof DRAFT_FIELD_NAMES)[number];
+
+export const acceptDraftFieldInputSchema = z.strictObject({
+  version: z.number().int().min(1).optional().describe('The version you read; a draft changed since answers 409 STALE_UPDATE.'),
+  messageId: z.uuid().describe('A follow-up of this draft (one held apart as THREAD_TRUST_DOWNGRADE, typically).'),
+  field: z
+    .enum(DRAFT_FIELD_NAMES)
+    .describe('The field to take from that message: a single value replaces the draft’s; a list gains the entries it lacks.'),
+});

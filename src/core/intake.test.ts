@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   assessSender,
   automaticMail,
+  highestTrust,
+  mayChangeThread,
   messageIdsIn,
   parseAuthenticationResults,
   parseHeaderBlock,
@@ -107,5 +109,24 @@ describe('sender trust', () => {
     expect(assessSender({ fromAddress: 'x@gmail.com', authentication: pass, agencies: AGENCIES, account: undefined }).level).toBe(
       'unverified',
     );
+  });
+});
+
+describe('whether a follow-up may change its thread', () => {
+  it('only when authenticated and trusted at least as far as the thread: a From alone never suffices', () => {
+    expect(mayChangeThread('verified_officer', 'verified_officer')).toBe(true);
+    expect(mayChangeThread('agency_domain', 'agency_domain')).toBe(true);
+    expect(mayChangeThread('verified_officer', 'unverified')).toBe(true);
+    expect(mayChangeThread('agency_domain', 'verified_officer')).toBe(false);
+    expect(mayChangeThread('unverified', 'verified_officer')).toBe(false);
+    // With no trusted authserv-id every sender is unverified: even an unverified thread is not changed by one.
+    expect(mayChangeThread('unverified', 'unverified')).toBe(false);
+    expect(mayChangeThread('suspicious', 'suspicious')).toBe(false);
+  });
+
+  it('rates a thread by the best of its messages', () => {
+    expect(highestTrust(['unverified', 'verified_officer', 'agency_domain'])).toBe('verified_officer');
+    expect(highestTrust(['suspicious'])).toBe('unverified');
+    expect(highestTrust([])).toBe('unverified');
   });
 });

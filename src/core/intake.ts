@@ -48,6 +48,11 @@ export const INTAKE_FLAGS = [
   'DUPLICATE_MESSAGE_ID',
   /** It quotes a tracking number or thread of a request its sender is not known to belong to. */
   'THREAD_SENDER_MISMATCH',
+  /**
+   * A follow-up not trusted enough to change its thread: unauthenticated, or less trusted than the messages its draft
+   * or request was made of. It is attached apart and changes nothing; the desk accepts its fields one by one.
+   */
+  'THREAD_TRUST_DOWNGRADE',
   /** The sender had too many acknowledgements in the last hour; this one was not acknowledged. */
   'ACKNOWLEDGEMENT_LIMIT',
   /** Reading failed unexpectedly; the raw message is kept for a person. */
@@ -283,6 +288,24 @@ export interface DirectoryAgency {
   readonly verificationStatus: string;
 }
 
+/** How far each level is trusted, highest first: a follow-up may change only a thread trusted no more than itself. */
+const TRUST_RANK: Readonly<Record<TrustLevel, number>> = { verified_officer: 3, agency_domain: 2, unverified: 1, suspicious: 0 };
+
+/** The highest of these levels (`unverified` for none). */
+export function highestTrust(levels: ReadonlyArray<TrustLevel>): TrustLevel {
+  return levels.reduce<TrustLevel>((best, level) => (TRUST_RANK[level] > TRUST_RANK[best] ? level : best), 'unverified');
+}
+
+/**
+ * Whether a follow-up may change the draft of its thread on its own: only when its sender was authenticated (a From
+ * alone proves nothing: with no trusted authserv-id every sender is `unverified`) and it is trusted at least as far
+ * as the messages the thread was made of. Anything else is held apart for the desk, field by field.
+ */
+export function mayChangeThread(followUp: TrustLevel, thread: TrustLevel): boolean {
+  const authenticated = followUp === 'verified_officer' || followUp === 'agency_domain';
+  return authenticated && TRUST_RANK[followUp] >= TRUST_RANK[thread];
+}
+
 const withinDomain = (domain: string, official: string) => domain === official || domain.endsWith(`.${official}`);
 
 /** Judges a sender from the receiving server's verdict, the agency directory and the accounts Writ holds. */
@@ -399,6 +422,11 @@ export interface ExtractedValue<T> {
   readonly span: SourceSpan | null;
   /** 0..1: how sure the extractor is. The desk confirms everything; this orders what to check first. */
   readonly confidence: number;
+  /**
+   * The message it was read from when that is not the draft's first: an authenticated follow-up merged in, or a field
+   * the desk accepted from a follow-up held apart. Its span indexes into that message's reading.
+   */
+  readonly messageId?: string | undefined;
 }
 
 export const TARGET_KINDS = ['usernames', 'emails', 'phone_numbers', 'urls', 'user_ids', 'ip_addresses'] as const;

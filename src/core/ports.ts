@@ -1,5 +1,6 @@
 /** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
 import type { Actor, Role } from './actor.ts';
+import type { ApprovalStep } from './approval.ts';
 import type { AuditEvent } from './audit.ts';
 import type { TreeHead } from './audit-log.ts';
 import type { NodeKey } from './merkle.ts';
@@ -132,6 +133,12 @@ export interface DecisionRepository {
     items: readonly DecisionItem[];
   }): Promise<DecisionRecord>;
   list(requestId: string): Promise<DecisionRecord[]>;
+  /** The first of two approvals standing on a request (the two-person policy), if any. */
+  approvalStep(requestId: string): Promise<ApprovalStep | undefined>;
+  /** Records the first of two approvals, replacing any standing one. */
+  recordApprovalStep(requestId: string, step: ApprovalStep): Promise<void>;
+  /** The first step is consumed by the second approval. */
+  clearApprovalStep(requestId: string): Promise<void>;
 }
 
 export interface AuditLog {

@@ -49,5 +49,33 @@ export function decisionRepository(db: Kysely<Database>): DecisionRepository {
       const rows = await select().where('decisions.request_id', '=', requestId).orderBy('decisions.created_at').execute();
       return rows.map(toRecord);
     },
+    async approvalStep(requestId) {
+      const row = await db.selectFrom('approval_steps').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+      return row
+        ? {
+            approvedBy: row.approved_by,
+            isCounsel: row.is_counsel,
+            decisionSha256: row.decision_sha256,
+            requestVersion: row.request_version,
+          }
+        : undefined;
+    },
+    async recordApprovalStep(requestId, step) {
+      const values = {
+        approved_by: step.approvedBy,
+        is_counsel: step.isCounsel,
+        decision_sha256: step.decisionSha256,
+        request_version: step.requestVersion,
+        created_at: new Date(),
+      };
+      await db
+        .insertInto('approval_steps')
+        .values({ request_id: requestId, ...values })
+        .onConflict((conflict) => conflict.column('request_id').doUpdateSet(values))
+        .execute();
+    },
+    async clearApprovalStep(requestId) {
+      await db.deleteFrom('approval_steps').where('request_id', '=', requestId).execute();
+    },
   };
 }

@@ -158,6 +158,16 @@ export interface CallbacksTable {
   called_at: Timestamp;
 }
 
+/** The first of two approvals, when the policy asks a second person for every approval that releases data. */
+export interface ApprovalStepsTable {
+  request_id: string;
+  approved_by: string;
+  is_counsel: boolean;
+  decision_sha256: string;
+  request_version: number;
+  created_at: Timestamp;
+}
+
 export interface LoginThrottleTable {
   key: string;
   failures: number;
@@ -415,6 +425,7 @@ export interface Database {
   decisions: DecisionsTable;
   organisation_status_changes: OrganisationStatusChangesTable;
   callbacks: CallbacksTable;
+  approval_steps: ApprovalStepsTable;
   login_throttle: LoginThrottleTable;
   audit_events: AuditEventsTable;
   audit_entries: AuditEntriesTable;

@@ -77,12 +77,13 @@ export interface Problem {
 }
 
 export function problem(code: ErrorCode, detail: string, extra: Readonly<Record<string, unknown>> = {}): Problem {
+  // Extensions never replace the members RFC 9457 defines: a `status` among them once became the HTTP status (a 500).
   return {
+    ...extra,
     type: `https://writ.invalid/problems/${code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[code] ?? code.toLowerCase().replaceAll('_', ' '),
     status: HTTP_STATUS[code],
     code,
     detail,
-    ...extra,
   };
 }

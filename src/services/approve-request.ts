@@ -1,8 +1,10 @@
 /** The desk approves a request, whole or per target and category, with an optional narrower date range per pair. */
 import type { Actor } from '../core/actor.ts';
+import { approvalStep } from '../core/approval.ts';
+import { canonicalJson } from '../core/canonical.ts';
 import { WritError } from '../core/errors.ts';
 import type { DecisionItem, RequestRecord, TargetRecord } from '../core/model.ts';
-import type { Repositories, Transactor } from '../core/ports.ts';
+import type { Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { approveInputSchema, type ApproveInput } from '../core/schemas.ts';
 import { applyTransition, loadRequest, parseInput, requirePermission } from './common.ts';
 import { emergencyReleaseRefusal, followUpDue } from '../core/emergency.ts';
@@ -15,6 +17,7 @@ export interface DecideDeps extends Pick<ReviewDeps, 'review' | 'clock'> {
   >;
   /** Days after approval by which an emergency request's promised legal process is due. */
   readonly emergencyFollowUpDays: number;
+  readonly secrets: Pick<Secrets, 'sha256Hex'>;
 }
 
 /** Every target × category pair, each approved or not, checked against what was asked. */
@@ -76,6 +79,42 @@ export async function approveRequest(
         'FINDINGS_BLOCK',
         `This approval goes against block findings (${[...new Set(overridden)].join(', ')}); only counsel may make it, with a written reason.`,
       );
+    }
+    // The platform's two-person rule (policy `approval.second_person`): the first approval of a decision is recorded
+    // and changes nothing; the same decision approved by someone else, one of the two counsel, takes effect.
+    const decisionSha256 = deps.secrets.sha256Hex(canonicalJson({ items, reason: decision.reason ?? null }));
+    const { approval } = deps.review.policy;
+    const step = approvalStep(
+      { secondPerson: approval.second_person, kinds: approval.kinds },
+      request,
+      await repositories.decisions.approvalStep(request.id),
+      { userId: actor.userId, isCounsel: actor.roles.includes('counsel'), decisionSha256 },
+    );
+    if (step.step === 'refused') throw new WritError(step.code, step.detail);
+    if (step.step === 'first') {
+      if (input.expectedVersion !== undefined && input.expectedVersion !== request.version) {
+        throw new WritError('STALE_UPDATE', 'The request changed since you read it; reload it and try again.');
+      }
+      await repositories.decisions.recordApprovalStep(request.id, {
+        approvedBy: actor.userId,
+        isCounsel: actor.roles.includes('counsel'),
+        decisionSha256,
+        requestVersion: request.version,
+      });
+      await repositories.audit.append(actor, {
+        type: 'request.approval_recorded',
+        requestId: request.id,
+        data: { step: 1, decisionSha256, approvedItems: approved, refusedItems: items.length - approved },
+      });
+      return request;
+    }
+    if (step.step === 'second') {
+      await repositories.decisions.clearApprovalStep(request.id);
+      await repositories.audit.append(actor, {
+        type: 'request.approval_recorded',
+        requestId: request.id,
+        data: { step: 2, decisionSha256, approvedItems: approved, refusedItems: items.length - approved },
+      });
     }
     const isWhole = approved === items.length && items.every((item) => !item.dateRange);
     const changed = await applyTransition(repositories, actor, request, isWhole ? 'approve' : 'approve_partially', input.expectedVersion);

@@ -58,12 +58,15 @@ export async function getRequest(deps: GetRequestDeps, actor: Actor, input: { re
       decisions,
       ...(notes ? { notes } : {}),
       ...(held ? { holds: held.data.reasons as RequestView['holds'] } : {}),
-      // Agencies see their request's progress, not who at the desk looked at it nor what made verification hold it.
-      timeline: isDesk ? timeline : timeline.filter((entry) => entry.type !== 'request.viewed' && entry.type !== 'request.held'),
+      // Agencies see their request's progress, not who at the desk looked at it, what made verification hold it, nor
+      // the first of two approvals the desk's own policy asks for.
+      timeline: isDesk ? timeline : timeline.filter((entry) => !DESK_ONLY_EVENTS.has(entry.type)),
       allowedEvents: allowedEvents(request.kind, request.state, sideOf(actor)),
     };
   });
 }
+
+const DESK_ONLY_EVENTS: ReadonlySet<string> = new Set(['request.viewed', 'request.held', 'request.approval_recorded']);
 
 export interface RequestStatus {
   readonly trackingNumber: string;

@@ -18,9 +18,14 @@ import {
   type IntakeMessageStatus,
   type SourceSpan,
   type TargetKind,
+  type TrustLevel,
 } from '../core/intake.ts';
 import {
+  acceptDraftFieldInputSchema,
   confirmDraftInputSchema,
+  DRAFT_LIST_FIELDS,
+  DRAFT_SCALAR_FIELDS,
+  type DraftFieldName,
   correctDraftInputSchema,
   discardDraftInputSchema,
   type DraftCorrectionsInput,
@@ -93,7 +98,16 @@ export async function readRawIntakeMessage(
 
 // ---------------------------------------------------------------------------------------------------------------
 
-/** One field of a draft: its value now, what extraction found (with where and how sure), and whether the desk changed it. */
+/** The message a value was read from, and how far its sender was trusted. */
+export interface FieldSource {
+  readonly messageId: string;
+  readonly trust: TrustLevel | null;
+}
+
+/**
+ * One field of a draft: its value now, what extraction found (with where, from which message and its trust, and how
+ * sure), and whether the desk changed it.
+ */
 export interface DraftFieldView<T> {
   readonly value: T;
   readonly extracted: {
@@ -101,8 +115,20 @@ export interface DraftFieldView<T> {
     readonly span: SourceSpan | null;
     readonly excerpt: string | null;
     readonly confidence: number;
+    readonly source: FieldSource;
   } | null;
   readonly corrected: boolean;
+}
+
+/**
+ * A follow-up of the draft: its trust, whether it was held apart (THREAD_TRUST_DOWNGRADE: it changed nothing), and
+ * what it would bring, field by field — values the draft does not have — for the desk to accept one at a time.
+ */
+export interface DraftFollowUpView {
+  readonly messageId: string;
+  readonly trust: TrustLevel | null;
+  readonly heldApart: boolean;
+  readonly offers: Readonly<Partial<Record<DraftFieldName, unknown>>>;
 }
 
 export interface DraftView {
@@ -117,30 +143,12 @@ export interface DraftView {
     >
   >;
   readonly messages: readonly IntakeMessageSummary[];
+  /** The trust of the draft's first message (each field's own source says which message it came from). */
   readonly trust: IntakeMessageRecord['trust'];
+  readonly followUps: readonly DraftFollowUpView[];
 }
 
-const SCALARS = [
-  'kind',
-  'requestingAgency',
-  'requestingUnit',
-  'officerName',
-  'officerTitle',
-  'contactEmail',
-  'contactPhone',
-  'contactAddress',
-  'caseNumber',
-  'instrumentType',
-  'jurisdictionCountry',
-  'jurisdictionSubdivision',
-  'court',
-  'dateRange',
-  'isEmergency',
-  'urgencyClaimed',
-  'requestDate',
-  'deadline',
-  'nonDisclosure',
-] as const satisfies ReadonlyArray<keyof DraftFields>;
+const SCALARS = DRAFT_SCALAR_FIELDS satisfies ReadonlyArray<keyof DraftFields>;
 const LISTS = ['referenceNumbers', 'legalBasis', 'dataCategories'] as const satisfies ReadonlyArray<keyof DraftFields>;
 
 function excerpt(reading: string | null, span: SourceSpan | null): string | null {
@@ -148,8 +156,23 @@ function excerpt(reading: string | null, span: SourceSpan | null): string | null
   return reading.slice(Math.max(0, span.start), Math.min(reading.length, span.end, span.start + 500));
 }
 
-const extractedOf = (entry: ExtractedValue<unknown> | null, reading: string | null) =>
-  entry ? { value: entry.value, span: entry.span, excerpt: excerpt(reading, entry.span), confidence: entry.confidence } : null;
+/** Reads an extracted value against the message it came from (the draft's first unless it names another). */
+type Provenance = (entry: ExtractedValue<unknown>) => { reading: string | null; source: FieldSource };
+
+function provenanceOf(draft: DraftRecord, messages: readonly IntakeMessageRecord[]): Provenance {
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  return (entry) => {
+    const messageId = entry.messageId ?? draft.firstMessageId;
+    const message = byId.get(messageId);
+    return { reading: message?.reading ?? null, source: { messageId, trust: message?.trust?.level ?? null } };
+  };
+}
+
+const extractedWith = (provenance: Provenance) => (entry: ExtractedValue<unknown> | null) => {
+  if (!entry) return null;
+  const { reading, source } = provenance(entry);
+  return { value: entry.value, span: entry.span, excerpt: excerpt(reading, entry.span), confidence: entry.confidence, source };
+};
 
 /** The draft's fields as they stand: extracted, with the desk's corrections over them. */
 export function effectiveFields(fields: DraftFields, corrections: DraftCorrections): Record<string, unknown> {
@@ -165,18 +188,43 @@ export function effectiveFields(fields: DraftFields, corrections: DraftCorrectio
   return result;
 }
 
+const sameValue = (a: unknown, b: unknown) =>
+  typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : canonicalJson(a) === canonicalJson(b);
+
+/** The list a field of the draft holds now (extracted entries), and the one a message would bring. */
+function listEntries(fields: DraftFields, name: DraftFieldName): ReadonlyArray<ExtractedValue<unknown>> | undefined {
+  if (name.startsWith('targets.')) return fields.targets[name.slice('targets.'.length) as TargetKind];
+  if ((DRAFT_LIST_FIELDS as readonly string[]).includes(name)) return fields[name as (typeof DRAFT_LIST_FIELDS)[number]];
+  return undefined;
+}
+
+/** What a follow-up's fields would bring to a draft: scalars it has that differ, list entries the draft lacks. */
+function offersOf(draft: DraftRecord, from: DraftFields): Partial<Record<DraftFieldName, unknown>> {
+  const offers: Partial<Record<DraftFieldName, unknown>> = {};
+  for (const name of SCALARS) {
+    const offered = from[name];
+    if (offered && !sameValue(offered.value, draft.fields[name]?.value ?? null)) offers[name] = offered.value;
+  }
+  for (const name of [...DRAFT_LIST_FIELDS, ...TARGET_KINDS.map((kind) => `targets.${kind}` as DraftFieldName)]) {
+    const have = listEntries(draft.fields, name) ?? [];
+    const fresh = (listEntries(from, name) ?? []).filter((entry) => !have.some((known) => sameValue(known.value, entry.value)));
+    if (fresh.length > 0) offers[name] = fresh.map((entry) => entry.value);
+  }
+  return offers;
+}
+
 function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[]): DraftView {
   const first = messages.find((message) => message.id === draft.firstMessageId) ?? messages[0];
-  const reading = first?.reading ?? null;
+  const extractedOf = extractedWith(provenanceOf(draft, messages));
   const values = effectiveFields(draft.fields, draft.corrections);
   const fields: Record<string, DraftView['fields'][string]> = {};
   for (const name of SCALARS) {
-    fields[name] = { value: values[name], extracted: extractedOf(draft.fields[name], reading), corrected: name in draft.corrections };
+    fields[name] = { value: values[name], extracted: extractedOf(draft.fields[name]), corrected: name in draft.corrections };
   }
   for (const name of LISTS) {
     fields[name] = {
       value: values[name],
-      extracted: draft.fields[name].map((entry) => extractedOf(entry, reading)),
+      extracted: draft.fields[name].map((entry) => extractedOf(entry)),
       corrected: name in draft.corrections,
     };
   }
@@ -184,11 +232,11 @@ function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[])
   for (const kind of TARGET_KINDS) {
     fields[`targets.${kind}`] = {
       value: (values.targets as Record<string, unknown>)[kind],
-      extracted: draft.fields.targets[kind].map((entry) => extractedOf(entry, reading)),
+      extracted: draft.fields.targets[kind].map((entry) => extractedOf(entry)),
       corrected: kind in correctedTargets,
     };
   }
-  fields.ipTimes = { value: values.ipTimes, extracted: draft.fields.ipTimes.map((entry) => extractedOf(entry, reading)), corrected: false };
+  fields.ipTimes = { value: values.ipTimes, extracted: draft.fields.ipTimes.map((entry) => extractedOf(entry)), corrected: false };
   for (const name of ['agencyId', 'emergencyFacts', 'summary'] as const) {
     fields[name] = {
       value: name === 'agencyId' ? (values.agencyId ?? draft.agencyId) : values[name],
@@ -196,8 +244,23 @@ function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[])
       corrected: name in draft.corrections,
     };
   }
+  const followUps = messages
+    .filter((message) => message.id !== draft.firstMessageId && message.fields !== null)
+    .map((message) => ({
+      messageId: message.id,
+      trust: message.trust?.level ?? null,
+      heldApart: message.flags.includes('THREAD_TRUST_DOWNGRADE'),
+      offers: offersOf(draft, message.fields!),
+    }));
   const { fields: _fields, corrections: _corrections, ...rest } = draft;
-  return { draft: rest, language: draft.fields.language, fields, messages: messages.map(summarise), trust: first?.trust ?? null };
+  return {
+    draft: rest,
+    language: draft.fields.language,
+    fields,
+    messages: messages.map(summarise),
+    trust: first?.trust ?? null,
+    followUps,
+  };
 }
 
 async function loadDraft(repositories: Pick<Repositories, 'intake'>, reference: string): Promise<DraftRecord> {
@@ -249,7 +312,7 @@ export async function getDraft(deps: Pick<IntakeDeskDeps, 'store'>, actor: Actor
 }
 
 function requireOpen(draft: DraftRecord, version: number | undefined): void {
-  if (draft.status !== 'open') throw new WritError('DRAFT_CLOSED', `The draft is ${draft.status}.`, { status: draft.status });
+  if (draft.status !== 'open') throw new WritError('DRAFT_CLOSED', `The draft is ${draft.status}.`, { draftStatus: draft.status });
   if (version !== undefined && version !== draft.version) {
     throw new WritError('STALE_UPDATE', 'The draft changed since you read it; reload it and try again.', { version: draft.version });
   }
@@ -305,6 +368,69 @@ export async function discardDraft(
     });
     if (!changed) throw stale();
     await repositories.audit.append(actor, { type: 'intake.draft_discarded', data: { draftId: draft.id, reason: body.reason } });
+    return draftView(await loadDraft(repositories, draft.id), await messagesOf(repositories, draft.id));
+  });
+}
+
+/**
+ * The desk takes one field of a draft from one of its follow-ups — typically one held apart because its sender was
+ * trusted less than the draft's (THREAD_TRUST_DOWNGRADE). A single value replaces the draft's (and any correction of
+ * it); a list gains the entries it lacks. The value keeps its source: the field then shows that message and its
+ * trust. Audited with the field's name, the message and its trust, never the value.
+ */
+export async function acceptDraftField(
+  deps: Pick<IntakeDeskDeps, 'store' | 'clock'>,
+  actor: Actor,
+  input: { reference: string; body: unknown },
+): Promise<DraftView> {
+  requirePermission(actor, 'intake.manage');
+  const body = parseInput(acceptDraftFieldInputSchema, input.body ?? {});
+  return deps.store.transaction(async (repositories) => {
+    const draft = await loadDraft(repositories, input.reference);
+    requireOpen(draft, body.version);
+    const message = await repositories.intake.findMessage(body.messageId);
+    // Only a follow-up of this very draft: any other message answers as one that does not exist.
+    if (!message || message.draftId !== draft.id || message.id === draft.firstMessageId || !message.fields) throw notFound();
+    const offered = offersOf(draft, message.fields)[body.field];
+    if (offered === undefined) {
+      throw new WritError('VALIDATION_FAILED', 'That message brings nothing to this field that the draft does not already have.', {
+        errors: [{ path: 'field', message: 'nothing to accept' }],
+      });
+    }
+    const tag = <T>(entry: ExtractedValue<T>): ExtractedValue<T> => ({ ...entry, messageId: message.id });
+    let fields: DraftFields = draft.fields;
+    const corrections: Record<string, unknown> = { ...draft.corrections };
+    const name = body.field;
+    if ((SCALARS as readonly string[]).includes(name)) {
+      const scalar = name as (typeof SCALARS)[number];
+      fields = { ...fields, [scalar]: tag(message.fields[scalar] as ExtractedValue<unknown>) };
+      // The desk's latest word on this field is to take the message's value.
+      delete corrections[scalar];
+    } else {
+      const have = listEntries(draft.fields, name) ?? [];
+      const fresh = (listEntries(message.fields, name) ?? [])
+        .filter((entry) => !have.some((known) => sameValue(known.value, entry.value)))
+        .map((entry) => tag(entry));
+      if (name.startsWith('targets.')) {
+        const kind = name.slice('targets.'.length) as TargetKind;
+        fields = { ...fields, targets: { ...fields.targets, [kind]: [...fields.targets[kind], ...fresh] } };
+        const correctedTargets = { ...((corrections.targets as Record<string, string[]> | undefined) ?? {}) };
+        if (correctedTargets[kind]) {
+          correctedTargets[kind] = [...correctedTargets[kind], ...fresh.map((entry) => String(entry.value))];
+          corrections.targets = correctedTargets;
+        }
+      } else {
+        const list = name as (typeof DRAFT_LIST_FIELDS)[number];
+        fields = { ...fields, [list]: [...(fields[list] as ReadonlyArray<ExtractedValue<unknown>>), ...fresh] };
+        if (Array.isArray(corrections[list]))
+          corrections[list] = [...(corrections[list] as unknown[]), ...fresh.map((entry) => entry.value)];
+      }
+    }
+    if (!(await repositories.intake.updateDraft(draft.id, draft.version, { fields, corrections, at: deps.clock.now() }))) throw stale();
+    await repositories.audit.append(actor, {
+      type: 'intake.field_accepted',
+      data: { draftId: draft.id, messageId: message.id, field: name, trust: message.trust?.level ?? 'unverified' },
+    });
     return draftView(await loadDraft(repositories, draft.id), await messagesOf(repositories, draft.id));
   });
 }
@@ -459,6 +585,16 @@ export async function confirmDraft(
     // Held at once, by email's nature: the desk confirms the requester through the directory before review.
     await applyTransition(repositories, SYSTEM_ACTOR, stored, 'begin_verification');
     const trust = first?.trust;
+    // Fields the desk took from follow-ups held apart: the request says so, so nobody mistakes them for the officer's.
+    const heldApart = new Set(messages.filter((message) => message.flags.includes('THREAD_TRUST_DOWNGRADE')).map((message) => message.id));
+    const fromHeldApart = Object.entries(draftView(draft, messages).fields)
+      .filter(([, field]) => {
+        const entries = Array.isArray(field.extracted) ? field.extracted : [field.extracted];
+        return entries.some((entry) => entry !== null && heldApart.has(entry.source.messageId));
+      })
+      .map(([name]) => name);
+    const accepted =
+      fromHeldApart.length > 0 ? ` Fields taken from follow-ups trusted less than the first message: ${fromHeldApart.join(', ')}.` : '';
     await repositories.audit.append(SYSTEM_ACTOR, {
       type: 'request.held',
       requestId: stored.id,
@@ -466,7 +602,7 @@ export async function confirmDraft(
         reasons: [
           {
             code: 'EMAIL_INTAKE',
-            detail: `The request came by email; sender ${trust?.level ?? 'unverified'}: ${(trust?.reasons ?? []).join(' ') || 'not checked'}. Confirm the requester through the directory before review.`,
+            detail: `The request came by email; sender ${trust?.level ?? 'unverified'}: ${(trust?.reasons ?? []).join(' ') || 'not checked'}. Confirm the requester through the directory before review.${accepted}`,
           },
         ],
       },

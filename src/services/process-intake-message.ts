@@ -10,6 +10,8 @@ import { domainOf } from '../core/anomalies.ts';
 import {
   assessSender,
   automaticMail,
+  highestTrust,
+  mayChangeThread,
   parseHeaderBlock,
   senderAuthentication,
   TARGET_KINDS,
@@ -20,6 +22,7 @@ import {
   type IntakeFlag,
   type MessageReader,
   type SenderTrust,
+  type TrustLevel,
 } from '../core/intake.ts';
 import type { RequestRecord } from '../core/model.ts';
 import type { Clock, FileStore, Repositories, Transactor } from '../core/ports.ts';
@@ -54,13 +57,13 @@ async function readStored(files: FileStore, sha256: string, limit: number): Prom
   return Buffer.concat(chunks);
 }
 
-/** Targets a follow-up names that its draft does not yet: added, each still with its own span in its own message. */
-function mergeTargets(into: DraftFields, from: DraftFields): DraftFields | undefined {
+/** Targets a follow-up names that its draft does not yet: added, each with its span in, and the id of, its own message. */
+function mergeTargets(into: DraftFields, from: DraftFields, messageId: string): DraftFields | undefined {
   let changed = false;
   const targets = { ...into.targets };
   for (const kind of TARGET_KINDS) {
     const known = new Set(into.targets[kind].map((entry) => entry.value.toLowerCase()));
-    const added = from.targets[kind].filter((entry) => !known.has(entry.value.toLowerCase())).map((entry) => ({ ...entry, span: null }));
+    const added = from.targets[kind].filter((entry) => !known.has(entry.value.toLowerCase())).map((entry) => ({ ...entry, messageId }));
     if (added.length > 0) {
       changed = true;
       targets[kind] = [...into.targets[kind], ...added];
@@ -132,6 +135,11 @@ export async function processIntakeMessage(
       else flags.add('THREAD_SENDER_MISMATCH');
       // A follow-up to a draft the desk discarded starts a draft of its own.
       if (follows.draft?.status === 'discarded' && !follows.request) follows = {};
+      // A message's trust is its own: one trusted less than its thread (or not authenticated at all, which a same
+      // From never makes up for) is attached apart and changes nothing; the desk accepts its fields one by one.
+      if ((follows.draft || follows.request) && !mayChangeThread(trust.level, await threadTrust(repositories, follows))) {
+        flags.add('THREAD_TRUST_DOWNGRADE');
+      }
     }
 
     let draftId: string | null = null;
@@ -139,7 +147,7 @@ export async function processIntakeMessage(
     const now = deps.clock.now();
     if (follows.draft && follows.draft.status === 'open') {
       draftId = follows.draft.id;
-      const merged = mergeTargets(follows.draft.fields, fields);
+      const merged = flags.has('THREAD_TRUST_DOWNGRADE') ? undefined : mergeTargets(follows.draft.fields, fields, message.id);
       if (merged) await repositories.intake.updateDraft(follows.draft.id, follows.draft.version, { fields: merged, at: now });
     } else if (follows.draft || follows.request) {
       draftId = follows.draft?.id ?? null;
@@ -178,7 +186,7 @@ export async function processIntakeMessage(
       await repositories.audit.append(SYSTEM_ACTOR, {
         type: 'intake.follow_up_attached',
         ...(requestId ? { requestId } : {}),
-        data: { messageId: message.id, draftId },
+        data: { messageId: message.id, draftId, heldApart: flags.has('THREAD_TRUST_DOWNGRADE') },
       });
     }
     await repositories.audit.append(SYSTEM_ACTOR, {
@@ -204,6 +212,21 @@ export async function processIntakeMessage(
       });
     }
   });
+}
+
+/**
+ * How far a thread is trusted: a request was filed by a signed-in officer or confirmed by the desk, so it counts as a
+ * verified officer's; a draft, as far as the best of the messages it was made of (its first, and follow-ups merged
+ * into it — never one held apart).
+ */
+async function threadTrust(repositories: Pick<Repositories, 'intake'>, thread: Thread): Promise<TrustLevel> {
+  if (thread.request || !thread.draft) return 'verified_officer';
+  const draft = thread.draft;
+  const page = await repositories.intake.listMessages({ draftId: draft.id, limit: 200 });
+  const levels = page.items
+    .filter((entry) => entry.id === draft.firstMessageId || !entry.flags.includes('THREAD_TRUST_DOWNGRADE'))
+    .map((entry) => entry.trust?.level ?? 'unverified');
+  return highestTrust(levels);
 }
 
 /** The draft or request a message follows up: by its In-Reply-To and References, then by a tracking number it quotes. */

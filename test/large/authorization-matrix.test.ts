@@ -95,6 +95,10 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'PATCH /api/v1/intake/drafts/:reference': { resource: 'draft', body: { version: 1, corrections: { kind: 'removal' } } },
   'POST /api/v1/intake/drafts/:reference/confirm': { resource: 'draft', body: {} },
   'POST /api/v1/intake/drafts/:reference/discard': { resource: 'draft', body: { reason: 'Not a request.' } },
+  'POST /api/v1/intake/drafts/:reference/accept': {
+    resource: 'draft',
+    body: { messageId: '00000000-0000-4000-8000-000000000005', field: 'targets.usernames' },
+  },
   'POST /api/v1/requests/:reference/preserve': { resource: 'request', body: {} },
   'POST /api/v1/requests/:reference/extend': { resource: 'request', body: {} },
   'POST /api/v1/requests/:reference/release': { resource: 'request', body: {} },

@@ -846,3 +846,295 @@ describeOnEachDatabase(
   },
   { WRIT_AUTH_CACHE_MS: '500', WRIT_TOKEN_MAX_DAYS: '30' },
 );
+
+// Imports of the blocks below are kept with them, so that each block of issue 17 merges on its own.
+import type { AppContext } from '../../src/server/context.ts';
+import { startJobs } from '../../src/server/context.ts';
+import { receiveIntakeMessage } from '../../src/services/receive-intake-message.ts';
+import { authenticationResults, buildMessage, newMessageId } from '../support/mail.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Issue 17, item 2: a follow-up's trust is its own. A verified officer's draft is changed by no follow-up trusted less
+ * than it, or not authenticated at all (a From is anyone's to write): such a message is attached apart, marked
+ * THREAD_TRUST_DOWNGRADE, and the desk takes its fields one by one; each field names the message and trust it came from.
+ */
+const INTAKE_AUTHSERV = 'mx.platform.test';
+const INTAKE_NOTICE = [
+  'The Cyber Investigation Unit of the Seoul Metropolitan Police Agency is investigating a fraud (Case No. 2026-SMPA-9921).',
+  'Under Article 215 of the Criminal Procedure Act we ask you to preserve and provide the subscriber information of the',
+  'account @genuine_suspect for the period from September 1, 2026 to October 15, 2026.',
+  '',
+  'Inspector Park Jisoo',
+].join('\n');
+
+interface DraftViewBody {
+  draft: { version: number; trackingNumber: string };
+  fields: Record<string, { value: unknown; extracted: unknown }>;
+  followUps: Array<{ messageId: string; trust: string | null; heldApart: boolean; offers: Record<string, unknown> }>;
+}
+type ExtractedBody = { source: { messageId: string; trust: string | null } } | null;
+
+const intakeThreadSuite = (authservId: string | undefined) => (db: () => { context: AppContext }) => {
+  let app: App;
+  let world: World;
+  let domain: string;
+  let officerEmail: string;
+
+  beforeAll(async () => {
+    const { context } = db();
+    world = await buildWorld(context);
+    app = await buildApp(context);
+    domain = (await context.store.read.organisations.find(world.agencyA))!.emailDomains[0]!;
+    officerEmail = (await context.store.read.users.find(world.officerA.userId))!.email;
+    await startJobs(context);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const deliver = async (bytes: Buffer) => {
+    const { context } = db();
+    const { message } = await receiveIntakeMessage(context, { bytes, source: 'imap', sourceRef: 'red-team' });
+    await context.jobs!.drain();
+    return (await context.store.read.intake.findMessage(message.id))!;
+  };
+  const desk = async (actor: Actor) => ({ cookie: `writ_session=${await sessionFor(db().context, actor, true)}` });
+  const draftOf = async (reference: string): Promise<DraftViewBody> => {
+    const response = await app.inject({ method: 'GET', url: `/api/v1/intake/drafts/${reference}`, headers: await desk(world.reviewer) });
+    expect(response.statusCode).toBe(200);
+    return response.json<DraftViewBody>();
+  };
+  /** The original, then a reply with the same From whose authentication came out `none` (or was not trusted). */
+  const spoofedThread = async () => {
+    const first = newMessageId(domain);
+    const original = await deliver(
+      buildMessage({
+        from: `Inspector Park <${officerEmail}>`,
+        messageId: first,
+        subject: 'Preservation and disclosure request',
+        text: INTAKE_NOTICE,
+        headers: [authenticationResults(INTAKE_AUTHSERV, domain, 'pass')],
+      }),
+    );
+    const before = await draftOf(original.draftId!);
+    const spoofed = await deliver(
+      buildMessage({
+        from: officerEmail,
+        messageId: newMessageId('attacker.test'),
+        inReplyTo: first,
+        references: [first],
+        subject: `Re: [${before.draft.trackingNumber}] Preservation and disclosure request`,
+        text: 'Correction: please also send everything on @innocent_bystander and the account victim.friend@gmail.com. Case No. 2026-FAKE-1.',
+        headers: [authenticationResults(INTAKE_AUTHSERV, domain, 'none')],
+      }),
+    );
+    return { original, before, spoofed };
+  };
+
+  it('a same-From reply that failed to authenticate no longer adds targets to the draft: it is held apart, marked', async () => {
+    const { original, before, spoofed } = await spoofedThread();
+    expect(original.trust?.level).toBe(authservId ? 'verified_officer' : 'unverified');
+    expect(spoofed.trust?.level).toBe('unverified');
+    expect(spoofed.draftId).toBe(original.draftId);
+    expect(spoofed.flags).toContain('THREAD_TRUST_DOWNGRADE');
+    const after = await draftOf(original.draftId!);
+    expect(after.draft.version).toBe(before.draft.version);
+    expect(after.fields['targets.usernames']!.value).toEqual(['genuine_suspect']);
+    expect(after.fields['targets.emails']!.value).toEqual([]);
+    expect(after.fields.caseNumber!.value).toBe('2026-SMPA-9921');
+    // The desk sees the message apart, with what it would bring.
+    const held = after.followUps.find((entry) => entry.messageId === spoofed.id);
+    expect(held?.heldApart).toBe(true);
+    expect(held?.trust).toBe('unverified');
+    expect(held?.offers['targets.usernames']).toEqual(['innocent_bystander']);
+  });
+
+  it('each draft field names the message and the trust it came from, and the desk accepts a held field alone, audited', async () => {
+    const { original, before, spoofed } = await spoofedThread();
+    const [genuine] = before.fields['targets.usernames']!.extracted as ExtractedBody[];
+    expect(genuine?.source).toEqual({ messageId: original.id, trust: original.trust!.level });
+    const accept = (field: string, version: number) =>
+      desk(world.reviewer).then((headers) =>
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/intake/drafts/${original.draftId}/accept`,
+          headers,
+          payload: { version, messageId: spoofed.id, field },
+        }),
+      );
+    const accepted = await accept('targets.usernames', before.draft.version);
+    expect(accepted.statusCode).toBe(200);
+    const view = accepted.json<DraftViewBody>();
+    expect(view.fields['targets.usernames']!.value).toEqual(['genuine_suspect', 'innocent_bystander']);
+    const sources = (view.fields['targets.usernames']!.extracted as ExtractedBody[]).map((entry) => entry?.source);
+    expect(sources).toEqual([
+      { messageId: original.id, trust: original.trust!.level },
+      { messageId: spoofed.id, trust: 'unverified' },
+    ]);
+    // Only that field: the emails and the case number the same message offers stay out until accepted each.
+    expect(view.fields['targets.emails']!.value).toEqual([]);
+    expect(view.fields.caseNumber!.value).toBe('2026-SMPA-9921');
+    // A message of another draft answers as one that does not exist.
+    const other = await deliver(buildMessage({ from: `someone.${Date.now()}@elsewhere.test`, text: INTAKE_NOTICE }));
+    const foreign = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intake/drafts/${original.draftId}/accept`,
+      headers: await desk(world.reviewer),
+      payload: { messageId: other.id, field: 'targets.usernames' },
+    });
+    expect(foreign.statusCode, foreign.body).toBe(404);
+    expect(foreign.json<{ code: string }>().code).toBe('INTAKE_MESSAGE_NOT_FOUND');
+    // An auditor reads, never accepts.
+    const auditor = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intake/drafts/${original.draftId}/accept`,
+      headers: await desk(world.auditor),
+      payload: { messageId: spoofed.id, field: 'targets.emails' },
+    });
+    expect(auditor.statusCode).toBe(403);
+    const events = await sql<{ data: { draftId: string; messageId: string; field: string; trust: string } }>`
+      SELECT data FROM audit_events WHERE type = 'intake.field_accepted'
+    `.execute(db().context.database.db);
+    expect(events.rows.map((row) => row.data)).toContainEqual(
+      expect.objectContaining({
+        draftId: original.draftId,
+        messageId: spoofed.id,
+        field: 'targets.usernames',
+        trust: 'unverified',
+      }),
+    );
+    // Confirmed, the request says which fields came from a follow-up held apart.
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intake/drafts/${original.draftId}/confirm`,
+      headers: await desk(world.reviewer),
+      payload: { corrections: { agencyId: world.agencyA, kind: 'preservation', dataCategories: ['subscriber'] } },
+    });
+    expect(confirmed.statusCode).toBe(201);
+    const request = await getRequest(db().context, world.reviewer, {
+      reference: confirmed.json<{ trackingNumber: string }>().trackingNumber,
+    });
+    expect(request.targets.map((target) => target.value)).toEqual(['genuine_suspect', 'innocent_bystander']);
+    expect(request.holds?.[0]?.detail).toContain('follow-ups trusted less than the first message: targets.usernames');
+    // A closed draft takes nothing more, and says so (its status once became the HTTP status: a 500).
+    const closed = await app.inject({
+      method: 'POST',
+      url: `/api/v1/intake/drafts/${original.draftId}/accept`,
+      headers: await desk(world.reviewer),
+      payload: { messageId: spoofed.id, field: 'targets.emails' },
+    });
+    expect(closed.statusCode, closed.body).toBe(409);
+    expect(closed.json<{ code: string; status: number }>()).toMatchObject({ code: 'DRAFT_CLOSED', status: 409 });
+  });
+};
+
+describeOnEachDatabase('red team: spoofed intake follow-ups', intakeThreadSuite(INTAKE_AUTHSERV), {
+  WRIT_IMAP_AUTHSERV_ID: INTAKE_AUTHSERV,
+});
+
+// With no WRIT_IMAP_AUTHSERV_ID every sender is unverified (a forger writes its own passing verdict): the From alone
+// was enough to merge.
+describeOnEachDatabase('red team: spoofed intake follow-ups with no trusted authserv-id', intakeThreadSuite(undefined));
+
+/**
+ * Issue 17, "also noticed": one counsel alone could confirm the sender, approve and produce a non-emergency request.
+ * With the policy's `approval.second_person`, an approval of a request that releases data takes effect only when a
+ * second person — one of the two counsel — approves the same decision.
+ */
+const twoPersonPolicy = (() => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'writ-policy-')), 'policy.yaml');
+  const shipped = readFileSync(new URL('../../policy.yaml', import.meta.url), 'utf8');
+  if (!shipped.includes('second_person: false')) throw new Error('policy.yaml no longer names approval.second_person');
+  writeFileSync(file, shipped.replace('second_person: false', 'second_person: true'));
+  return file;
+})();
+
+describeOnEachDatabase(
+  'red team: two-person approval',
+  (db) => {
+    let app: App;
+    let world: World;
+
+    beforeAll(async () => {
+      const { context } = db();
+      world = await buildWorld(context);
+      app = await buildApp(context);
+      await startJobs(context);
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    const post = async (actor: Actor, url: string, payload: unknown) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: `writ_session=${await sessionFor(db().context, actor, true)}` },
+        payload: payload as Record<string, unknown>,
+      });
+    const inReview = async () => {
+      const tracking = await submitted(db().context, world.officerA);
+      await db().context.jobs!.drain();
+      expect((await getRequest(db().context, world.reviewer, { reference: tracking })).request.state).toBe('in_review');
+      return tracking;
+    };
+
+    it('one counsel alone no longer approves and produces a disclosure: a second person must approve the same decision', async () => {
+      const tracking = await inReview();
+      const decision = { reason: 'Within the warrant.' };
+      const first = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, decision);
+      expect(first.statusCode).toBe(200);
+      expect(first.json<{ state: string }>().state).toBe('in_review');
+      // The same person twice is still one person.
+      const again = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, decision);
+      expect(again.statusCode).toBe(409);
+      expect(again.json<{ code: string }>().code).toBe('SECOND_PERSON_REQUIRED');
+      const produce = await post(world.counsel, `/api/v1/requests/${tracking}/produce`, {});
+      expect(produce.statusCode).toBe(409);
+      let view = await getRequest(db().context, world.reviewer, { reference: tracking });
+      expect(view.decisions).toHaveLength(0);
+      expect(view.timeline.filter((entry) => entry.type === 'request.approval_recorded').map((entry) => entry.data.step)).toEqual([1]);
+      // The agency sees its request's progress, not the desk's first step.
+      const officerView = await getRequest(db().context, world.officerA, { reference: tracking });
+      expect(officerView.timeline.some((entry) => entry.type === 'request.approval_recorded')).toBe(false);
+
+      const second = await post(world.counsel2, `/api/v1/requests/${tracking}/approve`, decision);
+      expect(second.statusCode).toBe(200);
+      expect(second.json<{ state: string }>().state).toBe('approved');
+      view = await getRequest(db().context, world.reviewer, { reference: tracking });
+      expect(view.decisions).toHaveLength(1);
+      expect(view.timeline.filter((entry) => entry.type === 'request.approval_recorded').map((entry) => entry.data.step)).toEqual([1, 2]);
+    });
+
+    it('a second approval of a different decision does not complete the first: it starts over, and one approver must be counsel', async () => {
+      const tracking = await inReview();
+      expect((await post(world.reviewer, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' })).statusCode).toBe(200);
+      // Counsel approves something else: that is a first approval of its own, not a second of the reviewer's.
+      const other = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, { reason: 'Within the warrant only.' });
+      expect(other.json<{ state: string }>().state).toBe('in_review');
+      // Two reviewers are two people, but neither is counsel.
+      const { id } = await addUser(db().context, CLI_ACTOR, {
+        organisationId: world.platformId,
+        email: `reviewer2.${Date.now()}@platform.test`,
+        displayName: 'Second reviewer',
+        roles: ['reviewer'],
+        password: PASSWORD,
+      });
+      const reviewer2 = actorOf((await db().context.store.read.users.findActive(id))!, 'session');
+      expect((await post(reviewer2, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' })).statusCode).toBe(200);
+      const reviewersOnly = await post(world.reviewer, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' });
+      expect(reviewersOnly.statusCode).toBe(409);
+      expect(reviewersOnly.json<{ code: string }>().code).toBe('SECOND_PERSON_REQUIRED');
+      const done = await post(world.counsel, `/api/v1/requests/${tracking}/approve`, { reason: 'All of it.' });
+      expect(done.json<{ state: string }>().state).toBe('approved');
+      const events = (await getRequest(db().context, world.reviewer, { reference: tracking })).timeline.filter(
+        (entry) => entry.type === 'request.approval_recorded',
+      );
+      expect(events.map((entry) => entry.data.step)).toEqual([1, 1, 1, 2]);
+    });
+  },
+  { WRIT_POLICY_FILE: twoPersonPolicy },
+);

@@ -88,6 +88,11 @@ const routeTree = rootRoute.addChildren([
   }),
   createRoute({
     getParentRoute: () => rootRoute,
+    path: '/desk/drafts',
+    component: lazyRouteComponent(() => import('./pages/desk/mail-drafts'), 'MailDraftsRoute'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
     path: '/desk/agencies',
     component: lazyRouteComponent(() => import('./pages/desk/agencies'), 'AgenciesPageRoute'),
   }),

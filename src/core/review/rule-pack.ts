@@ -163,6 +163,16 @@ export const policySchema = z
         contact: z.string().min(3).max(320),
       })
       .optional(),
+    /**
+     * Approvals beyond the law: with `second_person`, no approval of the kinds listed (those that release data) takes
+     * effect on one person's word — the same decision must be approved by a second person, one of the two counsel.
+     */
+    approval: z
+      .strictObject({
+        second_person: z.boolean().default(false),
+        kinds: z.array(z.enum(REQUEST_KINDS)).min(1).default(['disclosure', 'emergency', 'prospective']),
+      })
+      .default({ second_person: false, kinds: ['disclosure', 'emergency', 'prospective'] }),
     sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), sourceSchema),
     rules: z.array(ruleSchema).default([]),
   })

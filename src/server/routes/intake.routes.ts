@@ -6,13 +6,16 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DRAFT_STATUSES, INTAKE_FLAGS, INTAKE_MESSAGE_STATUSES, INTAKE_SOURCES, TRUST_LEVELS } from '../../core/intake.ts';
 import {
+  acceptDraftFieldInputSchema,
   confirmDraftInputSchema,
+  DRAFT_FIELD_NAMES,
   correctDraftInputSchema,
   discardDraftInputSchema,
   listDraftsQuerySchema,
   listIntakeMessagesQuerySchema,
 } from '../../core/intake-schemas.ts';
 import {
+  acceptDraftField,
   confirmDraft,
   correctDraft,
   discardDraft,
@@ -103,8 +106,13 @@ const extractedSchema = z
   .object({
     value: z.unknown(),
     span: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
-    excerpt: z.string().nullable().describe('The words of the first message the value was read from.'),
+    excerpt: z.string().nullable().describe('The words of the message the value was read from.'),
     confidence: z.number(),
+    source: z
+      .object({ messageId: z.uuid(), trust: z.enum(TRUST_LEVELS).nullable() })
+      .describe(
+        "The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted.",
+      ),
   })
   .nullable();
 const fieldSchema = z.object({
@@ -132,7 +140,23 @@ export const draftViewSchema = z.object({
   language: z.string(),
   fields: z.record(z.string(), fieldSchema),
   messages: z.array(intakeMessageSummarySchema).readonly(),
-  trust: trustSchema.nullable(),
+  trust: trustSchema.nullable().describe("The trust of the draft's first message; each field's source names its own."),
+  followUps: z
+    .array(
+      z.object({
+        messageId: z.uuid(),
+        trust: z.enum(TRUST_LEVELS).nullable(),
+        heldApart: z
+          .boolean()
+          .describe('THREAD_TRUST_DOWNGRADE: trusted less than the draft (or not authenticated), so it changed nothing.'),
+        offers: z
+          .partialRecord(z.enum(DRAFT_FIELD_NAMES), z.unknown())
+          .describe(
+            'What it would bring, by field: a value that differs, or the list entries the draft lacks. Accept each with POST …/accept.',
+          ),
+      }),
+    )
+    .readonly(),
 });
 
 export const intakeRoutes =
@@ -243,6 +267,22 @@ export const intakeRoutes =
         reply.header('location', `/api/v1/requests/${confirmed.trackingNumber}`);
         return reply.code(201).send(confirmed);
       },
+    );
+
+    app.post(
+      '/intake/drafts/:reference/accept',
+      {
+        config: { permission: 'intake.manage' },
+        schema: {
+          tags: ['intake'],
+          summary:
+            'Desk: take one field of an open draft from one of its follow-ups (one held apart as THREAD_TRUST_DOWNGRADE, typically): a single value replaces the draft’s, a list gains the entries it lacks; the field then names that message and its trust. Audited.',
+          params: draftParams,
+          body: acceptDraftFieldInputSchema,
+          response: { 200: draftViewSchema, ...errors },
+        },
+      },
+      async (request) => acceptDraftField(context, actor(request), { reference: request.params.reference, body: request.body }),
     );
 
     app.post(

@@ -7286,7 +7286,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7479,7 +7479,7 @@ export interface paths {
                             inReplyTo: string | null;
                             readonly referenceIds: string[];
                             /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                             trust: {
                                 /** @enum {string} */
                                 level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7893,18 +7893,30 @@ export interface paths {
                                             start: number;
                                             end: number;
                                         } | null;
-                                        /** @description The words of the first message the value was read from. */
+                                        /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
                                         confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
                                     } | null) | ({
                                         value: unknown;
                                         span: {
                                             start: number;
                                             end: number;
                                         } | null;
-                                        /** @description The words of the first message the value was read from. */
+                                        /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
                                         confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
                                     } | null)[];
                                     corrected: boolean;
                                 };
@@ -7931,7 +7943,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7960,6 +7972,7 @@ export interface paths {
                                 } | null;
                                 attachments: number;
                             }[];
+                            /** @description The trust of the draft's first message; each field's source names its own. */
                             trust: {
                                 /** @enum {string} */
                                 level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7976,6 +7989,17 @@ export interface paths {
                                 officerId: string | null;
                                 readonly reasons: string[];
                             } | null;
+                            readonly followUps: {
+                                /** Format: uuid */
+                                messageId: string;
+                                trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                /** @description THREAD_TRUST_DOWNGRADE: trusted less than the draft (or not authenticated), so it changed nothing. */
+                                heldApart: boolean;
+                                /** @description What it would bring, by field: a value that differs, or the list entries the draft lacks. Accept each with POST …/accept. */
+                                offers: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -8184,18 +8208,30 @@ export interface paths {
                                             start: number;
                                             end: number;
                                         } | null;
-                                        /** @description The words of the first message the value was read from. */
+                                        /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
                                         confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
                                     } | null) | ({
                                         value: unknown;
                                         span: {
                                             start: number;
                                             end: number;
                                         } | null;
-                                        /** @description The words of the first message the value was read from. */
+                                        /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
                                         confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
                                     } | null)[];
                                     corrected: boolean;
                                 };
@@ -8222,7 +8258,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8251,6 +8287,7 @@ export interface paths {
                                 } | null;
                                 attachments: number;
                             }[];
+                            /** @description The trust of the draft's first message; each field's source names its own. */
                             trust: {
                                 /** @enum {string} */
                                 level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8267,6 +8304,17 @@ export interface paths {
                                 officerId: string | null;
                                 readonly reasons: string[];
                             } | null;
+                            readonly followUps: {
+                                /** Format: uuid */
+                                messageId: string;
+                                trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                /** @description THREAD_TRUST_DOWNGRADE: trusted less than the draft (or not authenticated), so it changed nothing. */
+                                heldApart: boolean;
+                                /** @description What it would bring, by field: a value that differs, or the list entries the draft lacks. Accept each with POST …/accept. */
+                                offers: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -8485,18 +8533,30 @@ export interface paths {
                                                 start: number;
                                                 end: number;
                                             } | null;
-                                            /** @description The words of the first message the value was read from. */
+                                            /** @description The words of the message the value was read from. */
                                             excerpt: string | null;
                                             confidence: number;
+                                            /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                            source: {
+                                                /** Format: uuid */
+                                                messageId: string;
+                                                trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                            };
                                         } | null) | ({
                                             value: unknown;
                                             span: {
                                                 start: number;
                                                 end: number;
                                             } | null;
-                                            /** @description The words of the first message the value was read from. */
+                                            /** @description The words of the message the value was read from. */
                                             excerpt: string | null;
                                             confidence: number;
+                                            /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                            source: {
+                                                /** Format: uuid */
+                                                messageId: string;
+                                                trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                            };
                                         } | null)[];
                                         corrected: boolean;
                                     };
@@ -8523,7 +8583,7 @@ export interface paths {
                                     inReplyTo: string | null;
                                     readonly referenceIds: string[];
                                     /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                     trust: {
                                         /** @enum {string} */
                                         level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8552,6 +8612,7 @@ export interface paths {
                                     } | null;
                                     attachments: number;
                                 }[];
+                                /** @description The trust of the draft's first message; each field's source names its own. */
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8568,7 +8629,313 @@ export interface paths {
                                     officerId: string | null;
                                     readonly reasons: string[];
                                 } | null;
+                                readonly followUps: {
+                                    /** Format: uuid */
+                                    messageId: string;
+                                    trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                    /** @description THREAD_TRUST_DOWNGRADE: trusted less than the draft (or not authenticated), so it changed nothing. */
+                                    heldApart: boolean;
+                                    /** @description What it would bring, by field: a value that differs, or the list entries the draft lacks. Accept each with POST …/accept. */
+                                    offers: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
                             };
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/drafts/{reference}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: take one field of an open draft from one of its follow-ups (one held apart as THREAD_TRUST_DOWNGRADE, typically): a single value replaces the draft’s, a list gains the entries it lacks; the field then names that message and its trust. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The draft's tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The version you read; a draft changed since answers 409 STALE_UPDATE. */
+                        version?: number;
+                        /**
+                         * Format: uuid
+                         * @description A follow-up of this draft (one held apart as THREAD_TRUST_DOWNGRADE, typically).
+                         */
+                        messageId: string;
+                        /**
+                         * @description The field to take from that message: a single value replaces the draft’s; a list gains the entries it lacks.
+                         * @enum {string}
+                         */
+                        field: "kind" | "requestingAgency" | "requestingUnit" | "officerName" | "officerTitle" | "contactEmail" | "contactPhone" | "contactAddress" | "caseNumber" | "instrumentType" | "jurisdictionCountry" | "jurisdictionSubdivision" | "court" | "dateRange" | "isEmergency" | "urgencyClaimed" | "requestDate" | "deadline" | "nonDisclosure" | "referenceNumbers" | "legalBasis" | "dataCategories" | "ipTimes" | "targets.usernames" | "targets.emails" | "targets.phone_numbers" | "targets.urls" | "targets.user_ids" | "targets.ip_addresses";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            draft: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The number the sender's receipt quotes; the request keeps it. */
+                                trackingNumber: string;
+                                /** Format: uuid */
+                                firstMessageId: string;
+                                /** @enum {string} */
+                                status: "open" | "confirmed" | "discarded";
+                                version: number;
+                                agencyId: string | null;
+                                requestId: string | null;
+                                discardReason: string | null;
+                                closedBy: string | null;
+                                closedAt: string | null;
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            language: string;
+                            fields: {
+                                [key: string]: {
+                                    /** @description The value now: extracted, or as the desk corrected it. */
+                                    value: unknown;
+                                    extracted: ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
+                                    } | null) | ({
+                                        value: unknown;
+                                        span: {
+                                            start: number;
+                                            end: number;
+                                        } | null;
+                                        /** @description The words of the message the value was read from. */
+                                        excerpt: string | null;
+                                        confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
+                                    } | null)[];
+                                    corrected: boolean;
+                                };
+                            };
+                            readonly messages: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description SHA-256 of the bytes as they arrived (GET …/raw gives them). */
+                                sha256: string;
+                                size: number;
+                                messageId: string | null;
+                                /** @description A message stored earlier with the same Message-ID and other bytes. */
+                                duplicateOf: string | null;
+                                /** @enum {string} */
+                                source: "imap" | "import";
+                                sourceRef: string | null;
+                                receivedAt: string;
+                                /** @enum {string} */
+                                status: "received" | "processed" | "duplicate";
+                                fromAddress: string | null;
+                                fromName: string | null;
+                                subject: string | null;
+                                sentAt: string | null;
+                                inReplyTo: string | null;
+                                readonly referenceIds: string[];
+                                /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                trust: {
+                                    /** @enum {string} */
+                                    level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                    fromAddress: string | null;
+                                    authentication: {
+                                        authservId?: string;
+                                        spf?: string | null;
+                                        dkim?: string | null;
+                                        dmarc?: string | null;
+                                        aligned: boolean;
+                                    };
+                                    agencyId: string | null;
+                                    agencyName: string | null;
+                                    officerId: string | null;
+                                    readonly reasons: string[];
+                                } | null;
+                                draftId: string | null;
+                                requestId: string | null;
+                                processedAt: string | null;
+                                /** @description receipt_verified (with a portal link) or receipt_unverified (how to register, what a request needs); never data. */
+                                acknowledgement: {
+                                    /** @enum {string} */
+                                    state: "sending" | "sent";
+                                    kind: string;
+                                    at: string;
+                                } | null;
+                                attachments: number;
+                            }[];
+                            /** @description The trust of the draft's first message; each field's source names its own. */
+                            trust: {
+                                /** @enum {string} */
+                                level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
+                                fromAddress: string | null;
+                                authentication: {
+                                    authservId?: string;
+                                    spf?: string | null;
+                                    dkim?: string | null;
+                                    dmarc?: string | null;
+                                    aligned: boolean;
+                                };
+                                agencyId: string | null;
+                                agencyName: string | null;
+                                officerId: string | null;
+                                readonly reasons: string[];
+                            } | null;
+                            readonly followUps: {
+                                /** Format: uuid */
+                                messageId: string;
+                                trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                /** @description THREAD_TRUST_DOWNGRADE: trusted less than the draft (or not authenticated), so it changed nothing. */
+                                heldApart: boolean;
+                                /** @description What it would bring, by field: a value that differs, or the list entries the draft lacks. Accept each with POST …/accept. */
+                                offers: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -8748,18 +9115,30 @@ export interface paths {
                                             start: number;
                                             end: number;
                                         } | null;
-                                        /** @description The words of the first message the value was read from. */
+                                        /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
                                         confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
                                     } | null) | ({
                                         value: unknown;
                                         span: {
                                             start: number;
                                             end: number;
                                         } | null;
-                                        /** @description The words of the first message the value was read from. */
+                                        /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
                                         confidence: number;
+                                        /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
+                                        source: {
+                                            /** Format: uuid */
+                                            messageId: string;
+                                            trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                        };
                                     } | null)[];
                                     corrected: boolean;
                                 };
@@ -8786,7 +9165,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8815,6 +9194,7 @@ export interface paths {
                                 } | null;
                                 attachments: number;
                             }[];
+                            /** @description The trust of the draft's first message; each field's source names its own. */
                             trust: {
                                 /** @enum {string} */
                                 level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8831,6 +9211,17 @@ export interface paths {
                                 officerId: string | null;
                                 readonly reasons: string[];
                             } | null;
+                            readonly followUps: {
+                                /** Format: uuid */
+                                messageId: string;
+                                trust: ("verified_officer" | "agency_domain" | "unverified" | "suspicious") | null;
+                                /** @description THREAD_TRUST_DOWNGRADE: trusted less than the draft (or not authenticated), so it changed nothing. */
+                                heldApart: boolean;
+                                /** @description What it would bring, by field: a value that differs, or the list entries the draft lacks. Accept each with POST …/accept. */
+                                offers: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
                         };
                     };
                 };

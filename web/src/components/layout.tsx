@@ -87,6 +87,7 @@ function Navigation({ onNavigate }: { onNavigate?: () => void }) {
     : isDesk(me)
       ? [
           { to: '/desk', label: t('nav.queue') },
+          { to: '/desk/drafts', label: t('nav.drafts') },
           { to: '/desk/agencies', label: t('nav.agencies') },
           ...(hasRole(me, 'admin') ? [{ to: '/desk/people', label: t('nav.people') }] : []),
           { to: '/desk/settings', label: t('nav.settings') },

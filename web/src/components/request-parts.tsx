@@ -91,6 +91,9 @@ export function eventText(entry: TimelineEntry, t: (key: string, options?: Recor
       to: t(`states.${to}`, { defaultValue: to }),
     });
   }
+  if (entry.type === 'request.approval_recorded') {
+    return t('events.request.approval_recorded', { step: Number(entry.data.step ?? 1), defaultValue: entry.type });
+  }
   return t(`events.${entry.type}`, { defaultValue: entry.type });
 }
 

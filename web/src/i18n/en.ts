@@ -26,6 +26,7 @@ export const en = {
     copied: 'Copied',
   },
   nav: {
+    drafts: 'Mail drafts',
     myRequests: 'My requests',
     newRequest: 'New request',
     queue: 'Queue',
@@ -227,6 +228,7 @@ export const en = {
     'request.message_posted': 'Message posted',
     'request.note_added': 'Internal note added',
     'request.decided': 'Decision recorded',
+    'request.approval_recorded': 'Approval recorded (step {{step}} of 2)',
     'production.completed': 'Package built and signed',
     'production.failed': 'Production attempt failed; it is retried',
     'production.downloaded': 'Package downloaded',
@@ -591,6 +593,30 @@ export const en = {
     unpack: 'Unpack',
     hashes: 'Check every file against the manifests',
     signature: 'Check the platform’s signature',
+  },
+  drafts: {
+    title: 'Requests by email',
+    intro:
+      'Drafts made of the mail that came in. Every field says which message it came from and how far its sender was trusted; a follow-up trusted less than its draft changed nothing until you accept its fields one by one.',
+    empty: 'No open drafts.',
+    targets: 'Targets',
+    firstMessage: 'First message:',
+    field: 'Field',
+    value: 'Value',
+    source: 'From',
+    corrected: 'Corrected by the desk',
+    messageNumber: 'Message {{number}}',
+    followUps: 'Follow-ups',
+    heldApart:
+      'Trusted less than the draft, or its sender was not authenticated: it changed nothing. Take what it brings one field at a time, only after checking it with the agency.',
+    nothingOffered: 'Brings nothing the draft does not already have.',
+    accept: 'Accept this field',
+    trust: {
+      verified_officer: 'Verified officer',
+      agency_domain: 'Agency domain',
+      unverified: 'Unverified',
+      suspicious: 'Suspicious',
+    },
   },
   units: { bytes: '{{value}} B', kilobytes: '{{value}} kB', megabytes: '{{value}} MB' },
 };

@@ -28,6 +28,7 @@ export const ko: Messages = {
     copied: '복사됨',
   },
   nav: {
+    drafts: '메일 초안',
     myRequests: '내 요청',
     newRequest: '새 요청',
     queue: '대기열',
@@ -226,6 +227,7 @@ export const ko: Messages = {
     'request.message_posted': '메시지 게시됨',
     'request.note_added': '내부 메모 추가됨',
     'request.decided': '결정 기록됨',
+    'request.approval_recorded': '승인 기록됨 (2단계 중 {{step}}단계)',
     'production.completed': '자료 꾸러미 생성 및 서명 완료',
     'production.failed': '자료 생성 시도 실패, 다시 시도함',
     'production.downloaded': '자료 꾸러미 내려받음',
@@ -588,6 +590,30 @@ export const ko: Messages = {
     unpack: '풀기',
     hashes: '모든 파일을 매니페스트와 대조',
     signature: '플랫폼의 서명 확인',
+  },
+  drafts: {
+    title: '이메일로 받은 요청',
+    intro:
+      '받은 메일로 만든 초안입니다. 각 항목은 어느 메시지에서 왔는지, 그 발신자를 얼마나 신뢰하는지 표시합니다. 초안보다 신뢰도가 낮은 후속 메시지는 아무것도 바꾸지 않으며, 항목별로 수락해야 반영됩니다.',
+    empty: '열린 초안이 없습니다.',
+    targets: '대상',
+    firstMessage: '첫 메시지:',
+    field: '항목',
+    value: '값',
+    source: '출처',
+    corrected: '데스크가 수정함',
+    messageNumber: '메시지 {{number}}',
+    followUps: '후속 메시지',
+    heldApart:
+      '초안보다 신뢰도가 낮거나 발신자가 인증되지 않았습니다. 아무것도 바꾸지 않았습니다. 기관에 확인한 뒤에만 항목을 하나씩 수락하세요.',
+    nothingOffered: '초안에 없는 내용이 없습니다.',
+    accept: '이 항목 수락',
+    trust: {
+      verified_officer: '인증된 수사관',
+      agency_domain: '기관 도메인',
+      unverified: '미인증',
+      suspicious: '의심',
+    },
   },
   units: { bytes: '{{value}} B', kilobytes: '{{value}} kB', megabytes: '{{value}} MB' },
 };
