@@ -14,18 +14,13 @@ import { CLI_ACTOR } from '../core/actor.ts';
 import { countText, reportCsv } from '../core/transparency.ts';
 import { loadConfig } from '../config/config.ts';
 import { reportPdf } from '../evidence/report-pdf.ts';
-import {
-  dsaStatements,
-  publicTransparencyReport,
-  recordReport,
-  transparencyReport,
-} from '../services/transparency-report.ts';
+import { dsaStatements, publicTransparencyReport, recordReport, transparencyReport } from '../services/transparency-report.ts';
 import { createContext } from '../server/context.ts';
 
 const USAGE =
   'Usage: writ report [--period <YYYY-H1|YYYY-H2|YYYY-MM>] --out <dir>            the public report (as GET /api/v1/transparency/report)\n' +
   '       writ report --internal (--period <id> | --from <date> --to <date>) --out <dir> [--band-below <n>]\n' +
-  '  --internal: the operator\'s exact report (not for publication), any period or range.\n' +
+  "  --internal: the operator's exact report (not for publication), any period or range.\n" +
   '  --band-below: with --internal, give counts from 1 to n-1 as a band (default 0: exact).\n' +
   '  The public report covers published periods only and follows WRIT_REPORT_BAND_BELOW; --half is the same as --period.';
 
@@ -47,12 +42,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   const band = values['band-below'];
   const internal = values.internal === true;
   const ranged = values.from !== undefined || values.to !== undefined;
-  if (
-    positionals.length > 0 ||
-    !values.out ||
-    (band !== undefined && (!internal || !/^\d{1,4}$/.test(band))) ||
-    (ranged && !internal)
-  ) {
+  if (positionals.length > 0 || !values.out || (band !== undefined && (!internal || !/^\d{1,4}$/.test(band))) || (ranged && !internal)) {
     console.error(USAGE);
     return 2;
   }

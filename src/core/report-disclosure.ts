@@ -196,12 +196,25 @@ function rowRelations(cells: RowCells, answered: Cell | undefined): Relation[] {
   const kinds = [cells.emergency, cells.preservation, cells.removal];
   const acted = [cells.removed, cells.restricted, cells.kept];
   const relations: Relation[] = [
-    answered ? { parent: requests, children: [...outcomes, answered], rest: Math.max(0, outcomeRest - answered.pop) } : { parent: requests, children: outcomes, rest: outcomeRest },
+    answered
+      ? { parent: requests, children: [...outcomes, answered], rest: Math.max(0, outcomeRest - answered.pop) }
+      : { parent: requests, children: outcomes, rest: outcomeRest },
     { parent: requests, children: kinds, rest: Math.max(0, requests.pop - kinds.reduce((total, cell) => total + cell.pop, 0)) },
     { parent: cells.removal, children: acted, rest: Math.max(0, cells.removal.pop - acted.reduce((total, cell) => total + cell.pop, 0)) },
     { parent: cells.rejected, children: [cells.refusedUnverified], rest: Math.max(0, cells.rejected.pop - cells.refusedUnverified.pop) },
   ];
-  for (const field of ['withData', 'rejected', 'narrowed', 'emergency', 'preservation', 'removal', 'nonDisclosure', 'refusedUnverified', 'withdrawn', 'pending'] as const) {
+  for (const field of [
+    'withData',
+    'rejected',
+    'narrowed',
+    'emergency',
+    'preservation',
+    'removal',
+    'nonDisclosure',
+    'refusedUnverified',
+    'withdrawn',
+    'pending',
+  ] as const) {
     relations.push({ parent: requests, children: [cells[field]], rest: Math.max(0, requests.pop - cells[field].pop) });
   }
   for (const field of ['removed', 'restricted', 'kept'] as const) {
@@ -252,11 +265,21 @@ export function publicReport(
     const rows = mergeSmall([...perKind.entries()], k)
       .map((row) => ({ country: country.key, kind: row.key as RequestKind | typeof OTHER, cells: rowCells(row.sum, k) }))
       .sort((a, b) => order(a.kind) - order(b.kind));
-    relations.push(...hierarchy(country.cells, rows.map((row) => row.cells)));
+    relations.push(
+      ...hierarchy(
+        country.cells,
+        rows.map((row) => row.cells),
+      ),
+    );
     for (const row of rows) relations.push(...rowRelations(row.cells, undefined));
     return rows;
   });
-  relations.push(...hierarchy(totals, countries.map((country) => country.cells)));
+  relations.push(
+    ...hierarchy(
+      totals,
+      countries.map((country) => country.cells),
+    ),
+  );
   for (const country of countries) relations.push(...rowRelations(country.cells, undefined));
 
   // The outcomes chart adds "answered without data" to what the totals row shows.
@@ -278,7 +301,11 @@ export function publicReport(
   });
   for (const field of ['requests', 'withData', 'rejected'] as const) {
     const parent = totals[field];
-    relations.push({ parent, children: months.map((month) => month[field]), rest: Math.max(0, parent.pop - months.reduce((sum, month) => sum + month[field].pop, 0)) });
+    relations.push({
+      parent,
+      children: months.map((month) => month[field]),
+      rest: Math.max(0, parent.pop - months.reduce((sum, month) => sum + month[field].pop, 0)),
+    });
   }
   for (const month of months) {
     for (const field of ['withData', 'rejected'] as const) {
@@ -300,12 +327,17 @@ export function publicReport(
   });
   if (korea) {
     const parent = korea.cells.requests;
-    relations.push({ parent, children: categories.map((row) => row.requests), rest: Math.max(0, parent.pop - categories.reduce((sum, row) => sum + row.requests.pop, 0)) });
-    for (const row of categories) relations.push({ parent: row.requests, children: [row.processed], rest: Math.max(0, row.requests.pop - row.processed.pop) });
+    relations.push({
+      parent,
+      children: categories.map((row) => row.requests),
+      rest: Math.max(0, parent.pop - categories.reduce((sum, row) => sum + row.requests.pop, 0)),
+    });
+    for (const row of categories)
+      relations.push({ parent: row.requests, children: [row.processed], rest: Math.max(0, row.requests.pop - row.processed.pop) });
   }
 
   // Withholding only ever grows, so this ends.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const relation of relations) if (enforce(relation, k)) changed = true;
   }
@@ -321,16 +353,14 @@ export function publicReport(
     totals: presentRow('all', 'all', totals, k),
     countries: countryReport,
     rows: kindRows.flat().map((row) => presentRow(row.country, row.kind, row.cells, k)),
-    korea: categories.map(
-      (row): KoreanRow => ({
-        category: row.entry.category,
-        ko: row.entry.ko,
-        en: row.entry.en,
-        requests: published(row.requests, k),
-        processed: published(row.processed, k),
-        accounts: published(row.accounts, k),
-      }),
-    ),
+    korea: categories.map((row): KoreanRow => ({
+      category: row.entry.category,
+      ko: row.entry.ko,
+      en: row.entry.en,
+      requests: published(row.requests, k),
+      processed: published(row.processed, k),
+      accounts: published(row.accounts, k),
+    })),
     series: {
       overTime: months.map((month) => ({
         month: month.month,

@@ -123,7 +123,10 @@ export function publicReportPeriod(
   }
   const period = reportPeriod(input, now);
   if (period.label !== null && !desk && !isPublished(period, now, deps.reportPublication)) {
-    throw new WritError('REPORT_PERIOD_NOT_PUBLISHED', 'That period is not published yet: GET /api/v1/transparency/periods lists those that are.');
+    throw new WritError(
+      'REPORT_PERIOD_NOT_PUBLISHED',
+      'That period is not published yet: GET /api/v1/transparency/periods lists those that are.',
+    );
   }
   return period;
 }

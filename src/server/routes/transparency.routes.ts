@@ -40,7 +40,9 @@ const periodQuery = z.strictObject({
     .string()
     .max(30)
     .optional()
-    .describe('Desk only (report.export): start of a range (a date, 2025-07-01, or a UTC instant), inclusive. Anyone else: 400 REPORT_RANGE_NOT_PUBLIC.'),
+    .describe(
+      'Desk only (report.export): start of a range (a date, 2025-07-01, or a UTC instant), inclusive. Anyone else: 400 REPORT_RANGE_NOT_PUBLIC.',
+    ),
   to: z.string().max(30).optional().describe('Desk only: end of the range, exclusive.'),
 });
 const dsaQuery = z.strictObject({
