@@ -708,17 +708,23 @@ describeOnEachDatabase('red team: public report isolation and notice links', (db
       }),
     );
     const token = context.noticeTokens.tokenFor(notice.id);
-    await context.store.transaction((repositories) => repositories.notices.markSent(notice.id, new Date(), context.secrets.sha256Hex(token)));
+    await context.store.transaction((repositories) =>
+      repositories.notices.markSent(notice.id, new Date(), context.secrets.sha256Hex(token)),
+    );
     return { reference, noticeId: notice.id, requestId: request.id, token };
   };
   const wrongLink = async () =>
-    app.inject({ method: 'GET', url: `/api/v1/notices/writ_n_${'A'.repeat(43)}` }).then((answer) => ({ status: answer.statusCode, body: answer.json() }));
+    app
+      .inject({ method: 'GET', url: `/api/v1/notices/writ_n_${'A'.repeat(43)}` })
+      .then((answer) => ({ status: answer.statusCode, body: answer.json() }));
 
   it('notice links never expired: one older than its lifetime answers exactly as a wrong link', async () => {
     const { context } = db();
     const { noticeId, token } = await sentNotice();
     expect((await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` })).statusCode).toBe(200);
-    const old = new Date(Date.now() - (context.config.WRIT_NOTICE_LINK_DAYS + 1) * 86_400_000);
+    // The default lifetime is a year: a link sent a year and a day ago no longer opens.
+    expect(context.config.WRIT_NOTICE_LINK_DAYS).toBe(365);
+    const old = new Date(Date.now() - 366 * 86_400_000);
     await sql`UPDATE notices SET sent_at = ${old} WHERE id = ${noticeId}::uuid`.execute(context.database.db);
     const expired = await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` });
     expect({ status: expired.statusCode, body: expired.json() }).toEqual(await wrongLink());
@@ -751,7 +757,9 @@ describeOnEachDatabase('red team: public report isolation and notice links', (db
     const { noticeId, requestId, token } = await sentNotice();
     const views = async () =>
       (
-        await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events WHERE request_id = ${requestId}::uuid AND type = 'notice.viewed'`.execute(
+        await sql<{
+          n: string;
+        }>`SELECT count(*)::text AS n FROM audit_events WHERE request_id = ${requestId}::uuid AND type = 'notice.viewed'`.execute(
           context.database.db,
         )
       ).rows[0]!.n;
