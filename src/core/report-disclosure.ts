@@ -72,16 +72,10 @@ type Field = (typeof COUNT_FIELDS)[number] | (typeof SUM_FIELDS)[number];
 type RowCells = Record<Field, Cell>;
 
 const popOf = (sum: Sum, field: Field): number => {
-  switch (field) {
-    case 'accountsSpecified':
-      return sum.requests;
-    case 'items':
-      return sum.removed + sum.restricted + sum.kept;
-    case 'usersNotified':
-      return sum.requestsNotified;
-    default:
-      return sum[field];
-  }
+  if (field === 'accountsSpecified') return sum.requests;
+  if (field === 'items') return sum.removed + sum.restricted + sum.kept;
+  if (field === 'usersNotified') return sum.requestsNotified;
+  return sum[field];
 };
 
 function newCell(value: number, pop: number, isCount: boolean, k: number, hidden: boolean): Cell {
