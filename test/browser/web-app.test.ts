@@ -469,10 +469,17 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
     expect(await figure('rejected').textContent()).toContain(shown(report.totals.rejected, 'en-US'));
     // A range of one's own choosing is not for the public.
     expect((await page.request.get(`${base}/api/v1/transparency/report?from=2020-01-01&to=2030-01-01`)).status()).toBe(400);
-    expect(report.series.byCountry.map((entry) => entry.country)).toContain('KR');
-    await page.getByRole('figure', { name: en.public.byCountry }).getByText('South Korea').waitFor();
+    // The flows' requests are Korean, with whatever else the suite sent: Korea as its own row, or, when another
+    // country had too few requests to show alone, Korea merged with it into "other countries".
+    const shownCountry = report.series.byCountry[0]?.country;
+    expect(['KR', 'other']).toContain(shownCountry);
+    const countryName = (language: 'en' | 'ko') =>
+      shownCountry === 'KR' ? (language === 'en' ? 'South Korea' : '대한민국') : (language === 'en' ? en : ko).public.otherCountries;
+    await page.getByRole('figure', { name: en.public.byCountry }).getByText(countryName('en')).waitFor();
     await page.getByRole('figure', { name: en.public.byOutcome }).getByText(en.public.outcomes.data_produced).waitFor();
-    await page.getByRole('heading', { name: en.public.koreaTitle }).waitFor();
+    // The Korean categories show under a row of Korea's own only: inside "other" they would tell Korea's size.
+    if (shownCountry === 'KR') await page.getByRole('heading', { name: en.public.koreaTitle }).waitFor();
+    else expect(await page.getByRole('heading', { name: en.public.koreaTitle }).count()).toBe(0);
     // The tree head the log signed last, with what it proves.
     await page.getByRole('heading', { name: en.public.treeHeadTitle }).waitFor();
     await page.getByText(en.public.treeHeadExplain).waitFor();
@@ -494,7 +501,7 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
     await page.getByRole('heading', { name: ko.public.transparencyTitle }).waitFor();
     await page.getByText(ko.public.figures.requests, { exact: true }).first().waitFor();
     expect(await figure('requests').textContent()).toBe(shown(report.totals.requests, 'ko-KR'));
-    await page.getByRole('figure', { name: ko.public.byCountry }).getByText('대한민국').waitFor();
+    await page.getByRole('figure', { name: ko.public.byCountry }).getByText(countryName('ko')).waitFor();
     await page.setViewportSize(PHONE);
     await fitsWidth(page, 'transparency on a phone');
     await accessibility(page, 'transparency (ko, phone)');
