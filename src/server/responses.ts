@@ -256,7 +256,9 @@ export const noticeSchema = z.object({
   linkRevokedAt: z
     .string()
     .nullable()
-    .describe('When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent.'),
+    .describe(
+      'When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent.',
+    ),
   createdAt: z.string(),
 });
 
