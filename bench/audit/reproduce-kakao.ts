@@ -69,7 +69,9 @@ it processed and how many accounts they concerned (privacy.kakao.com/transparenc
 \`test/fixtures/transparency/korea-2025.json\`). Requests generated to match KakaoTalk's 2025-H2 figures — for each
 category so many requests received in the half-year, so many approved with targets adding up to the published
 accounts, the rest rejected, each taken through the lifecycle's own states in the database — give that table back
-from Writ's transparency report (\`GET /api/v1/transparency/report?half=2025-H2\`, \`korea\`).
+from Writ's transparency report: the operator's exact one (\`writ report --internal --period 2025-H2\`, \`korea\`),
+shown here; the public one (\`GET /api/v1/transparency/report?period=2025-H2\`) merges, bands or withholds only
+what would tell something about fewer requests than \`WRIT_REPORT_BAND_BELOW\` (README, Transparency report).
 
 Generated with \`bench/audit/reproduce-kakao.ts\` on PostgreSQL 15 (${report.computedAt.slice(0, 10)}):
 ${Number(counts.rows[0]!.requests).toLocaleString('en-US')} requests naming ${Number(counts.rows[0]!.targets).toLocaleString('en-US')} accounts

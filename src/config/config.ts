@@ -337,9 +337,33 @@ export const configSchema = z.object({
     .int()
     .min(0)
     .max(1000)
-    .default(0)
+    .default(10)
     .describe(
-      'Transparency reports give a count from 1 up to this number less one as a band (e.g. 10: "1-9") instead of the exact number, as many published reports do for small counts; shares that rest on a banded count are left out. 0: every count exact.',
+      'The public transparency report\'s threshold (API, CSV, PDF and the /transparency page alike): no figure in it, nor a total minus its parts, is about fewer requests than this. A country or kind with fewer requests is merged into "other", a count from 1 to this number less one is given as a band (e.g. 10: "1-9"), a figure that would let a reader work out a smaller one is withheld, and shares that rest on them are left out. 0 or 1: every count exact (not advised). `writ report --internal` gives the operator exact figures whatever this is.',
+    ),
+  WRIT_REPORT_PUBLISH_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(366)
+    .default(30)
+    .describe(
+      'The public transparency report answers only for published periods, by id: half-years (2026-H1) and months (2026-05) that ended at least this many days ago. Anyone else (a range of their choosing, a period in progress) gets 400; the desk (report.export) may ask for any range.',
+    ),
+  WRIT_REPORT_PUBLISH_OPEN: z
+    .stringbool()
+    .default(false)
+    .describe(
+      'Also publish the half-year and the month in progress (and those still within WRIT_REPORT_PUBLISH_AFTER_DAYS) to anyone. Their figures change as requests arrive, so a reader who watches them can tell when one came in: leave it off unless the platform wants a live report.',
+    ),
+  WRIT_NOTICE_LINK_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(365)
+    .describe(
+      'How long the link in a user notice (/notice/<token>) opens the notice page, in days from when it was sent. Past it, or once the desk revokes it (POST /api/v1/requests/{reference}/notices/{noticeId}/revoke-link), the page answers exactly as a wrong link does.',
     ),
   WRIT_OUTBOX_POLL_MS: z.coerce
     .number()

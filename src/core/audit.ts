@@ -175,6 +175,10 @@ export type AuditEvent =
     }
   /** A user was notified. */
   | { type: 'notice.sent'; requestId: string; data: { noticeId: string; targetId: string } }
+  /** Someone opened a notice page with its link (no sign-in: the notified user, or whoever holds the link). */
+  | { type: 'notice.viewed'; requestId: string; data: { noticeId: string; targetId: string } }
+  /** The desk revoked a notice page's link: it now answers as a wrong link does. */
+  | { type: 'notice.link_revoked'; requestId: string; data: { noticeId: string; targetId: string; reason: string } }
   /** The platform has no address to notify the user behind a target at. */
   | { type: 'notice.no_contact'; requestId: string; data: { noticeId: string; targetId: string } }
   /** The desk recorded a non-disclosure order's end (or that it has none), and the notices were planned again. */

@@ -225,8 +225,8 @@ export interface TransparencyRepository {
   facts(range: { from: Date; to: Date }): Promise<{ facts: ReportFacts; treeHead: TreeHead | undefined; unplaced: number }>;
   /** Removal orders whose last action was taken in [from, to), oldest first. */
   removalDecisions(range: { from: Date; to: Date }): Promise<RemovalDecisionFacts[]>;
-  /** When the first and the last request came in (null when none did). */
-  periods(): Promise<{ first: string | null; last: string | null }>;
+  /** When the platform was set up (its organisation made); null before. */
+  since(): Promise<string | null>;
 }
 
 /** Signs tree heads with the platform's Ed25519 key, and checks signatures against every key it ever published. */
@@ -611,6 +611,8 @@ export interface NoticeRecord {
   readonly notBefore: string | null;
   readonly sentAt: string | null;
   readonly viewedAt: string | null;
+  /** When the desk revoked the notice page's link; null while it opens (until it expires). */
+  readonly linkRevokedAt: string | null;
   readonly createdAt: string;
 }
 
@@ -628,8 +630,10 @@ export interface NoticeRepository {
   replan(id: string, plan: NoticePlan): Promise<void>;
   markSent(id: string, at: Date, tokenSha256: string): Promise<void>;
   markNoContact(id: string): Promise<void>;
-  /** A sent notice by its token's SHA-256; first views are recorded. */
-  findSent(tokenSha256: string, at: Date): Promise<NoticeRecord | undefined>;
+  /** A sent notice by its token's SHA-256, sent after `sentAfter` and its link not revoked; first views are recorded. */
+  findSent(tokenSha256: string, at: Date, sentAfter: Date): Promise<NoticeRecord | undefined>;
+  /** Revokes a sent notice's link; false when it is not sent or already revoked. */
+  revokeLink(id: string, at: Date): Promise<boolean>;
 }
 
 export interface RemovalActionRecord {

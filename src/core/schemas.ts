@@ -280,6 +280,10 @@ export const releaseNoticeInputSchema = z.strictObject({
   ),
 });
 
+export const revokeNoticeLinkInputSchema = z.strictObject({
+  reason: text(2000).describe('Why the link must stop opening the notice page (e.g. the user says it was forwarded or leaked).'),
+});
+
 export const preservationActionSchema = z.strictObject({}).optional();
 
 export const REMOVAL_ACTIONS = ['removed', 'restricted', 'kept'] as const;

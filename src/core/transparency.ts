@@ -38,7 +38,13 @@ export interface FactGroup {
 export interface ReportFacts {
   readonly groups: readonly FactGroup[];
   /** Distinct (request, target) pairs notified, per country and kind (`notice.sent` events). */
-  readonly notices: ReadonlyArray<{ readonly jurisdiction: string; readonly kind: RequestKind; readonly usersNotified: number }>;
+  readonly notices: ReadonlyArray<{
+    readonly jurisdiction: string;
+    readonly kind: RequestKind;
+    readonly usersNotified: number;
+    /** The requests those users were notified of: the number of requests the figure is about. */
+    readonly requestsNotified: number;
+  }>;
   /** Removal orders by the last action taken on each (`removal.actioned` events). */
   readonly removals: ReadonlyArray<{
     readonly jurisdiction: string;
@@ -51,12 +57,16 @@ export interface ReportFacts {
 export const REMOVAL_ACTIONS = ['removed', 'restricted', 'kept'] as const;
 export type RemovalAction = (typeof REMOVAL_ACTIONS)[number];
 
-/** A count as published: exact, or a band when it is small and banding is on. */
-export type Count = number | { readonly min: number; readonly max: number };
+/**
+ * A count as published: exact, a band when it is small and banding is on, or null when the public report withholds
+ * it (it would let a reader work out a figure about fewer requests than the threshold).
+ */
+export type Count = number | { readonly min: number; readonly max: number } | null;
 
 export interface ReportRow {
   readonly country: string;
-  readonly kind: RequestKind | 'all';
+  /** A kind, all kinds, or `other`: the kinds (or countries) too small to show alone, merged (public report). */
+  readonly kind: RequestKind | 'all' | 'other';
   readonly requests: Count;
   readonly accountsSpecified: Count;
   readonly withSomeData: Count;
@@ -116,6 +126,11 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export interface TransparencyReport {
   readonly format: 'writ-transparency-report/1';
+  /**
+   * public: what anyone may read (a published period, small cells merged, banded or withheld); internal: the
+   * operator's report from `writ report --internal`, exact unless banding is asked for, never to be published as is.
+   */
+  readonly audience: 'public' | 'internal';
   readonly period: { readonly from: string; readonly to: string; readonly label: string | null };
   readonly computedAt: string;
   readonly banding: { readonly below: number };
@@ -158,9 +173,11 @@ export const DEFINITIONS: Readonly<Record<string, string>> = {
   korea:
     'Requests under Korean law in the four categories Korean platforms publish: requests, processed (approved in whole or in part), accounts (specified by the processed requests).',
   banding: 'With banding on, a count from 1 to below−1 is given as that band, and a share resting on it is left out.',
+  withheld:
+    'In the public report, a country or kind with fewer requests than the threshold is merged into "other"; a figure that would let a reader work out something about fewer requests than that (from a total and its parts) is withheld (null, "withheld" in the CSV).',
 };
 
-export function band(value: number, below: number): Count {
+export function band(value: number, below: number): number | { readonly min: number; readonly max: number } {
   return below > 1 && value > 0 && value < below ? { min: 1, max: below - 1 } : value;
 }
 
@@ -170,7 +187,8 @@ const share = (part: number, whole: number, below: number): number | null => {
   return Math.round((part / whole) * 10_000) / 10_000;
 };
 
-interface Sum {
+/** Raw sums over a set of requests (not for publication as they are). */
+export interface Sum {
   requests: number;
   accountsSpecified: number;
   withData: number;
@@ -186,13 +204,14 @@ interface Sum {
   preservation: number;
   removal: number;
   usersNotified: number;
+  requestsNotified: number;
   removed: number;
   restricted: number;
   kept: number;
   items: number;
 }
 
-const emptySum = (): Sum => ({
+export const emptySum = (): Sum => ({
   requests: 0,
   accountsSpecified: 0,
   withData: 0,
@@ -208,13 +227,14 @@ const emptySum = (): Sum => ({
   preservation: 0,
   removal: 0,
   usersNotified: 0,
+  requestsNotified: 0,
   removed: 0,
   restricted: 0,
   kept: 0,
   items: 0,
 });
 
-function addGroup(sum: Sum, group: FactGroup) {
+export function addGroup(sum: Sum, group: FactGroup) {
   sum.requests += group.requests;
   sum.accountsSpecified += group.accountsSpecified;
   sum.withData += group.withData;
@@ -264,17 +284,18 @@ const byKey = <T>(map: Map<string, T>, key: string, make: () => T): T => {
   return found;
 };
 
-/** The report for a period from the facts of the requests received in it. */
-export function buildReport(
-  facts: ReportFacts,
-  options: {
-    period: { from: string; to: string; label: string | null };
-    computedAt: string;
-    bandBelow: number;
-    treeHead: TreeHeadJson | null;
-  },
-): TransparencyReport {
-  const below = options.bandBelow;
+/** The raw sums a report is made of: the whole period, per country, per country and kind, per month, per Korean category. */
+export interface Aggregates {
+  readonly total: Sum;
+  readonly perCountry: ReadonlyMap<string, Sum>;
+  /** Keyed `country\u0000kind`. */
+  readonly perRow: ReadonlyMap<string, Sum>;
+  readonly perMonth: ReadonlyMap<string, { requests: number; withData: number; rejected: number }>;
+  readonly korea: ReadonlyMap<string, { requests: number; processed: number; accounts: number }>;
+}
+
+/** Adds up the facts of a period. */
+export function aggregateFacts(facts: ReportFacts): Aggregates {
   const total = emptySum();
   const perCountry = new Map<string, Sum>();
   const perRow = new Map<string, Sum>();
@@ -298,7 +319,9 @@ export function buildReport(
   }
   for (const notice of facts.notices) {
     for (const sum of [total, perCountry.get(notice.jurisdiction), perRow.get(`${notice.jurisdiction}\u0000${notice.kind}`)]) {
-      if (sum) sum.usersNotified += notice.usersNotified;
+      if (!sum) continue;
+      sum.usersNotified += notice.usersNotified;
+      sum.requestsNotified += notice.requestsNotified;
     }
   }
   for (const removal of facts.removals) {
@@ -308,6 +331,24 @@ export function buildReport(
       sum.items += removal.items;
     }
   }
+  return { total, perCountry, perRow, perMonth, korea };
+}
+
+/**
+ * The operator's report for a period from the facts of the requests received in it: exact, or with small counts
+ * banded when asked. Not for the public as it is: see `publicReport` (report-disclosure.ts).
+ */
+export function buildReport(
+  facts: ReportFacts,
+  options: {
+    period: { from: string; to: string; label: string | null };
+    computedAt: string;
+    bandBelow: number;
+    treeHead: TreeHeadJson | null;
+  },
+): TransparencyReport {
+  const below = options.bandBelow;
+  const { total, perCountry, perRow, perMonth, korea } = aggregateFacts(facts);
   const countries = [...perCountry.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const rows = [...perRow.entries()]
     .map(([key, sum]) => {
@@ -320,6 +361,7 @@ export function buildReport(
   const answeredWithoutData = total.requests - total.withData - total.rejected - total.withdrawn - total.pending;
   return {
     format: 'writ-transparency-report/1',
+    audience: 'internal',
     period: options.period,
     computedAt: options.computedAt,
     banding: { below },
@@ -393,7 +435,8 @@ export function halfYearOf(at: Date): string {
   return `${at.getUTCFullYear()}-H${at.getUTCMonth() < 6 ? 1 : 2}`;
 }
 
-export const countText = (count: Count): string => (typeof count === 'number' ? String(count) : `${count.min}-${count.max}`);
+export const countText = (count: Count): string =>
+  count === null ? 'withheld' : typeof count === 'number' ? String(count) : `${count.min}-${count.max}`;
 const shareText = (value: number | null): string => (value === null ? '' : value.toFixed(4));
 
 export const CSV_COLUMNS = [

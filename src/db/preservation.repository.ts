@@ -168,6 +168,7 @@ const toNotice = (row: Selectable<NoticesTable>): NoticeRecord => ({
   notBefore: iso(row.not_before),
   sentAt: iso(row.sent_at),
   viewedAt: iso(row.viewed_at),
+  linkRevokedAt: iso(row.link_revoked_at),
   createdAt: row.created_at.toISOString(),
 });
 
@@ -232,15 +233,28 @@ export function noticeRepository(db: Kysely<Database>): NoticeRepository {
     async markSent(id, at, tokenSha256) {
       await db.updateTable('notices').set({ state: 'sent', sent_at: at, token_sha256: tokenSha256 }).where('id', '=', id).execute();
     },
+    async revokeLink(id, at) {
+      const row = await db
+        .updateTable('notices')
+        .set({ link_revoked_at: at })
+        .where('id', '=', id)
+        .where('state', '=', 'sent')
+        .where('link_revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
     async markNoContact(id) {
       await db.updateTable('notices').set({ state: 'no_contact' }).where('id', '=', id).execute();
     },
-    async findSent(tokenSha256, at) {
+    async findSent(tokenSha256, at, sentAfter) {
       const row = await db
         .updateTable('notices')
         .set({ viewed_at: sql<Date>`coalesce(viewed_at, ${at})` })
         .where('token_sha256', '=', tokenSha256)
         .where('state', '=', 'sent')
+        .where('link_revoked_at', 'is', null)
+        .where('sent_at', '>', sentAfter)
         .returningAll()
         .executeTakeFirst();
       return row ? toNotice(row) : undefined;

@@ -389,6 +389,8 @@ export interface NoticesTable {
   token_sha256: string | null;
   sent_at: Date | null;
   viewed_at: Date | null;
+  /** Migration 0050: the desk revoked the notice page's link. */
+  link_revoked_at: Date | null;
   created_at: Timestamp;
 }
 

@@ -47,9 +47,10 @@ export function transparencyRepository(db: Kysely<Database>): TransparencyReposi
               GROUP BY 1, 2, 3, 4
             ) grouped
           `.execute(trx);
-          const notices = await sql<{ jurisdiction: string; kind: string; notified: string }>`
+          const notices = await sql<{ jurisdiction: string; kind: string; notified: string; requests_notified: string }>`
             WITH notices AS MATERIALIZED (SELECT request_id, data ->> 'targetId' AS target FROM audit_events WHERE type = 'notice.sent')
-            SELECT r.jurisdiction, r.kind, count(DISTINCT (e.request_id, e.target)) AS notified
+            SELECT r.jurisdiction, r.kind, count(DISTINCT (e.request_id, e.target)) AS notified,
+                   count(DISTINCT e.request_id) AS requests_notified
             FROM notices e JOIN requests r ON r.id = e.request_id
             WHERE r.received_at >= ${range.from} AND r.received_at < ${range.to}
             GROUP BY 1, 2
@@ -88,6 +89,7 @@ export function transparencyRepository(db: Kysely<Database>): TransparencyReposi
               jurisdiction: row.jurisdiction,
               kind: row.kind as RequestKind,
               usersNotified: n(row.notified),
+              requestsNotified: n(row.requests_notified),
             })),
             removals: removals.rows
               .filter((row) => (REMOVAL_ACTIONS as readonly string[]).includes(row.action))
@@ -141,13 +143,14 @@ export function transparencyRepository(db: Kysely<Database>): TransparencyReposi
         }))
         .sort((a, b) => (a.actionedAt < b.actionedAt ? -1 : 1));
     },
-    async periods() {
+    async since() {
+      // The platform's start, not a request's arrival: the list of periods must not say when the first request came.
       const row = await db
-        .selectFrom('requests')
-        .select((eb) => [eb.fn.min('received_at').as('first'), eb.fn.max('received_at').as('last')])
+        .selectFrom('organisations')
+        .select((eb) => eb.fn.min('created_at').as('since'))
+        .where('kind', '=', 'platform')
         .executeTakeFirst();
-      const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-      return { first: iso(row?.first), last: iso(row?.last) };
+      return row?.since ? new Date(row.since as unknown as string).toISOString() : null;
     },
   };
 }

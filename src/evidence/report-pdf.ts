@@ -44,7 +44,13 @@ export async function reportPdf(report: TransparencyReport, platform: string): P
 
   line(title, bold, 16);
   line(`${platform} - computed ${report.computedAt}, from the requests received in [${report.period.from}, ${report.period.to}) UTC`);
+  if (report.audience === 'internal') line('INTERNAL REPORT: exact figures for the operator, not for publication.', bold, 10);
   if (report.banding.below > 1) line(`Counts from 1 to ${report.banding.below - 1} are given as the band "1-${report.banding.below - 1}".`);
+  if (report.audience === 'public' && report.banding.below > 1) {
+    line(
+      `Countries and kinds with fewer than ${report.banding.below} requests are counted as "other"; a figure that would tell something about fewer requests is withheld.`,
+    );
+  }
   y -= 6;
 
   const columns: Array<[string, number, (row: ReportRow) => string]> = [

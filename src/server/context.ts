@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { argon2Hasher } from '../auth/argon2.hasher.ts';
 import { nodeSecrets } from '../auth/node.secrets.ts';
 import { noticeTokens } from '../auth/notice-tokens.ts';
+import type { PublicationRules } from '../core/report-periods.ts';
 import { totpSecondFactor } from '../auth/totp.ts';
 import { webauthnPasskeys } from '../auth/webauthn.ts';
 import { knownPasswords } from '../auth/known-passwords.ts';
@@ -108,8 +109,12 @@ export interface AppContext {
   readonly merkle: MerkleHasher;
   readonly signer: TreeHeadSigner;
   readonly logOrigin: string;
-  /** Counts from 1 to this less one are published as a band in transparency reports (0: exact). */
+  /** The public transparency report's threshold: no figure in it is about fewer requests than this (0/1: exact). */
   readonly reportBandBelow: number;
+  /** Which periods of the transparency report anyone may read. */
+  readonly reportPublication: PublicationRules;
+  /** Days a notice link opens its page after it was sent. */
+  readonly noticeLinkDays: number;
   jobs?: JobRunner;
   /** The mailbox watcher, in the worker role when WRIT_IMAP_HOST is set. */
   mailbox?: { stop(): Promise<void> };
@@ -206,6 +211,8 @@ export async function createContext(
     signer: treeHeadSigner({ keysDir, clock: systemClock }),
     logOrigin: config.WRIT_AUDIT_ORIGIN ?? `${new URL(config.WRIT_PUBLIC_URL ?? `http://localhost:${config.PORT}`).host}/audit`,
     reportBandBelow: config.WRIT_REPORT_BAND_BELOW,
+    reportPublication: { afterDays: config.WRIT_REPORT_PUBLISH_AFTER_DAYS, includeOpen: config.WRIT_REPORT_PUBLISH_OPEN },
+    noticeLinkDays: config.WRIT_NOTICE_LINK_DAYS,
     async close() {
       await context.mailbox?.stop();
       await context.jobs?.stop();

@@ -253,6 +253,12 @@ export const noticeSchema = z.object({
   notBefore: z.string().nullable().describe('When it may go (scheduled).'),
   sentAt: z.string().nullable(),
   viewedAt: z.string().nullable(),
+  linkRevokedAt: z
+    .string()
+    .nullable()
+    .describe(
+      'When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent.',
+    ),
   createdAt: z.string(),
 });
 

@@ -14,7 +14,7 @@ import type { DataCategory } from '../core/request.ts';
 import { gagEnds, gagForbids, planNotice, type NoticePlan } from '../core/notices.ts';
 import type { DateRange, RequestRecord, TargetRecord } from '../core/model.ts';
 import type { Clock, Mailer, NoticeRecord, NoticeTokens, Repositories, Secrets, Transactor } from '../core/ports.ts';
-import { nonDisclosureInputSchema, releaseNoticeInputSchema } from '../core/schemas.ts';
+import { nonDisclosureInputSchema, releaseNoticeInputSchema, revokeNoticeLinkInputSchema } from '../core/schemas.ts';
 import { loadRequest, parseInput, requirePermission } from './common.ts';
 import { findingsOf, type ReviewRules } from './review-request.ts';
 import { handleTaskWithEffect, type TaskDecision } from './schedule.ts';
@@ -325,6 +325,34 @@ export async function releaseNotice(
   });
 }
 
+/**
+ * The desk revokes a sent notice's link (forwarded, leaked, or the user asks): from then on the page answers exactly as
+ * a wrong link does. Audited with the reason.
+ */
+export async function revokeNoticeLink(
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'notices' | 'audit'>>; readonly clock: Clock },
+  actor: Actor,
+  input: { reference: string; noticeId: string; body: unknown },
+): Promise<NoticeRecord> {
+  requirePermission(actor, 'notice.manage');
+  const { reason } = parseInput(revokeNoticeLinkInputSchema, input.body);
+  return deps.store.transaction(async (repositories) => {
+    const request = await loadRequest(repositories.requests, actor, input.reference);
+    const notice = await repositories.notices.find(input.noticeId, { lock: true });
+    if (!notice || notice.requestId !== request.id) throw new WritError('NOTICE_NOT_FOUND', 'No such notice on this request.');
+    if (notice.state !== 'sent') throw new WritError('INVALID_TRANSITION', `The notice is ${notice.state}: it has no link yet.`);
+    if (notice.linkRevokedAt) return notice;
+    const now = deps.clock.now();
+    await repositories.notices.revokeLink(notice.id, now);
+    await repositories.audit.append(actor, {
+      type: 'notice.link_revoked',
+      requestId: request.id,
+      data: { noticeId: notice.id, targetId: notice.targetId, reason },
+    });
+    return { ...notice, linkRevokedAt: now.toISOString() };
+  });
+}
+
 /** What a notified user reads on their notice page: their own notice only, nothing of other targets or the desk. */
 export interface NoticeView {
   readonly notifiedAt: string;
@@ -359,22 +387,34 @@ export interface NoticeView {
 }
 
 /**
- * The public notice page's data, by its token. A token that is malformed, unknown or of a notice not sent answers
- * exactly like a missing one.
+ * The public notice page's data, by its token. A token that is malformed, unknown, of a notice not sent, older than
+ * the link's lifetime or revoked by the desk answers exactly like a missing one. Each view is an audit event.
  */
 export async function readNotice(
   deps: {
-    readonly store: Transactor<Pick<Repositories, 'requests' | 'notices' | 'productions' | 'removals' | 'organisations'>>;
+    readonly store: Transactor<Pick<Repositories, 'requests' | 'notices' | 'productions' | 'removals' | 'organisations' | 'audit'>>;
     readonly secrets: Pick<Secrets, 'sha256Hex'>;
     readonly clock: Clock;
     readonly review: ReviewRules;
+    /** Days a link opens its page after the notice was sent. */
+    readonly noticeLinkDays: number;
   },
   input: { token: string },
 ): Promise<NoticeView> {
   const missing = () => new WritError('NOT_FOUND', 'No such notice.');
   if (!/^writ_n_[A-Za-z0-9_-]{43}$/.test(input.token)) throw missing();
-  const notice = await deps.store.read.notices.findSent(deps.secrets.sha256Hex(input.token), deps.clock.now());
+  const now = deps.clock.now();
+  const sentAfter = new Date(now.getTime() - deps.noticeLinkDays * 86_400_000);
+  const notice = await deps.store.read.notices.findSent(deps.secrets.sha256Hex(input.token), now, sentAfter);
   if (!notice?.sentAt) throw missing();
+  // A view of what was disclosed about someone is a read of request data: it leaves a trace, before it is shown.
+  await deps.store.transaction((repositories) =>
+    repositories.audit.append(SYSTEM_ACTOR, {
+      type: 'notice.viewed',
+      requestId: notice.requestId,
+      data: { noticeId: notice.id, targetId: notice.targetId },
+    }),
+  );
   const request = await deps.store.read.requests.find({ kind: 'desk' }, notice.requestId);
   if (!request) throw missing();
   const target = (await deps.store.read.requests.targets(request.id)).find((item) => item.id === notice.targetId);

@@ -111,6 +111,7 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   'GET /api/v1/requests/:reference/notices': { resource: 'request' },
   'POST /api/v1/requests/:reference/non-disclosure': { resource: 'request', body: { ordered: false, reason: 'No order stands.' } },
   'POST /api/v1/requests/:reference/notices/:noticeId/release': { resource: 'request', body: { reason: 'The agency notified.' } },
+  'POST /api/v1/requests/:reference/notices/:noticeId/revoke-link': { resource: 'request', body: { reason: 'The link was forwarded.' } },
   'GET /api/v1/deadlines': { resource: 'none' },
   'GET /api/v1/jobs/dead-letters': { resource: 'none' },
   'POST /api/v1/jobs/dead-letters/:id/retry': { resource: 'deadLetter', body: {} },

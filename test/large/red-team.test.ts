@@ -1138,3 +1138,169 @@ describeOnEachDatabase(
   },
   { WRIT_POLICY_FILE: twoPersonPolicy },
 );
+
+describeOnEachDatabase('red team: public report isolation and notice links', (db) => {
+  let app: App;
+  let world: World;
+
+  beforeAll(async () => {
+    const { context } = db();
+    world = await buildWorld(context);
+    app = await buildApp(context);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  /** A request received at `at` (the clock of the suite is real: the arrival is moved back in the database). */
+  const receivedAt = async (at: string, overrides: Parameters<typeof submitted>[2] = {}): Promise<string> => {
+    const { context } = db();
+    const number = await submitted(context, world.officerA, overrides);
+    await sql`UPDATE requests SET received_at = ${at}::timestamptz WHERE tracking_number = ${number}`.execute(context.database.db);
+    return number;
+  };
+
+  it('an anonymous report over a range of its own choosing isolated single requests: ranges and unpublished periods now answer 400', async () => {
+    await receivedAt('2025-03-10T10:00:00.000Z', { kind: 'emergency', jurisdiction: 'KR', emergency: EMERGENCY.emergency });
+    for (const [url, code] of [
+      // 1 ms around the one request, then the halves a bisection would ask for.
+      ['/api/v1/transparency/report?from=2025-03-10T09:59:59.999Z&to=2025-03-10T10:00:00.001Z', 'REPORT_RANGE_NOT_PUBLIC'],
+      ['/api/v1/transparency/report?from=2025-03-01&to=2025-03-16', 'REPORT_RANGE_NOT_PUBLIC'],
+      ['/api/v1/transparency/report.csv?from=2025-03-01&to=2025-04-01', 'REPORT_RANGE_NOT_PUBLIC'],
+      ['/api/v1/transparency/report.pdf?from=2025-03-01&to=2025-04-01', 'REPORT_RANGE_NOT_PUBLIC'],
+      // Nearly live: the period in progress is not published unless the platform opts in.
+      [`/api/v1/transparency/report?period=${new Date().toISOString().slice(0, 7)}`, 'REPORT_PERIOD_NOT_PUBLISHED'],
+    ] as const) {
+      const answer = await app.inject({ method: 'GET', url });
+      expect(answer.statusCode, url).toBe(400);
+      expect(answer.headers['content-type'], url).toContain('application/problem+json');
+      expect(answer.json(), url).toMatchObject({ code });
+    }
+    // With no period named, the latest published half-year: never the one in progress.
+    const latest = await app.inject({ method: 'GET', url: '/api/v1/transparency/report' });
+    expect(latest.statusCode).toBe(200);
+    const label = latest.json<{ period: { label: string; to: string } }>().period;
+    expect(label.label).toMatch(/^\d{4}-H[12]$/);
+    expect(Date.parse(label.to)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('the list of periods gave the exact first and last arrival instants: it now gives period ids only', async () => {
+    await receivedAt('2025-02-03T04:05:06.789Z');
+    const answer = await app.inject({ method: 'GET', url: '/api/v1/transparency/periods' });
+    expect(answer.statusCode).toBe(200);
+    const body = answer.json<Record<string, unknown>>();
+    expect(Object.keys(body).sort()).toEqual(['halfYears', 'months']);
+    expect(answer.body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    for (const id of [...(body.halfYears as string[]), ...(body.months as string[])]) expect(id).toMatch(/^\d{4}-(H[12]|0[1-9]|1[0-2])$/);
+  });
+
+  it('a published period showed one request’s country, kind and gag order: under the threshold nothing tells it apart', async () => {
+    const { context } = db();
+    expect(context.config.WRIT_REPORT_BAND_BELOW).toBeGreaterThan(1);
+    await receivedAt('2025-04-20T10:00:00.000Z', {
+      kind: 'emergency',
+      jurisdiction: 'JP',
+      emergency: EMERGENCY.emergency,
+      nonDisclosure: { ordered: true, until: '2027-01-01' },
+    });
+    for (const period of ['2025-04', '2025-H1']) {
+      const json = await app.inject({ method: 'GET', url: `/api/v1/transparency/report?period=${period}` });
+      expect(json.statusCode, period).toBe(200);
+      const report = json.json<{ audience: string; totals: Record<string, unknown>; countries: unknown[]; rows: unknown[] }>();
+      expect(report.audience).toBe('public');
+      // Three requests in the half-year (fewer than the threshold): only their banded number, no row, no kind, no gag.
+      expect(report.totals.requests).toEqual({ min: 1, max: context.config.WRIT_REPORT_BAND_BELOW - 1 });
+      expect(report.countries).toEqual([]);
+      expect(report.rows).toEqual([]);
+      for (const field of ['emergency', 'nonDisclosure', 'pending', 'accountsSpecified']) {
+        expect(report.totals[field], `${period} ${field}`).toBeNull();
+      }
+      expect(json.body).not.toContain('"JP"');
+      const csv = await app.inject({ method: 'GET', url: `/api/v1/transparency/report.csv?period=${period}` });
+      expect(csv.statusCode).toBe(200);
+      expect(csv.body).not.toMatch(/,JP,|,KR,(?!all,seizure|all,comm)/);
+      const pdf = await app.inject({ method: 'GET', url: `/api/v1/transparency/report.pdf?period=${period}` });
+      expect(pdf.statusCode).toBe(200);
+    }
+  });
+
+  /** A sent notice of a fresh request and its page's token, as delivery makes them. */
+  const sentNotice = async (): Promise<{ reference: string; noticeId: string; requestId: string; token: string }> => {
+    const { context } = db();
+    const reference = await submitted(context, world.officerA);
+    const request = (await context.store.read.requests.find({ kind: 'desk' }, reference))!;
+    const target = (await context.store.read.requests.targets(request.id))[0]!;
+    const { notice } = await context.store.transaction((repositories) =>
+      repositories.notices.create({
+        requestId: request.id,
+        targetId: target.id,
+        purpose: 'disclosure',
+        plan: { state: 'scheduled', basis: 'policy', basisDetail: null, notBefore: null },
+      }),
+    );
+    const token = context.noticeTokens.tokenFor(notice.id);
+    await context.store.transaction((repositories) =>
+      repositories.notices.markSent(notice.id, new Date(), context.secrets.sha256Hex(token)),
+    );
+    return { reference, noticeId: notice.id, requestId: request.id, token };
+  };
+  const wrongLink = async () =>
+    app
+      .inject({ method: 'GET', url: `/api/v1/notices/writ_n_${'A'.repeat(43)}` })
+      .then((answer) => ({ status: answer.statusCode, body: answer.json() }));
+
+  it('notice links never expired: one older than its lifetime answers exactly as a wrong link', async () => {
+    const { context } = db();
+    const { noticeId, token } = await sentNotice();
+    expect((await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` })).statusCode).toBe(200);
+    // The default lifetime is a year: a link sent a year and a day ago no longer opens.
+    expect(context.config.WRIT_NOTICE_LINK_DAYS).toBe(365);
+    const old = new Date(Date.now() - 366 * 86_400_000);
+    await sql`UPDATE notices SET sent_at = ${old} WHERE id = ${noticeId}::uuid`.execute(context.database.db);
+    const expired = await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` });
+    expect({ status: expired.statusCode, body: expired.json() }).toEqual(await wrongLink());
+  });
+
+  it('notice links could not be revoked: the desk revokes one, audited, and it then answers exactly as a wrong link', async () => {
+    const { context } = db();
+    const { reference, noticeId, requestId, token } = await sentNotice();
+    const reviewer = { cookie: `writ_session=${await sessionFor(context, world.reviewer)}` };
+    const officer = { cookie: `writ_session=${await sessionFor(context, world.officerA)}` };
+    const url = `/api/v1/requests/${reference}/notices/${noticeId}/revoke-link`;
+    const payload = { reason: 'The user says the mail was forwarded to their employer.' };
+    expect((await app.inject({ method: 'POST', url, payload })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url, payload, headers: officer })).statusCode).toBe(403);
+    const revoked = await app.inject({ method: 'POST', url, payload, headers: reviewer });
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json<{ linkRevokedAt: string | null }>().linkRevokedAt).not.toBeNull();
+    const page = await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` });
+    expect({ status: page.statusCode, body: page.json() }).toEqual(await wrongLink());
+    const events = await sql<{ type: string; data: { reason?: string } }>`
+      SELECT type, data FROM audit_events WHERE request_id = ${requestId}::uuid AND type = 'notice.link_revoked'`.execute(
+      context.database.db,
+    );
+    expect(events.rows).toHaveLength(1);
+    expect(events.rows[0]!.data).toMatchObject({ noticeId, reason: payload.reason });
+  });
+
+  it('views of the public notice page left no trace: each view is now an audit event', async () => {
+    const { context } = db();
+    const { noticeId, requestId, token } = await sentNotice();
+    const views = async () =>
+      (
+        await sql<{
+          n: string;
+        }>`SELECT count(*)::text AS n FROM audit_events WHERE request_id = ${requestId}::uuid AND type = 'notice.viewed'`.execute(
+          context.database.db,
+        )
+      ).rows[0]!.n;
+    expect(await views()).toBe('0');
+    expect((await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/notices/${token}` })).statusCode).toBe(200);
+    expect(await views()).toBe('2');
+    const event = await sql<{ data: unknown }>`
+      SELECT data FROM audit_events WHERE request_id = ${requestId}::uuid AND type = 'notice.viewed' LIMIT 1`.execute(context.database.db);
+    expect(event.rows[0]!.data).toMatchObject({ noticeId });
+  });
+});

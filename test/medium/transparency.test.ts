@@ -192,32 +192,54 @@ describeOnEachDatabase('the transparency report', (db) => {
     expect(exactReport.countries.find((row) => row.country === 'US')!.requests).toBeGreaterThan(0);
   });
 
-  it('serves the report to the public as JSON, CSV and PDF, and refuses a bad range', async () => {
-    const json = await app.inject({ method: 'GET', url: '/api/v1/transparency/report?half=2025-H2' });
+  it('serves a published period to the public as JSON, CSV and PDF, and refuses a bad period', async () => {
+    const json = await app.inject({ method: 'GET', url: '/api/v1/transparency/report?period=2025-H2' });
     expect(json.statusCode).toBe(200);
-    const body = json.json<{ korea: Array<{ category: string; requests: number }>; treeHead: { treeSize: number } }>();
+    const body = json.json<{ audience: string; korea: Array<{ category: string; requests: number }>; treeHead: { treeSize: number } }>();
+    expect(body.audience).toBe('public');
     expect(body.korea.find((row) => row.category === 'seizure_warrant')?.requests).toBe(726);
     expect(body.treeHead.treeSize).toBeGreaterThan(0);
-    const csv = await app.inject({ method: 'GET', url: '/api/v1/transparency/report.csv?from=2025-07-01&to=2026-01-01' });
+    // The older way of naming a half-year still works.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/transparency/report?half=2025-H2' })).json()).toMatchObject({
+      period: { label: '2025-H2' },
+    });
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/transparency/report.csv?period=2025-H2' });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\n')[0]).toMatch(/^section,country,kind,category,requests,accounts_specified/);
     expect(csv.body).toContain('korea,KR,all,seizure_warrant 압수수색영장,726,');
-    const pdf = await app.inject({ method: 'GET', url: '/api/v1/transparency/report.pdf?half=2025-H2' });
+    const pdf = await app.inject({ method: 'GET', url: '/api/v1/transparency/report.pdf?period=2025-H2' });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-    for (const url of [
-      '/api/v1/transparency/report?half=2025-H3',
-      '/api/v1/transparency/report?from=2025-07-01',
-      '/api/v1/transparency/report?from=x&to=y',
-      '/api/v1/transparency/report?from=2026-01-01&to=2025-01-01',
-    ]) {
+    for (const [url, code] of [
+      ['/api/v1/transparency/report?half=2025-H3', 'REPORT_RANGE_INVALID'],
+      ['/api/v1/transparency/report?period=2025-13', 'REPORT_RANGE_INVALID'],
+      ['/api/v1/transparency/report?period=2025-H2&half=2025-H1', 'REPORT_RANGE_INVALID'],
+      ['/api/v1/transparency/report?from=2025-07-01', 'REPORT_RANGE_NOT_PUBLIC'],
+      ['/api/v1/transparency/report?from=x&to=y', 'REPORT_RANGE_NOT_PUBLIC'],
+      ['/api/v1/transparency/report.csv?from=2025-07-01&to=2026-01-01', 'REPORT_RANGE_NOT_PUBLIC'],
+      [`/api/v1/transparency/report?period=${halfYearOf(new Date())}`, 'REPORT_PERIOD_NOT_PUBLISHED'],
+      ['/api/v1/transparency/report.pdf?period=2099-01', 'REPORT_PERIOD_NOT_PUBLISHED'],
+    ] as const) {
       const bad = await app.inject({ method: 'GET', url });
       expect(bad.statusCode, url).toBe(400);
-      expect(bad.json()).toMatchObject({ code: 'REPORT_RANGE_INVALID' });
+      expect(bad.headers['content-type'], url).toContain('application/problem+json');
+      expect(bad.json(), url).toMatchObject({ code });
     }
+    // The desk (report.export) may ask for a range, and gets it in the same public form.
+    const { context } = db();
+    const counsel = { cookie: `writ_session=${await sessionFor(context, world.counsel)}` };
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/transparency/report?from=x&to=y', headers: counsel });
+    expect(bad.json()).toMatchObject({ code: 'REPORT_RANGE_INVALID' });
+    const ranged = await app.inject({ method: 'GET', url: '/api/v1/transparency/report?from=2025-07-01&to=2025-10-01', headers: counsel });
+    expect(ranged.statusCode).toBe(200);
+    expect(ranged.json()).toMatchObject({ audience: 'public', period: { label: null, from: '2025-07-01T00:00:00.000Z' } });
+    // The periods are ids from the platform's start, never instants.
     const periods = await app.inject({ method: 'GET', url: '/api/v1/transparency/periods' });
-    expect(periods.json<{ halfYears: string[] }>().halfYears).toContain('2025-H2');
+    const listed = periods.json<{ halfYears: string[]; months: string[] }>();
+    expect(Object.keys(listed).sort()).toEqual(['halfYears', 'months']);
+    for (const id of [...listed.halfYears, ...listed.months]) expect(id).toMatch(/^\d{4}-(H[12]|\d{2})$/);
+    expect(periods.body).not.toMatch(/T\d{2}:\d{2}/);
   });
 
   it('exports removal decisions as DSA statements of reasons that pass the DSA database’s rules', async () => {

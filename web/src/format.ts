@@ -21,9 +21,9 @@ export function useFormat() {
     /** A calendar day (YYYY-MM-DD, or the day of a UTC instant): never shifted by the viewer's time zone. */
     day: (iso: string | null | undefined) => (iso ? dateUtc.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)) : '—'),
     number: (value: number) => number.format(value),
-    /** A published count: exact, or the band it was published as ("1–9"). */
-    count: (value: number | { readonly min: number; readonly max: number }) =>
-      typeof value === 'number' ? number.format(value) : `${number.format(value.min)}–${number.format(value.max)}`,
+    /** A published count: exact, the band it was published as ("1–9"), or "—" when it is withheld. */
+    count: (value: number | { readonly min: number; readonly max: number } | null) =>
+      value === null ? '—' : typeof value === 'number' ? number.format(value) : `${number.format(value.min)}–${number.format(value.max)}`,
     /** A calendar month, YYYY-MM ("Jul 2026", "2026년 7월"). */
     month: (yearMonth: string) => month.format(new Date(`${yearMonth}-01T00:00:00Z`)),
     /** A share from 0 to 1 as a percentage ("37.5%"). */

@@ -114,9 +114,12 @@ const routeTree = rootRoute.addChildren([
   createRoute({
     getParentRoute: () => rootRoute,
     path: '/transparency',
-    // The half-year is in the address, so a report can be linked to and the back button goes to the one before.
-    validateSearch: (search: Record<string, unknown>): { half?: string } =>
-      typeof search.half === 'string' && /^\d{4}-H[12]$/.test(search.half) ? { half: search.half } : {},
+    // The period is in the address, so a report can be linked to and the back button goes to the one before; links
+    // made with ?half= still open.
+    validateSearch: (search: Record<string, unknown>): { period?: string } => {
+      const period = typeof search.period === 'string' ? search.period : search.half;
+      return typeof period === 'string' && /^\d{4}-(H[12]|0[1-9]|1[0-2])$/.test(period) ? { period } : {};
+    },
     component: lazyRouteComponent(() => import('./pages/public/transparency'), 'TransparencyPage'),
   }),
   createRoute({

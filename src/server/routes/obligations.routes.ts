@@ -4,10 +4,16 @@
  */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { deadLettersQuerySchema, deadlinesQuerySchema, nonDisclosureInputSchema, releaseNoticeInputSchema } from '../../core/schemas.ts';
+import {
+  deadLettersQuerySchema,
+  deadlinesQuerySchema,
+  nonDisclosureInputSchema,
+  releaseNoticeInputSchema,
+  revokeNoticeLinkInputSchema,
+} from '../../core/schemas.ts';
 import { listDeadLetters, retryDeadLetter } from '../../services/dead-letters.ts';
 import { listDeadlines } from '../../services/deadlines.ts';
-import { listNotices, readNotice, recordNonDisclosure, releaseNotice } from '../../services/notices.ts';
+import { listNotices, readNotice, recordNonDisclosure, releaseNotice, revokeNoticeLink } from '../../services/notices.ts';
 import { getPreservation } from '../../services/preservation.ts';
 import { getRemoval } from '../../services/removal.ts';
 import type { AppContext } from '../context.ts';
@@ -155,6 +161,27 @@ export const obligationRoutes =
         }),
     );
 
+    app.post(
+      '/requests/:reference/notices/:noticeId/revoke-link',
+      {
+        config: { permission: 'notice.manage' },
+        schema: {
+          tags: ['desk'],
+          summary:
+            'Desk: revoke the link of a sent notice (forwarded, leaked, or the user asks): the notice page then answers exactly as a wrong link does. Audited with the reason; revoking again changes nothing.',
+          params: params.extend({ noticeId: z.uuid() }),
+          body: revokeNoticeLinkInputSchema,
+          response: { 200: noticeSchema, ...errors },
+        },
+      },
+      async (request) =>
+        revokeNoticeLink(context, actor(request), {
+          reference: request.params.reference,
+          noticeId: request.params.noticeId,
+          body: request.body,
+        }),
+    );
+
     app.get(
       '/notices/:token',
       {
@@ -162,7 +189,7 @@ export const obligationRoutes =
         schema: {
           tags: ['public'],
           summary:
-            'Public, no login: the notice page of a notified user, by the token in their mail — who asked, under what process, what was disclosed or done, and how to challenge it. A wrong token answers like a missing one.',
+            'Public, no login: the notice page of a notified user, by the token in their mail — who asked, under what process, what was disclosed or done, and how to challenge it. A wrong token, a link older than WRIT_NOTICE_LINK_DAYS or one the desk revoked answers like a missing one. Each view is an audit event (notice.viewed).',
           params: z.object({ token: z.string().max(100) }),
           response: { 200: noticeViewSchema, 404: problemSchema },
         },

@@ -10330,6 +10330,8 @@ export interface paths {
                                 notBefore: string | null;
                                 sentAt: string | null;
                                 viewedAt: string | null;
+                                /** @description When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent. */
+                                linkRevokedAt: string | null;
                                 createdAt: string;
                             }[];
                         };
@@ -10491,6 +10493,8 @@ export interface paths {
                                 notBefore: string | null;
                                 sentAt: string | null;
                                 viewedAt: string | null;
+                                /** @description When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent. */
+                                linkRevokedAt: string | null;
                                 createdAt: string;
                             }[];
                         };
@@ -10643,6 +10647,161 @@ export interface paths {
                             notBefore: string | null;
                             sentAt: string | null;
                             viewedAt: string | null;
+                            /** @description When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent. */
+                            linkRevokedAt: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{reference}/notices/{noticeId}/revoke-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: revoke the link of a sent notice (forwarded, leaked, or the user asks): the notice page then answers exactly as a wrong link does. Audited with the reason; revoking again changes nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tracking number (WR-YYYY-NNNNNN) or id. */
+                    reference: string;
+                    noticeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why the link must stop opening the notice page (e.g. the user says it was forwarded or leaked). */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            requestId: string;
+                            /** Format: uuid */
+                            targetId: string;
+                            /** @enum {string} */
+                            purpose: "disclosure" | "removal";
+                            /** @enum {string} */
+                            state: "scheduled" | "withheld" | "sent" | "no_contact" | "cancelled";
+                            /** @enum {string} */
+                            basis: "policy" | "gag" | "gag_without_end" | "law" | "emergency" | "desk";
+                            basisDetail: string | null;
+                            /** @description When it may go (scheduled). */
+                            notBefore: string | null;
+                            sentAt: string | null;
+                            viewedAt: string | null;
+                            /** @description When the desk revoked the link to the notice page (POST …/revoke-link); a link also stops opening WRIT_NOTICE_LINK_DAYS after it was sent. */
+                            linkRevokedAt: string | null;
                             createdAt: string;
                         };
                     };
@@ -10747,7 +10906,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public, no login: the notice page of a notified user, by the token in their mail — who asked, under what process, what was disclosed or done, and how to challenge it. A wrong token answers like a missing one. */
+        /** Public, no login: the notice page of a notified user, by the token in their mail — who asked, under what process, what was disclosed or done, and how to challenge it. A wrong token, a link older than WRIT_NOTICE_LINK_DAYS or one the desk revoked answers like a missing one. Each view is an audit event (notice.viewed). */
         get: {
             parameters: {
                 query?: never;
@@ -11300,15 +11459,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The transparency report for a half-year or a range (the current half-year by default): per country and kind, the Korean categories, the series for charts, and the audit log’s signed tree head the numbers were computed under. */
+        /** The public transparency report of a published period (?period=2026-H1 or 2026-05; the latest published half-year by default): per country and kind, the Korean categories, the series for charts, and the audit log’s signed tree head the numbers were computed under. Rows under the threshold are merged into `other`, small counts banded, figures that would give away fewer requests withheld (null). A range (from, to) is for the desk only: anyone else gets 400 REPORT_RANGE_NOT_PUBLIC; a period not yet published, 400 REPORT_PERIOD_NOT_PUBLISHED. */
         get: {
             parameters: {
                 query?: {
-                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    /** @description A published period (GET /api/v1/transparency/periods): a half-year, 2026-H1 (January to June) or 2026-H2, or a month, 2026-05; UTC. The latest published half-year when none is given. */
+                    period?: string;
+                    /** @description The same as period, for a half-year (kept for older links). */
                     half?: string;
-                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    /** @description Desk only (report.export): start of a range (a date, 2025-07-01, or a UTC instant), inclusive. Anyone else: 400 REPORT_RANGE_NOT_PUBLIC. */
                     from?: string;
-                    /** @description End of the range, exclusive. */
+                    /** @description Desk only: end of the range, exclusive. */
                     to?: string;
                 };
                 header?: never;
@@ -11326,6 +11487,8 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             format: "writ-transparency-report/1";
+                            /** @enum {string} */
+                            audience: "public" | "internal";
                             period: {
                                 from: string;
                                 to: string;
@@ -11348,342 +11511,345 @@ export interface paths {
                                 keyFingerprint: string;
                             } | null;
                             totals: {
+                                /** @description A jurisdiction, `all`, or `other`: the countries too small to show alone, merged. */
                                 country: string;
                                 /** @enum {string} */
-                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all";
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all" | "other";
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 requests: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 accountsSpecified: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 withSomeData: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 withSomeDataShare: number | null;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 rejected: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 narrowed: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 emergency: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 preservation: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 removalOrders: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 removalActions: {
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     removed: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     restricted: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     kept: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     items: number | {
                                         min: number;
                                         max: number;
-                                    };
+                                    } | null;
                                 };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 nonDisclosure: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 nonDisclosureShare: number | null;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 usersNotified: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 refusedAsSuspicious: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 withdrawn: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 pending: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                             };
                             readonly countries: {
+                                /** @description A jurisdiction, `all`, or `other`: the countries too small to show alone, merged. */
                                 country: string;
                                 /** @enum {string} */
-                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all";
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all" | "other";
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 requests: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 accountsSpecified: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 withSomeData: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 withSomeDataShare: number | null;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 rejected: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 narrowed: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 emergency: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 preservation: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 removalOrders: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 removalActions: {
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     removed: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     restricted: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     kept: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     items: number | {
                                         min: number;
                                         max: number;
-                                    };
+                                    } | null;
                                 };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 nonDisclosure: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 nonDisclosureShare: number | null;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 usersNotified: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 refusedAsSuspicious: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 withdrawn: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 pending: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                             }[];
                             readonly rows: {
+                                /** @description A jurisdiction, `all`, or `other`: the countries too small to show alone, merged. */
                                 country: string;
                                 /** @enum {string} */
-                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all";
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                kind: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance" | "all" | "other";
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 requests: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 accountsSpecified: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 withSomeData: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 withSomeDataShare: number | null;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 rejected: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 narrowed: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 emergency: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 preservation: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 removalOrders: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 removalActions: {
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     removed: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     restricted: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     kept: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     items: number | {
                                         min: number;
                                         max: number;
-                                    };
+                                    } | null;
                                 };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 nonDisclosure: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                                 nonDisclosureShare: number | null;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 usersNotified: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 refusedAsSuspicious: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 withdrawn: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 pending: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                             }[];
                             readonly korea: {
                                 category: string;
                                 ko: string;
                                 en: string;
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 requests: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 processed: number | {
                                     min: number;
                                     max: number;
-                                };
-                                /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                } | null;
+                                /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                 accounts: number | {
                                     min: number;
                                     max: number;
-                                };
+                                } | null;
                             }[];
                             series: {
                                 readonly overTime: {
                                     month: string;
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     requests: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     withSomeData: number | {
                                         min: number;
                                         max: number;
-                                    };
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    } | null;
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     rejected: number | {
                                         min: number;
                                         max: number;
-                                    };
+                                    } | null;
                                 }[];
                                 readonly byCountry: {
                                     country: string;
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     requests: number | {
                                         min: number;
                                         max: number;
-                                    };
+                                    } | null;
                                 }[];
                                 readonly byOutcome: {
                                     /** @enum {string} */
                                     outcome: "data_produced" | "answered_without_data" | "rejected" | "withdrawn" | "pending";
-                                    /** @description A count, or a band {min, max} when it is small and the platform bands small counts. */
+                                    /** @description A count; a band {min, max} when it is small; null when it is withheld (with the other figures it would let a reader work out something about fewer requests than the threshold). */
                                     requests: number | {
                                         min: number;
                                         max: number;
-                                    };
+                                    } | null;
                                 }[];
                             };
                             definitions: {
@@ -11730,11 +11896,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    /** @description A published period (GET /api/v1/transparency/periods): a half-year, 2026-H1 (January to June) or 2026-H2, or a month, 2026-05; UTC. The latest published half-year when none is given. */
+                    period?: string;
+                    /** @description The same as period, for a half-year (kept for older links). */
                     half?: string;
-                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    /** @description Desk only (report.export): start of a range (a date, 2025-07-01, or a UTC instant), inclusive. Anyone else: 400 REPORT_RANGE_NOT_PUBLIC. */
                     from?: string;
-                    /** @description End of the range, exclusive. */
+                    /** @description Desk only: end of the range, exclusive. */
                     to?: string;
                 };
                 header?: never;
@@ -11771,11 +11939,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    /** @description A published period (GET /api/v1/transparency/periods): a half-year, 2026-H1 (January to June) or 2026-H2, or a month, 2026-05; UTC. The latest published half-year when none is given. */
+                    period?: string;
+                    /** @description The same as period, for a half-year (kept for older links). */
                     half?: string;
-                    /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
+                    /** @description Desk only (report.export): start of a range (a date, 2025-07-01, or a UTC instant), inclusive. Anyone else: 400 REPORT_RANGE_NOT_PUBLIC. */
                     from?: string;
-                    /** @description End of the range, exclusive. */
+                    /** @description Desk only: end of the range, exclusive. */
                     to?: string;
                 };
                 header?: never;
@@ -11808,7 +11978,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** When the first and the last request came in: the half-years a report can be asked for. */
+        /** The published periods anyone may ask a report for, by id, oldest first: half-years (2026-H1) and months (2026-05) from the platform’s start. Never when a request came. */
         get: {
             parameters: {
                 query?: never;
@@ -11825,9 +11995,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            first: string | null;
-                            last: string | null;
+                            /** @description Published half-years, e.g. 2026-H1. */
                             halfYears: string[];
+                            /** @description Published months, e.g. 2026-05. */
+                            months: string[];
                         };
                     };
                 };
@@ -11852,8 +12023,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description A half-year: 2025-H1 (January to June) or 2025-H2 (July to December), UTC. */
+                    /** @description A half-year: 2025-H1 or 2025-H2, UTC. */
                     half?: string;
+                    /** @description A half-year or a month (2025-07), UTC. */
+                    period?: string;
                     /** @description Start of a range (a date, 2025-07-01, or a UTC instant), inclusive. */
                     from?: string;
                     /** @description End of the range, exclusive. */

@@ -7,7 +7,8 @@ import { Text, Title } from '@mantine/core';
 import { useId } from 'react';
 import { useFormat } from '../format';
 
-export type Count = number | { readonly min: number; readonly max: number };
+/** A published count: exact, a band, or null when withheld (drawn as no bar, its number as "—"). */
+export type Count = number | { readonly min: number; readonly max: number } | null;
 
 export interface Bar {
   readonly key: string;
@@ -15,8 +16,8 @@ export interface Bar {
   readonly value: Count;
 }
 
-const upper = (value: Count) => (typeof value === 'number' ? value : value.max);
-const lower = (value: Count) => (typeof value === 'number' ? value : value.min);
+const upper = (value: Count) => (value === null ? 0 : typeof value === 'number' ? value : value.max);
+const lower = (value: Count) => (value === null ? 0 : typeof value === 'number' ? value : value.min);
 
 export function BarChart({ title, bars, note }: { title: string; bars: readonly Bar[]; note?: string }) {
   const format = useFormat();
@@ -35,7 +36,9 @@ export function BarChart({ title, bars, note }: { title: string; bars: readonly 
           <li key={bar.key} className="bar-row">
             <span className="bar-label">{bar.label}</span>
             <span className="bar-track" aria-hidden>
-              {typeof bar.value !== 'number' && <span className="bar bar-band" style={{ width: width(bar.value.max) }} />}
+              {bar.value !== null && typeof bar.value !== 'number' && (
+                <span className="bar bar-band" style={{ width: width(bar.value.max) }} />
+              )}
               <span className="bar" style={{ width: width(lower(bar.value)) }} />
             </span>
             <span className="bar-value">{format.count(bar.value)}</span>

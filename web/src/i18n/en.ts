@@ -476,7 +476,15 @@ export const en = {
     half: { H1: 'January to June {{year}}', H2: 'July to December {{year}}' },
     periodRange: '{{from}} to {{to}}',
     computedAt: 'Counted {{time}}',
-    noRequestsYet: 'No requests have been received yet, so there is nothing to report.',
+    noPeriodYet: 'No period has been published yet: a half-year or a month is published once it has been over for a while.',
+    publishedPeriods:
+      'Only whole half-years and months are published, once they are over, so that no report can be narrowed down to a single request.',
+    halfYears: 'Half-years',
+    months: 'Months',
+    withheld:
+      'A country or kind with fewer than {{threshold}} requests is counted under “other”, and a figure that would let a reader work out something about fewer than {{threshold}} requests is withheld (shown as “—”).',
+    otherCountries: 'Other countries',
+    otherKinds: 'Other kinds',
     noRequestsInPeriod: 'No requests were received in this period.',
     banding:
       'Counts from 1 to {{max}} are published as the band “1–{{max}}” rather than exactly, and a share resting on one is left out, so that a small number cannot point to a single case.',

@@ -472,7 +472,14 @@ export const ko: Messages = {
     half: { H1: '{{year}}년 상반기 (1월~6월)', H2: '{{year}}년 하반기 (7월~12월)' },
     periodRange: '{{from}} ~ {{to}}',
     computedAt: '{{time}} 집계',
-    noRequestsYet: '아직 접수된 요청이 없어 보고할 내용이 없습니다.',
+    noPeriodYet: '아직 공개된 기간이 없습니다. 반기와 월은 끝나고 일정 기간이 지난 뒤에 공개됩니다.',
+    publishedPeriods: '하나의 요청으로 좁혀 볼 수 없도록, 끝난 반기와 월 단위로만 공개합니다.',
+    halfYears: '반기',
+    months: '월',
+    withheld:
+      '요청이 {{threshold}}건 미만인 국가나 유형은 “기타”로 묶어 세고, {{threshold}}건 미만의 요청에 관해 알아낼 수 있게 하는 수치는 공개하지 않습니다(“—”로 표시).',
+    otherCountries: '기타 국가',
+    otherKinds: '기타 유형',
     noRequestsInPeriod: '이 기간에 접수된 요청이 없습니다.',
     banding:
       '1건부터 {{max}}건까지는 정확한 수 대신 “1–{{max}}” 구간으로 공개하며, 이런 구간에 기댄 비율은 싣지 않습니다. 작은 숫자로 특정 사건이 드러나지 않게 하기 위해서입니다.',

@@ -1,7 +1,8 @@
 /**
- * The public transparency report: a half-year picked from those with requests, its figures, charts that carry their
- * numbers as text, the table per country and kind, the Korean categories, downloads, and the audit log's signed tree
- * head. No sign-in. Small counts come as the bands the platform publishes, never as more than the API gives.
+ * The public transparency report: a published period (a half-year or a month, by id), its figures, charts that carry
+ * their numbers as text, the table per country and kind, the Korean categories, downloads, and the audit log's signed
+ * tree head. No sign-in. Small counts come as the bands the platform publishes, small countries and kinds as "other",
+ * withheld figures as "—": never more than the API gives.
  */
 import { Accordion, Anchor, Card, Group, NativeSelect, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
@@ -18,6 +19,7 @@ type Row = Report['totals'];
 type TreeHead = NonNullable<Report['treeHead']>;
 
 const HALF = /^(\d{4})-(H[12])$/;
+const OTHER = 'other';
 
 /** The figures shown for the whole period, in the order a reader asks about them. */
 const FIGURES = [
@@ -48,14 +50,24 @@ const COLUMNS = [
 ] as const;
 
 const isZero = (count: Count) => count === 0;
-const isBanded = (count: Count) => typeof count !== 'number';
+const isBanded = (count: Count) => count !== null && typeof count !== 'number';
+const isWithheld = (count: Count) => count === null;
 
-function useHalfLabel() {
+/** A period's name: "January to June 2026" for 2026-H1, "May 2026" for 2026-05. */
+function usePeriodLabel() {
   const { t } = useTranslation();
-  return (label: string) => {
-    const match = HALF.exec(label);
-    return match ? t(`public.half.${match[2] as 'H1' | 'H2'}`, { year: match[1] }) : label;
+  const format = useFormat();
+  return (id: string) => {
+    const match = HALF.exec(id);
+    return match ? t(`public.half.${match[2] as 'H1' | 'H2'}`, { year: match[1] }) : format.month(id);
   };
+}
+
+/** A row's country, or "other countries" for those merged because each had too few requests to show alone. */
+function useCountryName() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (code: string) => (code === OTHER ? t('public.otherCountries') : format.country(code));
 }
 
 function Figures({ totals }: { totals: Row }) {
@@ -90,6 +102,7 @@ function Figures({ totals }: { totals: Row }) {
 function Charts({ report }: { report: Report }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const countryName = useCountryName();
   const { series, totals } = report;
   const banded = [...series.byOutcome, ...series.byCountry, ...series.overTime].some((entry) => isBanded(entry.requests));
   const note = banded ? t('public.chartBand') : undefined;
@@ -108,7 +121,7 @@ function Charts({ report }: { report: Report }) {
       <BarChart
         title={t('public.byCountry')}
         note={note}
-        bars={series.byCountry.map((entry) => ({ key: entry.country, label: format.country(entry.country), value: entry.requests }))}
+        bars={series.byCountry.map((entry) => ({ key: entry.country, label: countryName(entry.country), value: entry.requests }))}
       />
       <BarChart
         title={t('public.overTime')}
@@ -137,6 +150,7 @@ function Charts({ report }: { report: Report }) {
 function CountryTable({ report }: { report: Report }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const countryName = useCountryName();
   const cells = (row: Row) => COLUMNS.map((column) => <Table.Td key={column}>{format.count(row[column])}</Table.Td>);
   return (
     <div className="table-scroll" tabIndex={0} role="region" aria-label={t('public.tableTitle')}>
@@ -153,8 +167,10 @@ function CountryTable({ report }: { report: Report }) {
         <Table.Tbody>
           {report.rows.map((row) => (
             <Table.Tr key={`${row.country}-${row.kind}`}>
-              <Table.Td ta="left">{format.country(row.country)}</Table.Td>
-              <Table.Td ta="left">{t(`kinds.${row.kind}`, { defaultValue: row.kind })}</Table.Td>
+              <Table.Td ta="left">{countryName(row.country)}</Table.Td>
+              <Table.Td ta="left">
+                {row.kind === OTHER ? t('public.otherKinds') : t(`kinds.${row.kind}`, { defaultValue: row.kind })}
+              </Table.Td>
               {cells(row)}
             </Table.Tr>
           ))}
@@ -230,9 +246,9 @@ function Definitions() {
   );
 }
 
-function Downloads({ half }: { half: string }) {
+function Downloads({ period }: { period: string }) {
   const { t } = useTranslation();
-  const query = `?half=${encodeURIComponent(half)}`;
+  const query = `?period=${encodeURIComponent(period)}`;
   const links = [
     { href: `/api/v1/transparency/report.csv${query}`, label: t('public.downloadCsv') },
     { href: `/api/v1/transparency/report.pdf${query}`, label: t('public.downloadPdf') },
@@ -308,12 +324,12 @@ function TreeHeadCard({ reportHead }: { reportHead: TreeHead | null | undefined 
   );
 }
 
-function ReportView({ half }: { half: string }) {
+function ReportView({ period }: { period: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const report = useQuery({
-    queryKey: ['transparency', 'report', half],
-    queryFn: () => unwrap(api.GET('/api/v1/transparency/report', { params: { query: { half } } })),
+    queryKey: ['transparency', 'report', period],
+    queryFn: () => unwrap(api.GET('/api/v1/transparency/report', { params: { query: { period } } })),
   });
   return (
     <>
@@ -338,7 +354,8 @@ function ReportView({ half }: { half: string }) {
                     <Figures totals={data.totals} />
                     {data.banding.below > 1 && (
                       <Text size="sm" c="dimmed">
-                        {t('public.banding', { max: format.number(data.banding.below - 1) })}
+                        {t('public.banding', { max: format.number(data.banding.below - 1) })}{' '}
+                        {t('public.withheld', { threshold: format.number(data.banding.below) })}
                       </Text>
                     )}
                   </Stack>
@@ -349,9 +366,11 @@ function ReportView({ half }: { half: string }) {
                     </Title>
                     <CountryTable report={data} />
                   </Stack>
-                  {data.countries.some((row) => row.country === 'KR') && <KoreaTable report={data} />}
+                  {data.countries.some((row) => row.country === 'KR') && !isWithheld(data.korea[0]?.requests ?? null) && (
+                    <KoreaTable report={data} />
+                  )}
                   <Definitions />
-                  <Downloads half={half} />
+                  <Downloads period={period} />
                 </>
               )}
             </Stack>
@@ -365,7 +384,7 @@ function ReportView({ half }: { half: string }) {
 
 export function TransparencyPage() {
   const { t } = useTranslation();
-  const halfLabel = useHalfLabel();
+  const periodLabel = usePeriodLabel();
   const search = useSearch({ from: '/transparency' });
   const navigate = useNavigate({ from: '/transparency' });
   const periods = useQuery({
@@ -380,27 +399,34 @@ export function TransparencyPage() {
       </div>
       <QueryView query={periods}>
         {(data) => {
-          const half = search.half ?? data.halfYears.at(-1);
-          if (!half) {
+          const period = search.period ?? data.halfYears.at(-1) ?? data.months.at(-1);
+          if (!period) {
             return (
               <>
-                <Empty>{t('public.noRequestsYet')}</Empty>
+                <Empty>{t('public.noPeriodYet')}</Empty>
                 <TreeHeadCard reportHead={undefined} />
               </>
             );
           }
-          // Newest first; a half-year asked for by its address stays choosable even when no request fell in it.
-          const choices = [...new Set([...data.halfYears, half])].sort().reverse();
+          // Newest first, half-years then months; a period asked for by its address stays choosable.
+          const halfYears = [...new Set([...data.halfYears, ...(HALF.test(period) ? [period] : [])])].sort().reverse();
+          const months = [...new Set([...data.months, ...(HALF.test(period) ? [] : [period])])].sort().reverse();
           return (
             <>
               <NativeSelect
                 label={t('public.period')}
-                value={half}
-                onChange={(event) => void navigate({ search: { half: event.currentTarget.value } })}
-                data={choices.map((value) => ({ value, label: halfLabel(value) }))}
+                value={period}
+                onChange={(event) => void navigate({ search: { period: event.currentTarget.value } })}
+                data={[
+                  { group: t('public.halfYears'), items: halfYears.map((value) => ({ value, label: periodLabel(value) })) },
+                  { group: t('public.months'), items: months.map((value) => ({ value, label: periodLabel(value) })) },
+                ].filter((group) => group.items.length > 0)}
                 maw={320}
               />
-              <ReportView half={half} />
+              <Text size="sm" c="dimmed">
+                {t('public.publishedPeriods')}
+              </Text>
+              <ReportView period={period} />
             </>
           );
         }}
