@@ -5,13 +5,14 @@
  * mailbox: wrapped as an email, read by the reader (line endings, mojibake), extracted by the extractor.
  *
  *   npm run eval:intake [-- --json results.json] [-- --set <folder>] [-- --verbose]
+ *   npm run eval:intake -- --explain <notice.txt>   (zones, candidates with their roles and why, fields)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { DraftFields } from '../src/core/intake.ts';
-import { extractFields } from '../src/intake/extract.ts';
+import { explain, extractFields } from '../src/intake/extract.ts';
 import { mailReader } from '../src/intake/reader.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -266,9 +267,20 @@ function table(name: string, result: Awaited<ReturnType<typeof evaluate>>): Reco
 }
 
 const { values: options } = parseArgs({
-  options: { json: { type: 'string' }, set: { type: 'string', multiple: true }, verbose: { type: 'boolean' } },
+  options: {
+    json: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    verbose: { type: 'boolean' },
+    explain: { type: 'string' },
+  },
   strict: true,
 });
+if (options.explain) {
+  // The notice read as the mailbox would read it, then every stage's work.
+  const read = await mailReader().read(wrap(readFileSync(options.explain)));
+  console.log(explain(read.reading, {}));
+  process.exit(0);
+}
 // The shared folder holds two sets scored apart: GT01–GT06, developed against, and DV01–DV15, added later with other
 // countries, languages and layouts (court decisions, reports of notices), whose first run is recorded in docs/intake.md.
 const sets: Array<[string, string | undefined, string?]> = options.set?.length

@@ -399,6 +399,10 @@ export interface ExtractedValue<T> {
   readonly span: SourceSpan | null;
   /** 0..1: how sure the extractor is. The desk confirms everything; this orders what to check first. */
   readonly confidence: number;
+  /** What the text wrote, when the value is read differently (a defanged link, a letter O read as a zero). */
+  readonly written?: string;
+  /** What was changed from what was written, and why: shown to the desk, never applied silently. */
+  readonly note?: string;
 }
 
 export const TARGET_KINDS = ['usernames', 'emails', 'phone_numbers', 'urls', 'user_ids', 'ip_addresses'] as const;
