@@ -319,10 +319,10 @@ export const TARGET_CONTEXT =
 
 /** Words after which a quoted name or a list is a username. */
 export const USERNAME_INTRO =
-  /(\b(users?|usernames?|user names?|accounts?|account names?|handles?|nicknames?|screen ?names?|profiles?|channels?|publishers?)\b|아이디|계정명?|닉네임|사용자(명)?|用户名|账号|帐号|昵称|用户|\b(usuarios?|cuentas?|nombres? de usuario|perfil(es)?)\b|пользовател[а-я]*|аккаунт[а-я]*|логин[а-я]*|никнейм[а-я]*|учетн[а-я]+ запис[а-я]+)/i;
+  /(\b(users?|usernames?|user names?|accounts?|account names?|handles?|nicknames?|screen ?names?|profiles?|channels?|publishers?)\b|아이디|계정명?|닉네임|사용자(명)?|用户名|用戶名|使用者名稱|账号|帐号|帳號|帳戶|昵称|暱稱|用户|用戶|\b(usuarios?|cuentas?|nombres? de usuario|perfil(es)?)\b|\b(Benutzername[ns]?|Nutzername[ns]?|Nutzerkonto|Konto|nom d'utilisateur|compte|utilisateur|pseudonyme|usuário|nome de usuário|conta|kullanıcı adı|hesab[ıi])\b|пользовател[а-я]*|аккаунт[а-я]*|логин[а-я]*|никнейм[а-я]*|учетн[а-я]+ запис[а-я]+)/i;
 
 export const CASE_LABEL =
-  /(case|file|docket|incident|investigation|crime|occurrence|report)\s*(no\.?|number|num\.?|#|ref(erence)?\.?)\s*[:：#]?\s*|사건\s*번호\s*[:：]?\s*|접수\s*번호\s*[:：]?\s*|案件?编号\s*[:：]?\s*|案号\s*[:：]?\s*|立案编号\s*[:：]?\s*|(carpeta de investigaci[óo]n|averiguaci[óo]n previa|expediente|causa|diligencias( previas)?|atestado|n[úu]mero de (caso|expediente))\s*(n[º°o]\.?|n[úu]m\.?)?\s*[:：]?\s*|(уголовн[а-я]+ )?дел[оау]\s*№\s*|номер дела\s*[:：]?\s*/i;
+  /(case|file|docket|incident|investigation|crime|occurrence|report|cause|matter|claim|misc\.?|mag\.?|magistrate|magistrate judge|grand jury|court file|criminal)\s*(no\.?|number|num\.?|#|ref(erence)?\.?)\s*[:：#]?\s*|\b(?:Az\.|Aktenzeichen|Gesch(?:äfts|\.)-?Z(?:eichen|\.))\s*[:：]?\s*|noticia criminal\s*(?:n[º°o]\.?)?\s*[:：]?\s*|(?:D\.\s?İş|Esas|Değişik İş)\s*No\s*[:：]?\s*|(?:Inquérito|Processo)\s*(?:n[º°o]\.?)?\s*[:：]?\s*|사건\s*번호\s*[:：]?\s*|접수\s*번호\s*[:：]?\s*|案件?编号\s*[:：]?\s*|案号\s*[:：]?\s*|立案编号\s*[:：]?\s*|(carpeta de investigaci[óo]n|averiguaci[óo]n previa|expediente|causa|diligencias( previas)?|atestado|n[úu]mero de (caso|expediente))\s*(n[º°o]\.?|n[úu]m\.?)?\s*[:：]?\s*|(уголовн[а-я]+ )?дел[оау]\s*№\s*|номер дела\s*[:：]?\s*/i;
 
 export const REFERENCE_LABEL =
   /(our|your|my)\s*ref(erence)?\.?\s*(no\.?|number)?\s*[:：#]?\s*|\bref(erence)?\.?\s*(no\.?|number|#)\s*[:：#]?\s*|\breference\s*[:：]\s*|\bletter\s*(no\.?|number)\s*[:：]?\s*|문서\s*번호\s*[:：]?\s*|文号\s*[:：]?\s*|(n[uú]mero de )?referencia\s*[:：]?\s*|исх(одящий)?\.?\s*№\s*|№\s*(?=[0-9A-ZА-Я])/i;

@@ -56,7 +56,7 @@ const URL_PATTERN = new RegExp(
 
 /** "https: // host/…", "https://host / owner / repo", "http://192.168.1 .5/": a link a scan or a translation spaced out. */
 function joinSpacedLink(text: string, start: number, end: number): { end: number; raw: string; joined: boolean } {
-  let raw = text.slice(start, end);
+  let raw = text.slice(start, end).replace(/\s+/g, '');
   let cursor = end;
   let joined = false;
   // "https: //" and "https:/ /": the scheme cut off from the rest.
@@ -109,7 +109,6 @@ function findLinks(text: string): Candidate[] {
   for (const match of text.matchAll(URL_PATTERN)) {
     if (match.index < lastEnd) continue;
     let raw = match[0];
-    const start = match.index;
     // Keep a closing bracket that closes one opened inside the link.
     while (TRAILING.test(raw)) {
       const last = raw.at(-1)!;
@@ -117,7 +116,15 @@ function findLinks(text: string): Candidate[] {
       if (last === ']' && /\[[.:/]\]$/.test(raw)) break;
       raw = raw.slice(0, -1);
     }
-    const joined = joinSpacedLink(text, start, start + raw.length);
+    // "https: // host/…": a scheme spaced off its link, which the pattern read as a bare domain.
+    let start = match.index;
+    const spacedScheme = /(?:https?|hxxps?)\s{0,2}:\s{0,2}\/\s{0,2}\/\s{0,2}$/i.exec(text.slice(Math.max(0, start - 16), start));
+    if (spacedScheme && /\s/.test(spacedScheme[0])) {
+      start -= spacedScheme[0].length;
+      raw = spacedScheme[0].replace(/\s+/g, '') + raw;
+    }
+    const joined = joinSpacedLink(text, start, match.index + raw.length - (spacedScheme && /\s/.test(spacedScheme[0]) ? spacedScheme[0].replace(/\s+/g, '').length : 0));
+    if (spacedScheme && /\s/.test(spacedScheme[0])) joined.joined = true;
     let end = joined.end;
     raw = joined.raw.replace(TRAILING, '');
     if (joined.joined) end = start + text.slice(start, joined.end).replace(/[.,;:!?'"»”’)\]]+$/, '').length;
@@ -316,7 +323,8 @@ const PLATFORM_NAMES =
 
 /** A name's shape: an identifier (a digit, an underscore, a dot or a capital inside), not an ordinary word. */
 const IDENTIFIER_SHAPE = /[\d_.]|\p{Ll}\p{Lu}|^\p{Lu}{2,}\p{Ll}/u;
-const NAME = String.raw`[\p{L}\p{N}][\p{L}\p{N}._-]{0,38}[\p{L}\p{N}_]|[\p{L}\p{N}]`;
+/** A name as platforms allow them: Latin or Cyrillic letters, digits, dots, dashes and underscores. */
+const NAME = String.raw`[\p{Script=Latin}\p{Script=Cyrillic}\p{N}][\p{Script=Latin}\p{Script=Cyrillic}\p{N}._-]{0,38}[\p{Script=Latin}\p{Script=Cyrillic}\p{N}_]|[\p{Script=Latin}\p{N}]`;
 
 function findNames(text: string, flowed: string): Candidate[] {
   const found: Candidate[] = [];
@@ -420,7 +428,7 @@ const DOCKET_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
   // Chinese 案号: (2023)京0105刑初123号.
   ['a Chinese case number', /[(（](?:19|20)\d{2}[)）][\u4e00-\u9fff]{1,4}\d{0,6}[\u4e00-\u9fff]{1,4}\d{1,7}号/g],
   // Russian numbers with Cyrillic parts: 12345-РИ, 12-34-2019/Ид1234-19, 2-388/18.
-  ['a Russian number', /(?<=№\s{0,2})[0-9][0-9/.-]{0,30}(?:[-/][А-Яа-яЁё]{1,5}[0-9/.-]{0,20})?|(?<![\w-])\d{1,6}(?:-\d{1,6}){0,3}\/[А-ЯЁ][а-яё]{0,3}\d{1,8}-\d{2}(?![\w])|(?<![\w-])\d{3,8}-[А-ЯЁ]{1,4}(?![\p{L}\d])/gu],
+  ['a Russian number', /(?<![\w-])\d{1,6}(?:-\d{1,6}){0,3}\/[А-ЯЁ][а-яё]{0,3}\d{1,8}-\d{2}(?![\w])|(?<![\w-])\d{3,8}-[А-ЯЁ]{1,4}(?![\p{L}\d])/gu],
   // German Aktenzeichen: 9 Wx 23/21, 2 O 123/20, 312 Js 12345/21.
   ['a German file number', /(?<![\w/])\d{1,4}\s(?:[A-Z][a-z]{0,2}|[A-Z]{1,3})\s\d{1,6}\/\d{2}(?![\w/])/g],
   // Turkish: 2024/1434 D.İş, 2023/123 Esas.

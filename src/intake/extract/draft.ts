@@ -74,7 +74,14 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
   const seen = new Set<string>();
   for (const candidate of candidates) {
     if (candidate.role !== 'target' || candidate.kind === 'case_number') continue;
-    const key = `${candidate.kind}|${candidate.kind === 'usernames' || candidate.kind === 'emails' ? candidate.value.toLowerCase() : candidate.value}`;
+    // One target written twice (with and without its scheme or "www.") counts once.
+    const same =
+      candidate.kind === 'urls'
+        ? candidate.value.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '').replace(/^[^/]+/, (host) => host.toLowerCase())
+        : candidate.kind === 'usernames' || candidate.kind === 'emails'
+          ? candidate.value.toLowerCase()
+          : candidate.value;
+    const key = `${candidate.kind}|${same}`;
     if (seen.has(key)) continue;
     seen.add(key);
     targets[candidate.kind].push(targetValue(candidate));

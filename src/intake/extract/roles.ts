@@ -41,6 +41,10 @@ const REFERENCE_PATH =
   /\/(?:terms|tos|policies|policy|privacy|legal|guidelines|community-guidelines|help|support|faq|docs?|articles?\/[\w-]*(?:terms|policy|guidelines)[\w-]*)(?:[/?#.-]|$)|\.pdf(?:$|[?#])/i;
 /** Words just before a value that make it an example or a template's blank. */
 const EXAMPLE_BEFORE = /(?:e\.g\.|for example|for instance|example|format|such as the form|p\. ?ej\.|por ejemplo|например|예[:：]|예시|例如|例：)\s*[:(]?\s*["“]?$/i;
+/** Well-known services: a bare mention of one names the recipient, not a target on it. */
+const PLATFORM_HOST =
+  /^(?:www\.)?(?:github\.com|gist\.github\.com|github\.io|gitlab\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|tiktok\.com|telegram\.org|t\.me|reddit\.com|vk\.com|linkedin\.com|google\.com|apple\.com|microsoft\.com|discord\.com|twitch\.tv|mastodon\.social|matrix\.org|weibo\.com|naver\.com|kakao\.com)$/i;
+const APP_STORE = /^(?:apps\.apple\.com|play\.google\.com|itunes\.apple\.com|appgallery\.huawei\.com|apps\.microsoft\.com|rustore\.ru)$/i;
 /** A line that holds a publisher's or archive's mark, not the notice. */
 const WATERMARK_LINE =
   /(?:downloaded|retrieved|printed|archived|available|obtained)\s+(?:from|at|on)\b|^\s*source\s*[:：]|\bpage \d+ of \d+\b|(?:scribd|courtlistener|pacer|documentcloud|archive\.org|lumendatabase)/i;
@@ -125,7 +129,11 @@ function decide(
     case 'urls': {
       const domain = domainOf(candidate.value);
       if (senderOwn(domain)) return { role: 'sender_contact', reason: 'the sender’s own site or a government page' };
-      if (REFERENCE_PATH.test(candidate.value) && !targetWords) return { role: 'reference', reason: 'a link to rules, help or a document' };
+      if (REFERENCE_PATH.test(candidate.value) && (!targetWords || /terms|polic|guidelines|\.pdf/i.test(candidate.value)))
+        return { role: 'reference', reason: 'a link to rules, help or a document' };
+      // The platform's own address with nothing after it names the service, not an account on it.
+      if (/^(?:https?:\/\/)?(?:www\.)?[^/]+\/?$/i.test(candidate.value) && PLATFORM_HOST.test(domain) && !targetWords)
+        return { role: 'recipient_platform', reason: 'the platform’s own address, naming the service' };
       // In a letterhead or signature, the sender's site, a labelled link or an app-store link are the sender's; a
       // link to someone's page there is still a target (a signature block can hold a list).
       if (
@@ -133,9 +141,10 @@ function decide(
         !targetWords &&
         (/^(?:https?:\/\/)?[^/]+\/?$/i.test(candidate.value) ||
           /(?:web|site|website|url|homepage|internet|сайт|网址|网站|홈페이지|sitio)\s*[:：]?\s*$/i.test(before) ||
-          /^(?:apps\.apple\.com|play\.google\.com|itunes\.apple\.com|appgallery\.huawei\.com)$/i.test(domain))
+          APP_STORE.test(domain))
       )
         return { role: 'sender_contact', reason: 'the sender’s site or app in the letterhead or signature' };
+      if (APP_STORE.test(domain) && !targetWords) return { role: 'reference', reason: 'an app-store link (the sender’s app, not a target)' };
       if (has('addressee') && !targetWords) return { role: 'recipient_platform', reason: 'in the address block' };
       return { role: 'target', reason: candidate.repairs.length > 0 ? `a link (${candidate.repairs.join('; ')})` : 'a link in the request' };
     }
