@@ -222,19 +222,34 @@ export const KIND_CUES: ReadonlyArray<{ kind: 'emergency' | 'preservation' | 're
     {
       kind: 'removal',
       pattern:
-        /\b(remove|removal|delete|deletion|take\s+(it\s+)?(down|off)|takedown|shut down|disable|suspend|ban|block (the )?access|geo-?block|restrict access|block)\b|삭제|차단|게시\s*중단|접속\s*차단|删除|清除|封禁|屏蔽|下架|移除|关闭|eliminar|retirar|bloquear|dar de baja|suprimir|удал(ить|ение|ите)|заблокир|блокировк|ограничить доступ/i,
+        /\b(remove|removal|delete|deletion|take\s+(it\s+)?(down|off)|takedown|shut down|disable|suspend|ban|block (the )?access|geo-?block|restrict access|block)\b|삭제|차단|게시\s*중단|접속\s*차단|删除|清除|封禁|屏蔽|下架|移除|关闭|eliminar|retirar|bloquear|bloque(?:o|en|e)\b|dar de baja|suprimir|удал(ить|ени[еяю]|ите|ено)|заблокир|блокировк|ограничить доступ|ограничени[еяю] доступа|lösch(?:en|ung)|sperr(?:en|ung)|entfern(?:en|ung)|supprim(?:er|ez|ée?s?)|suppression|retrait|retirer|bloquer|blocage|d[ée]r[ée]f[ée]rencement|bloqueio|suspens[ãa]o|remo[çc][ãa]o|remover|retirada|erişim(?:in)? engel|engellenmesi|kaldırılması|içeriğin (?:yayından )?çıkarılması|हटा|ब्लॉक/i,
       weight: 1,
+    },
+    {
+      // A register notice (Russia's unified register of prohibited information) or an access-block decision: removal.
+      kind: 'removal',
+      pattern:
+        /внесен[а-я]* в (?:Единый )?реестр|Единый реестр|включени[ея] в реестр|erişimin engellenmesine karar|access[- ]block(?:ing)? (?:decision|order)|blocking order|injonction de retrait|ordem de bloqueio|takedown (?:notice|order)|removal order/i,
+      weight: 2,
+    },
+    {
+      // The standard U.S. forms and their titles: AO 93 (search and seizure warrant), AO 106 (application),
+      // affidavits, pen-register and trap-and-trace orders, grand-jury subpoenas, Stored Communications Act orders.
+      kind: 'disclosure',
+      pattern:
+        /\bsearch and seizure warrant\b|\bAO 9[3]\b|\bAO 106\b|\bapplication for a (?:search )?warrant\b|\baffidavit in support\b|\bpen register\b|\btrap and trace\b|\bgrand jury subpoena\b|\bStored Communications Act\b|\b2703\s*\(c\)|\b(?:production|disclosure) order\b|\border (?:for|requiring) (?:the )?(?:production|disclosure)\b/i,
+      weight: 3,
     },
     {
       kind: 'disclosure',
       pattern:
-        /\b(disclose|disclosure|provide|produce|furnish|release) (the |all |any )?(following |relevant )?(records|information|data|details|subscriber|account|content|logs)\b|\bsubscriber (information|data|records)\b|\b(IP|login|access|connection) (logs|records|history)\b|\bsubpoena\b|\bsearch warrant\b|\b2703\s*\(d\)|자료\s*(제공|요청)|통신(자료|사실)|가입자\s*정보|압수\s*수색|调取|提供.{0,12}(资料|信息|数据|记录)|注册信息|proporcionar|facilitar|remitir|aportar|informaci[óo]n (del|de los) (usuario|suscriptor|titular)|datos (del|de) (usuario|suscriptor|titular|registro)|предостав(ить|ьте|ление)|сведения об|информаци[юя] о (пользовател|владельц|абонент)/i,
+        /\b(disclose|disclosure|provide|produce|furnish|release) (the |all |any )?(following |relevant )?(records|information|data|details|subscriber|account|content|logs)\b|\bsubscriber (information|data|records)\b|\b(IP|login|access|connection) (logs|records|history)\b|\bsubpoena\b|\bsearch warrant\b|\b2703\s*\(d\)|자료\s*(제공|요청)|통신(자료|사실)|가입자\s*정보|압수\s*수색|调取|提供.{0,12}(资料|信息|数据|记录)|注册信息|proporcionar|facilitar|remitir|aportar|Auskunft|Bestandsdaten|Herausgabe (?:der|von) (?:Daten|Nutzerdaten)|communication des (?:données|informations)|réquisition|communiquer les|fornec(?:er|imento) (?:de |os |das )?(?:dados|informações)|dados cadastrais|quebra de sigilo|bilgilerin (?:verilmesi|gönderilmesi)|informaci[óo]n (del|de los) (usuario|suscriptor|titular)|datos (del|de) (usuario|suscriptor|titular|registro)|предостав(ить|ьте|ление)|сведения об|информаци[юя] о (пользовател|владельц|абонент)/i,
       weight: 2,
     },
   ];
 
 export const EMERGENCY_CLAIM =
-  /\b(imminent (danger|threat|risk)|threat to (the )?life|danger to (the )?life|risk to (the )?life|death or serious (physical |bodily )?injury|serious (physical |bodily )?(injury|harm)|suicid(e|al)|kidnapp(ed|ing)|abduct(ed|ion)|hostage|child (is )?in danger|missing child|life[- ]threatening|exigent circumstances)\b|생명|신체에 대한 (위험|위해)|자살|납치|인질|실종 아동|生命危险|人身安全|危及生命|自杀|绑架|人质|peligro inminente|riesgo (para|contra) la vida|amenaza (para|contra) la vida|secuestr|suicid|rehén|угроз[аыу] жизни|опасност[ьи] для жизни|похищени|суицид|заложник/i;
+  /\b(imminent (danger|threat|risk)|threat to (the )?life|danger to (the )?life|risk to (the )?life|death or serious (physical |bodily )?injury|serious (physical |bodily )?(injury|harm)|(threat|risk|attempt|danger)s? (of |to commit )?suicide|suicidal (intent|ideation|statements?|posts?|messages?|threats?)|threaten(ed|ing|s)? (to commit )?suicide|kidnapp(ed|ing)|abduct(ed|ion)|hostage|child (is )?in danger|missing child|life[- ]threatening|exigent circumstances)\b|생명|신체에 대한 (위험|위해)|자살\s*(시도|위험|암시|예고|우려)|납치|인질|실종 아동|生命危险|人身安全|危及生命|自杀(倾向|风险|企图)|扬言自杀|绑架|人质|peligro inminente|riesgo (para|contra) la vida|amenaza (para|contra) la vida|secuestr|(riesgo|intento|amenaza) de suicidio|rehén|угроз[аыу] жизни|опасност[ьи] для жизни|похищени|(угроз[аы]|попытк[аи]|риск) суицида|заложник/i;
 
 export const URGENCY =
   /\b(urgent(ly)?|as soon as possible|asap|at (the|your) earliest( time)?( possible)?|immediately|without delay|time[- ]sensitive|promptly|expedite[d]?)\b|긴급|즉시|조속히|신속히|빠른 시일|尽快|紧急|立即|火速|从速|urgente|urgencia|a la mayor brevedad|lo antes posible|de inmediato|inmediatamente|срочно|незамедлительно|в кратчайшие сроки|безотлагательно|немедленно/i;

@@ -288,7 +288,7 @@ function findPhones(text: string, country: string | undefined): Candidate[] {
       if (/[\p{L}\p{N}_/-]/u.test(text[entry.startsAt - 1] ?? '') || /[\p{L}\p{N}_/]/u.test(text[entry.endsAt] ?? '')) continue;
       const placeholder = isPlaceholderPhone(e164) || /(\d)\1{6,}/.test(written.replace(/\D/g, ''));
       // Digits that are a date or an invalid number are not a phone.
-      if (/^\d{4}-\d{2}-\d{2}$/.test(written.trim()) || !entry.number.isValid()) continue;
+      if (/^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(written.trim()) || !entry.number.isValid()) continue;
       seen.add(entry.startsAt);
       found.push({
         kind: 'phone_numbers',
