@@ -183,11 +183,11 @@ export const SUBDIVISIONS: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Words that make a name an organisation: the requesting agency or its unit. */
 export const ORGANISATION_WORD =
-  /\b(Police|Polic[ií]a|Ministry|Ministerio|Department|Departamento|Bureau|Office|Agency|Agencia|Commission|Comisi[óo]n|Court|Tribunal|Juzgado|Prosecutor'?s?|Prosecution|Fiscal[ií]a|Procuradur[ií]a|Sheriff'?s?|Authority|Administration|Association|Force|Constabulary|Gendarmerie|Guardia Civil|Directorate|Direcci[óo]n|Service|Servicio|Unit|Unidad|Division|Divisi[óo]n|Brigade|Brigada|Squad|Team|Section|Secretar[ií]a|Center|Centre|Council|Government|Regulator|Inspectorate)\b/i;
+  /\b(Police|Polic[ií]a|Ministry|Ministerio|Department|Departamento|Bureau|Office|Agency|Agencia|Commission|Comisi[óo]n|Court|Tribunal|Juzgado|Prosecutor'?s?|Prosecution|Fiscal[ií]a|Procuradur[ií]a|Sheriff'?s?|Authority|Administration|Association|Force|Constabulary|Gendarmerie|Guardia Civil|Directorate|Direcci[óo]n|Service|Servicio|Unit|Unidad|Division|Divisi[óo]n|Brigade|Brigada|Squad|Team|Section|Secretar[ií]a|Center|Centre|Council|Government|Regulator|Inspectorate|Attorney(?:'s Office)?|Attorney General|Minist[èe]re|Pr[ée]fecture|Parquet|Minist[ée]rio|Pol[ií]cia Federal|Procuradoria)\b/i;
 
 /** Organisation words in scripts without word breaks (Korean, Chinese) and in Russian. */
 export const ORGANISATION_WORD_CJK_RU =
-  /(경찰청|경찰서|지방경찰청|검찰청|지방검찰청|수사대|수사단|수사과|수사팀|수사부|형사부|상황실|지구대|파출소|사이버수사|법원|방송통신위원회|위원회|公安部|公安局|公安厅|分局|网安|网信办|互联网信息办公室|国家安全部|法院|检察院|管理局|委员会|保卫局|协会|МВД|Министерств[оа]|Управлени[ея]|Прокуратур[аы]|Роскомнадзор|Следственн[а-я]+ комитет[а-я]*|полици[яи]|ФСБ|Федеральн[а-я]+ служб[а-я]+|[Оо]тдел[а-я]*|Департамент[а-я]*|Главн[а-я]+ управлени[ея]|[Уу]правлени[ея])/;
+  /(경찰청|경찰서|지방경찰청|검찰청|지방검찰청|수사대|수사단|수사과|수사팀|수사부|형사부|상황실|지구대|파출소|사이버수사|법원|방송통신위원회|위원회|公安部|公安局|公安厅|分局|网安|网信办|互联网信息办公室|国家安全部|法院|检察院|管理局|委员会|保卫局|协会|МВД|Министерств[оа]|Управлени[ея]|Прокуратур[аы]|Роскомнадзор|Следственн[а-я]+ комитет[а-я]*|полици[яи]|ФСБ|Федеральн[а-я]+ служб[а-я]+|[Оо]тдел[а-я]*|Департамент[а-я]*|Главн[а-я]+ управлени[ея]|[Уу]правлени[ея]|警察局|警政署|警察署|調查局|檢察署|法務部|內政部|警察廳|警察庁|警視庁|पुलिस|मंत्रालय|न्यायालय)/;
 
 /** Words for a unit inside an agency; "X Department of the Y Ministry" splits at "of the". */
 export const UNIT_WORD =
@@ -195,7 +195,7 @@ export const UNIT_WORD =
 
 /** Words for a top-level body: what comes after "of the" when splitting a unit from its agency. */
 export const TOP_LEVEL_WORD =
-  /\b(Ministry|Police|Force|Government|Agency|Commission|Administration|Association|Court|Prosecutor|Authority|Ministerio|Polic[ií]a|Guardia Civil|Fiscal[ií]a|Council|Constabulary|Gendarmerie|Federal)\b/i;
+  /\b(Ministry|Police|Force|Government|Agency|Commission|Administration|Association|Court|Prosecutor|Authority|Ministerio|Polic[ií]a|Guardia Civil|Fiscal[ií]a|Council|Constabulary|Gendarmerie|Federal|Attorney|Minist[èe]re|Minist[ée]rio|Pr[ée]fecture|Parquet)\b/i;
 
 /** Closings after which a signature block follows. */
 export const CLOSING =

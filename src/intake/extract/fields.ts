@@ -248,7 +248,7 @@ export function findOrganisations(
 } {
   const found: OrganisationCandidate[] = [];
   const intro =
-    /\b(?:on behalf of|this is|we are|from|I am (?:an? |the )?\w+ (?:of|at|with)|I am writing from|en nombre de|de parte de)\s+(?:the\s+)?/gi;
+    /\b(?:on behalf of|this is|we are|from|I am (?:an? |the )?\w+ (?:of|at|with)|I am writing from|en nombre de|de parte de|(?:up)?on (?:the )?application of|at the request of|requested by|a (?:petición|solicitud) de|à la demande de|a pedido d[aeo])\s+(?:the\s+|la\s+|el\s+|du\s+|de la\s+)?/gi;
   for (const match of text.slice(0, 400_000).matchAll(ORG_PHRASE)) {
     const phrase = cleanOrganisation(match[0]);
     if (phrase.split(/\s+/).length < 2 || !ORGANISATION_WORD.test(phrase)) continue;
@@ -256,7 +256,7 @@ export function findOrganisations(
     const start = match.index + match[0].indexOf(phrase);
     const before = text.slice(Math.max(0, start - 40), start);
     let score = 1;
-    if (intro.test(before)) score += 3;
+    if (intro.test(before)) score += 4;
     intro.lastIndex = 0;
     const line = lines.find((entry) => entry.start <= start && start < entry.start + entry.text.length + 1);
     if (line && line.text.trim() === phrase) score += 2; // a line of its own: a letterhead or signature
@@ -279,12 +279,24 @@ export function findOrganisations(
     if (/代表|명의|от имени/.test(text.slice(Math.max(0, start - 8), start))) score += 3;
     found.push({ name: phrase, start, score });
   }
+  // Courts whose names are one word or another language's order of words: "OBERLANDESGERICHT SCHLESWIG-HOLSTEIN",
+  // "İSTANBUL 8. SULH CEZA HÂKİMLİĞİ", "ministère de l'intérieur", "मध्य प्रदेश पुलिस".
+  for (const match of text.matchAll(NAMED_BODY)) {
+    const name = match[0].replace(/\s+/g, ' ').trim();
+    const line = lines.find((entry) => entry.start <= match.index && match.index < entry.start + entry.text.length + 1);
+    const alone = line !== undefined && line.text.trim() === match[0].trim();
+    found.push({ name, start: match.index, score: 2 + (alone ? 2 : 0) + (match.index < 600 ? 1 : 0) });
+  }
   // A letterhead line in Russian names its unit and body at length: "Управление … МВД России".
   for (const line of lines) {
     const trimmed = line.text.trim();
     if (
       trimmed.length < 5 ||
       trimmed.length > 200 ||
+      // A sentence is not a letterhead line, nor is a person's title ("Начальник управления").
+      /[.!?]$/.test(trimmed) ||
+      trimmed.split(/\s+/).length > 14 ||
+      /^(?:Начальник|Заместитель|Руководитель|Следователь|Старший|Консультант)/i.test(trimmed) ||
       !/^[А-ЯЁа-яё0-9 ,.()«»"–-]+$/.test(trimmed) ||
       !ORGANISATION_WORD_CJK_RU.test(trimmed)
     )
@@ -300,6 +312,8 @@ export function findOrganisations(
   for (const candidate of found) {
     const zones = layout ? zonesAt(layout, candidate.start) : ['body'];
     if (zones.includes('addressee') || zones.includes('annotation')) continue;
+    // A person's title is not a body: "Начальник управления", "Head of Unit".
+    if (/^(?:Начальник|Заместитель|Руководитель|Следователь|Старший|Консультант|Head of|Director of|Chief of)(?![\p{L}])/iu.test(candidate.name)) continue;
     const isCourt = COURT_WORD.test(candidate.name);
     if (isCourt) {
       courts.push(candidate);
@@ -366,6 +380,10 @@ export function findOrganisations(
   }
   return { agency, unit, court };
 }
+
+/** Bodies named in ways the capitalised-phrase reader misses: one-word courts, names in capitals, other scripts. */
+const NAMED_BODY =
+  /(?:(?:Schleswig-Holsteinische[sn]?|Hanseatische[sn]?|Bayerische[sn]?|Pfälzische[sn]?|[A-ZÄÖÜ][a-zäöüß]+er)\s+)?(?:Oberlandesgericht|Landgericht|Amtsgericht|Verwaltungsgericht|Bundesgerichtshof|Kammergericht|Bundesverfassungsgericht)(?:\s+(?:[A-ZÄÖÜ][a-zäöüß-]+|SCHLESWIG-HOLSTEIN|[A-ZÄÖÜ-]{3,}))?|(?:OBERLANDESGERICHT|LANDGERICHT|AMTSGERICHT)(?:\s+[A-ZÄÖÜ-]{3,})?|(?:[A-ZÇĞİÖŞÜ][A-Za-zÇĞİÖŞÜçğıöşüâî]+\s+)?\d{1,3}\.\s+(?:Sulh Ceza Hâkimliği|SULH CEZA HÂKİMLİĞİ|Asliye Ceza Mahkemesi|ASLİYE CEZA MAHKEMESİ|Ağır Ceza Mahkemesi|AĞIR CEZA MAHKEMESİ)|(?:[A-ZÇĞİÖŞÜ][A-Za-zÇĞİÖŞÜçğıöşü]+\s+)?Cumhuriyet Başsavcılığı|[Mm]inist[èe]re\s+(?:de\s+l[’']|de\s+la\s+|des\s+|du\s+)(?:[Ii]nt[ée]rieur|[Jj]ustice|[ÉEée]conomie|[Cc]ulture|[Aa]rm[ée]es|[Ss]ant[ée])|[Pp]r[ée]fecture de police(?: de [A-Z][a-z]+)?|(?:[\u0900-\u097F]+\s){1,3}पुलिस/gu;
 
 /** Words that make an organisation a court or a judge's office. */
 const COURT_WORD =
