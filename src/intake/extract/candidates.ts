@@ -335,7 +335,7 @@ function findNames(text: string, flowed: string): Candidate[] {
     add(match[0], match.index, 0.75, match[2] === '@' ? 'a fediverse handle' : 'a Matrix user ID');
   }
   // @handles; "u/name" on Reddit.
-  for (const match of text.matchAll(/(?<![\w.@/])@([A-Za-z0-9_][A-Za-z0-9_.]{0,38}[A-Za-z0-9_]|[A-Za-z0-9_])(?![\w@:]|\.[A-Za-z])/g)) {
+  for (const match of text.matchAll(/(?<![\w.@/\]])@([A-Za-z0-9_][A-Za-z0-9_.]{0,38}[A-Za-z0-9_]|[A-Za-z0-9_])(?![\w@:-]|\.[A-Za-z])/g)) {
     add(match[1]!, match.index + 1, 0.75, 'an @handle');
   }
   for (const match of text.matchAll(/(?<![\w/])u\/([A-Za-z0-9_-]{3,20})\b/g)) add(match[1]!, match.index + 2, 0.7, 'a Reddit u/ name');

@@ -93,6 +93,13 @@ export function flow(text: string): string {
   return out.join('');
 }
 
+/** A block of lines that is a wrapped paragraph: a long line (50 characters or more) that runs on into the next. */
+function isProseBlock(block: readonly string[]): boolean {
+  const flowed = flow(block.join('\n')).split('\n');
+  if (flowed.length === block.length) return false;
+  return block.some((line, index) => line.trim().length >= 50 && index + 1 < block.length && flow(`${line}\n${block[index + 1]}`).indexOf('\n') < 0);
+}
+
 /**
  * Where the signature starts: after the last closing ("Best regards,", "С уважением") past the first third; else the
  * trailing paragraphs of short lines (a name, a rank, a unit, a phone); else nowhere.
@@ -118,6 +125,9 @@ export function signatureOffset(lines: readonly Line[], length: number): number 
       count += 1;
       first -= 1;
     }
+    // A paragraph of prose, however narrowly wrapped, is not a signature.
+    const block = lines.slice(first + 1, index + 1).map((line) => line.text);
+    if (isProseBlock(block)) short = false;
     if (!short || count > 8) break;
     start = lines[first + 1]!.start;
     blocks += 1;
@@ -204,9 +214,12 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
       const last = blockEnd(index);
       const block = lines.slice(index, last + 1);
       const short = block.every((line) => line.text.trim().length <= 90) && block.length >= 2 && block.length <= 10;
-      const contactLike = block.some((line) => /(?:tel|phone|fax|e-?mail|www\.|https?:|전화|팩스|电话|传真|тел|факс)/i.test(line.text));
+      const contactLike = block.some((line) =>
+        /\b(?:tel|phone|fax|e-?mail)\b|www\.|https?:|전화|팩스|电话|传真|(?<![а-яё])(?:тел|факс)(?![а-яё])/i.test(line.text),
+      );
+      const prose = isProseBlock(block.map((line) => line.text));
       const inOther = zones.some((zone) => zone.start <= first.start && first.start < zone.end && zone.kind !== 'letterhead');
-      if (short && contactLike && !inOther && lineEnd(lines[last]!) < signatureStart)
+      if (short && contactLike && !prose && !inOther && lineEnd(lines[last]!) < signatureStart)
         add('letterhead', first.start, lineEnd(lines[last]!), 'the first block of short lines with the sender’s contact');
     }
   }

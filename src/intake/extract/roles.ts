@@ -72,7 +72,7 @@ export function assignRoles(candidates: readonly Candidate[], context: RoleConte
     const lineEndAt = text.indexOf('\n', candidate.end);
     const line = text.slice(lineStart, lineEndAt < 0 ? text.length : lineEndAt);
     // The clause around the value: up to 80 characters before it on its line, and what follows to the clause's end.
-    const before = text.slice(Math.max(lineStart, candidate.start - 80), candidate.start);
+    const before = text.slice(Math.max(lineStart, candidate.start - 80), candidate.start).replace(/@$/, '');
     const after = text.slice(candidate.end, Math.min(lineEndAt < 0 ? text.length : lineEndAt, candidate.end + 60));
     const targetWords = TARGET_CONTEXT.test(before) || TARGET_CONTEXT.test(after.split(/[.;。]/)[0] ?? '');
     const role = decide(candidate, { zones, line, before, targetWords, context });
