@@ -18,7 +18,7 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
     'KR',
   ],
   [/\bJapan(ese)?\b|日本|일본|Япони[яи]/i, 'JP'],
-  [/\bUnited States\b|\bU\.S\.A?\.?(?=\W)|\bUSA\b|\bFBI\b|\bU\.S\.C\.|美国|미국|\bEstados Unidos\b|(?<![А-Яа-я])США(?![А-Яа-я])/, 'US'],
+  [/\bUnited States\b|\bUNITED STATES\b|\bU\.S\.A?\.?(?=\W)|\bUSA\b|\bFBI\b|\bFederal Bureau of Investigation\b|\bU\.S\. District Court\b|\bU\.S\.C\.|美国|미국|\bEstados Unidos\b|(?<![А-Яа-я])США(?![А-Яа-я])/, 'US'],
   [
     /\bUnited Kingdom\b|\bU\.K\.(?=\W)|\bEngland\b|\bScotland\b|\bWales\b|\bLondon\b|\bMetropolitan Police Service\b|\bNational Crime Agency\b|\b(Greater Manchester|Merseyside|West Midlands|West Yorkshire|Thames Valley|Northumbria|Kent|Essex) Police\b|\bPolice Scotland\b|\bInvestigatory Powers Act\b|\bPolice and Criminal Evidence Act\b|\bComputer Misuse Act\b|英国|영국|\bReino Unido\b|Великобритани/i,
     'GB',
@@ -277,7 +277,7 @@ export const CATEGORY_CUES: ReadonlyArray<readonly [string, RegExp]> = [
   ],
   [
     'device',
-    /\b(device|IMEI|hardware|device identifiers?|MAC address)\b(?! of the)|기기\s*정보|단말기|设备信息|IMEI|dispositivo|устройств[а-я]* (идентификатор|данные)|IMEI/i,
+    /\b(?:device (?:information|identifiers?|data|records|details)|IMEI|hardware identifiers?|MAC address(?:es)?)\b|기기\s*정보|단말기|设备信息|IMEI|dispositivo|устройств[а-я]* (идентификатор|данные)|IMEI/i,
   ],
   [
     'payment',
@@ -337,7 +337,7 @@ export const USERNAME_INTRO =
   /(\b(users?|usernames?|user names?|accounts?|account names?|handles?|nicknames?|screen ?names?|profiles?|channels?|publishers?)\b|아이디|계정명?|닉네임|사용자(명)?|用户名|用戶名|使用者名稱|账号|帐号|帳號|帳戶|昵称|暱稱|用户|用戶|\b(usuarios?|cuentas?|nombres? de usuario|perfil(es)?)\b|\b(Benutzername[ns]?|Nutzername[ns]?|Nutzerkonto|Konto|nom d'utilisateur|compte|utilisateur|pseudonyme|usuário|nome de usuário|conta|kullanıcı adı|hesab[ıi])\b|пользовател[а-я]*|аккаунт[а-я]*|логин[а-я]*|никнейм[а-я]*|учетн[а-я]+ запис[а-я]+)/i;
 
 export const CASE_LABEL =
-  /(case|file|docket|incident|investigation|crime|occurrence|report|cause|matter|claim|misc\.?|mag\.?|magistrate|magistrate judge|grand jury|court file|criminal)\s*(no\.?|number|num\.?|#|ref(erence)?\.?)\s*[:：#]?\s*|\b(?:Az\.|Aktenzeichen|Gesch(?:äfts|\.)-?Z(?:eichen|\.))\s*[:：]?\s*|noticia criminal\s*(?:n[º°o]\.?)?\s*[:：]?\s*|(?:D\.\s?İş|Esas|Değişik İş)\s*No\s*[:：]?\s*|(?:Inquérito|Processo)\s*(?:n[º°o]\.?)?\s*[:：]?\s*|사건\s*번호\s*[:：]?\s*|접수\s*번호\s*[:：]?\s*|案件?编号\s*[:：]?\s*|案号\s*[:：]?\s*|立案编号\s*[:：]?\s*|(carpeta de investigaci[óo]n|averiguaci[óo]n previa|expediente|causa|diligencias( previas)?|atestado|n[úu]mero de (caso|expediente))\s*(n[º°o]\.?|n[úu]m\.?)?\s*[:：]?\s*|(уголовн[а-я]+ )?дел[оау]\s*№\s*|номер дела\s*[:：]?\s*/i;
+  /(case|file|docket|incident|investigation|crime|occurrence|report|cause|matter|claim|misc\.?|mag\.?|magistrate|magistrate judge|grand jury|court file|criminal|(?:criminal )?proceedings)\s*(no\.?|number|num\.?|#|ref(erence)?\.?)\s*[:：#]?\s*|\b(?:Az\.|Aktenzeichen|Gesch(?:äfts|\.)-?Z(?:eichen|\.))\s*[:：]?\s*|noticia criminal\s*(?:n[º°o]\.?)?\s*[:：]?\s*|(?:D\.\s?İş|Esas|Değişik İş)\s*No\s*[:：]?\s*|(?:Inquérito|Processo)\s*(?:n[º°o]\.?)?\s*[:：]?\s*|사건\s*번호\s*[:：]?\s*|접수\s*번호\s*[:：]?\s*|案件?编号\s*[:：]?\s*|案号\s*[:：]?\s*|立案编号\s*[:：]?\s*|(carpeta de investigaci[óo]n|averiguaci[óo]n previa|expediente|causa|diligencias( previas)?|atestado|n[úu]mero de (caso|expediente))\s*(n[º°o]\.?|n[úu]m\.?)?\s*[:：]?\s*|(уголовн[а-я]+ )?дел[оау]\s*№\s*|номер дела\s*[:：]?\s*/i;
 
 export const REFERENCE_LABEL =
   /(our|your|my)\s*ref(erence)?\.?\s*(no\.?|number)?\s*[:：#]?\s*|\bref(erence)?\.?\s*(no\.?|number|#)\s*[:：#]?\s*|\breference\s*[:：]\s*|\bletter\s*(no\.?|number)\s*[:：]?\s*|문서\s*번호\s*[:：]?\s*|文号\s*[:：]?\s*|(n[uú]mero de )?referencia\s*[:：]?\s*|исх(одящий)?\.?\s*№\s*|№\s*(?=[0-9A-ZА-Я])/i;

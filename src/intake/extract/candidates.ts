@@ -222,8 +222,14 @@ function findIps(text: string): Candidate[] {
   for (const match of text.matchAll(IPV4)) {
     const written = match[0];
     if (!/\d/.test(written)) continue;
-    const repaired = written.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1');
-    if (isIP(repaired) !== 4) continue;
+    // Read through letters for digits, and without leading zeros ("O7" is 7).
+    const repaired = written
+      .replace(/[Oo]/g, '0')
+      .replace(/[lI|]/g, '1')
+      .split('.')
+      .map((octet) => String(Number(octet)))
+      .join('.');
+    if (isIP(repaired) !== 4 || !/^\d{1,3}$/.test(written.split('.')[0]!.replace(/[OolI|]/g, '0'))) continue;
     // A version number or an OID is not an address: "v1.2.3.4".
     if (/v(ersion)?\s*$/i.test(text.slice(Math.max(0, match.index - 8), match.index))) continue;
     // Letters for digits in more than one group is a word, not an address.
@@ -357,8 +363,8 @@ function findNames(text: string, flowed: string): Candidate[] {
       add(name, windowStart + quoted.index + quoted[0].indexOf(name), 0.75, `quoted after "${match[0].trim()}"`);
       any = true;
     }
-    if (any) continue;
     // "username: foo_bar" · "아이디: minjun88" · "用户名：abc123" · "usuario: x" · "логин: y"
+    if (any && !/^\s*[\p{Script=Latin}\d]/u.test(span)) continue;
     const labelled = new RegExp(`^\\s*(?:\\(s\\))?\\s*(?:named|called|is|are|as|id|ID)?\\s*[:：]\\s*(${NAME})`, 'u').exec(span);
     if (labelled) {
       const name = labelled[1]!;
@@ -376,6 +382,9 @@ function findNames(text: string, flowed: string): Candidate[] {
     const names = [...list[1]!.matchAll(new RegExp(NAME, 'gu'))]
       .map((entry) => ({ name: entry[0], at: windowStart + list.index + list[0].indexOf(list[1]!) + entry.index }))
       .filter((entry) => !/^(and|or|y|и|및|와|과)$/i.test(entry.name));
+    // The list ends at the first ordinary word ("…, and k.doe, and of the account").
+    const stopAt = names.findIndex((entry) => COMMON_WORDS.has(entry.name.toLowerCase()));
+    if (stopAt >= 0) names.splice(stopAt);
     const shaped = names.filter((entry) => IDENTIFIER_SHAPE.test(entry.name));
     const plain = names.every(
       (entry) => !COMMON_WORDS.has(entry.name.toLowerCase()) && !PLATFORM_NAMES.test(entry.name) && !/^\p{Lu}\p{Ll}+$/u.test(entry.name) || IDENTIFIER_SHAPE.test(entry.name),

@@ -128,7 +128,13 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
             0.55,
           ),
         };
-  const labelledCase = findLabelled(layout.flowed, CASE_LABEL)[0] ?? null;
+  const labelled = findLabelled(layout.flowed, CASE_LABEL)[0] ?? null;
+  // A labelled number a scan misread ("Case No. l:25-mj-00417") takes the docket's repaired reading, and says so.
+  const repaired = labelled
+    ? candidates.find((candidate) => candidate.kind === 'case_number' && candidate.start === labelled.span?.start && candidate.repairs.length > 0)
+    : undefined;
+  const labelledCase =
+    labelled && repaired ? { ...labelled, value: repaired.value, confidence: repaired.confidence, written: repaired.written, note: repaired.repairs.join('; ') } : labelled;
   const caseNumber = labelledCase ?? docketNumber(candidates);
   const references = findLabelled(layout.flowed, REFERENCE_LABEL).filter((entry) => entry.value !== caseNumber?.value);
 
@@ -147,7 +153,7 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
     contactAddress: contact.address,
     caseNumber,
     referenceNumbers: references,
-    legalBasis: findLegalBasis(layout.flowed),
+    legalBasis: findLegalBasis(text),
     instrumentType: findInstrument(layout.flowed),
     jurisdictionCountry: jurisdiction.country,
     jurisdictionSubdivision: jurisdiction.subdivision,

@@ -103,7 +103,7 @@ export function findCourt(text: string): ExtractedValue<string> | null {
 export function findLabelled(text: string, label: RegExp): Array<ExtractedValue<string>> {
   const found = new Map<string, ExtractedValue<string>>();
   const pattern = new RegExp(
-    `(?:${label.source})([A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я][A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я/_.#-]{2,60}|\\[(?:private|redacted)\\])`,
+    `(?:${label.source})([A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я][A-Za-z0-9가-힣\\u4e00-\\u9fffА-Яа-я/_.#:-]{2,60}|\\[(?:private|redacted)\\])`,
     'gi',
   );
   for (const match of text.matchAll(pattern)) {
@@ -253,6 +253,9 @@ export function findOrganisations(
     const phrase = cleanOrganisation(match[0]);
     if (phrase.split(/\s+/).length < 2 || !ORGANISATION_WORD.test(phrase)) continue;
     if (/^(To whom|Dear|Best|Thank|Please|Hello|Article|Section|Law|Interpretation|Explanation|The Explanation)\b/i.test(phrase)) continue;
+    // A street address is not an organisation: "400 Civic Center Plaza".
+    if (/\b(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Plaza|Boulevard|Blvd\.?|Suite|Floor|Building|Drive|Lane|Square)$/i.test(phrase)) continue;
+    if (/\d\s*$/.test(text.slice(Math.max(0, match.index + match[0].indexOf(phrase) - 8), match.index + match[0].indexOf(phrase)))) continue;
     const start = match.index + match[0].indexOf(phrase);
     const before = text.slice(Math.max(0, start - 40), start);
     let score = 1;
@@ -314,6 +317,7 @@ export function findOrganisations(
     if (zones.includes('addressee') || zones.includes('annotation')) continue;
     // A person's title is not a body: "Начальник управления", "Head of Unit".
     if (/^(?:Начальник|Заместитель|Руководитель|Следователь|Старший|Консультант|Head of|Director of|Chief of)(?![\p{L}])/iu.test(candidate.name)) continue;
+    if (/^(?:Assistant|Deputy|Special Agent|Detective|Officer|Sergeant|Inspector|Agent)\s+(?!of\b|Office)/.test(candidate.name) && !/\bof\b/.test(candidate.name)) continue;
     const isCourt = COURT_WORD.test(candidate.name);
     if (isCourt) {
       courts.push(candidate);
@@ -387,7 +391,7 @@ const NAMED_BODY =
 
 /** Words that make an organisation a court or a judge's office. */
 const COURT_WORD =
-  /\b(?:Court|Tribunal|Juzgado|Gericht|Oberlandesgericht|Landgericht|Amtsgericht|Hâkimliği|Mahkemesi|Magistrate|Judge|Judiciary)\b|Gericht|법원|法院|(?<![А-Яа-я])[Сс]уд(?![А-Яа-я])|[Сс]уда?(?:\s|$)/u;
+  /\b(?:Court|Tribunal|Juzgado|Gericht|Oberlandesgericht|Landgericht|Amtsgericht|Hâkimliği|Mahkemesi|Magistrate|Judge|Judiciary)\b|Gericht|법원|法院|(?<![А-Яа-я])[Сс]уд(?![А-Яа-я])|[Сс]уда?(?:\s|$)/iu;
 /** An online service named as the addressee or the party, not the one asking. */
 const PLATFORM_ORGANISATION =
   /\b(?:Inc\.?|LLC|Ltd\.?|Limited|GmbH|Corp(?:oration)?\.?|B\.V\.|S\.A\.|Platforms?)$|\b(?:Custodian of Records|Legal Department|Law Enforcement Response|Trust (?:and|&) Safety)\b/i;
@@ -415,7 +419,11 @@ export function splitUnit(name: string): { unit: string | undefined; agency: str
   for (let index = 1; index < parts.length; index += 1) {
     const left = parts.slice(0, index).join(' of ');
     const right = name.slice(name.indexOf(parts[index]!, left.length));
-    if (UNIT_WORD.test(left) && TOP_LEVEL_WORD.test(right) && !TOP_LEVEL_WORD.test(left.replace(UNIT_WORD, ''))) {
+    // "Cyber Police Department of the National Police": a left part ending in a unit word is a unit, whatever it names.
+    const endsInUnit = new RegExp(`${UNIT_WORD.source}$`, 'i').test(left);
+    // A unit has a name: "Office of the District Attorney" is one body, not the unit "Office".
+    if (!/\s/.test(left.trim())) continue;
+    if (UNIT_WORD.test(left) && TOP_LEVEL_WORD.test(right) && (endsInUnit || !TOP_LEVEL_WORD.test(left.replace(UNIT_WORD, '')))) {
       return { unit: left, agency: right };
     }
   }

@@ -139,7 +139,7 @@ export function signatureOffset(lines: readonly Line[], length: number): number 
 
 /** A forwarder's or publisher's note above the notice, or a publisher's mark anywhere. */
 const ANNOTATION_LINE =
-  /^\s*(?:\[[^\]\n]{0,80}(?:added|translation|translated|note|comment)[^\]\n]{0,80}\]|(?:note|editor'?s? note|publisher'?s? note)\s*[:：]|(?:published|posted|uploaded|downloaded|retrieved|archived|scanned|printed)\s+(?:by|from|on|at)\b|source\s*[:：]\s*https?:|page \d+ of \d+\s*$|see also\s*[:：])/i;
+  /^\s*(?:\[[^\]\n]{0,80}(?:added|translation|translated|note|comment|published|redacted)[^\]\n]{0,240}\]|(?:note|editor'?s? note|publisher'?s? note)\s*[:：]|(?:published|posted|uploaded|downloaded|retrieved|archived|scanned|printed)\s+(?:by|from|on|at)\b|source\s*[:：]\s*https?:|page \d+ of \d+\s*$|see also\s*[:：])/i;
 const FORWARD_MARK =
   /^\s*(?:-{2,}\s*(?:Forwarded message|Original Message|Weitergeleitete Nachricht|Mensaje (?:reenviado|original)|Пересылаемое сообщение|Исходное сообщение|전달된 메시지|원본 메시지|转发的邮件|原始邮件)\s*-{2,}|Begin forwarded message:)/i;
 const QUOTE_HEADER = /^\s*(?:On .{5,120} wrote:|El .{5,120} escribió:|.{5,120} написал[а]?:|\d{4}.{3,60}에 .{2,60} 작성:)\s*$/i;
