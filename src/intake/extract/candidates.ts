@@ -354,7 +354,7 @@ function findNames(text: string, flowed: string): Candidate[] {
   for (const match of flowed.matchAll(intro)) {
     const windowStart = match.index + match[0].length;
     const window = flowed.slice(windowStart, windowStart + 200);
-    const stop = /[.。;；]\s|[.。]$|\n\n|\n(?=\S)/.exec(window);
+    const stop = /[.。;；]\s|[.。]$|\n\s*\n|\n(?=\s*(?:[-*•·▪–]|\d{1,3}[.)]|[\p{L}][\p{L} ]{0,30}[:：]))/u.exec(window);
     const span = stop ? window.slice(0, stop.index) : window;
     let any = false;
     for (const quoted of span.matchAll(new RegExp(`[‘'"“«「『„]\\s?(${NAME})\\s?[’'"”»」』“]`, 'gu'))) {

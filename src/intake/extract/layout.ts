@@ -139,7 +139,7 @@ export function signatureOffset(lines: readonly Line[], length: number): number 
 
 /** A forwarder's or publisher's note above the notice, or a publisher's mark anywhere. */
 const ANNOTATION_LINE =
-  /^\s*(?:\[[^\]\n]{0,80}(?:added|translation|translated|note|comment|published|redacted)[^\]\n]{0,240}\]|(?:note|editor'?s? note|publisher'?s? note)\s*[:：]|(?:published|posted|uploaded|downloaded|retrieved|archived|scanned|printed)\s+(?:by|from|on|at)\b|source\s*[:：]\s*https?:|page \d+ of \d+\s*$|see also\s*[:：])/i;
+  /^\s*(?:\[(?=[^\]\n]{15})[^\]\n]{0,80}(?:added|translation|translated|note|comment|published|redacted)[^\]\n]{0,240}\]|(?:note|editor'?s? note|publisher'?s? note)\s*[:：]|(?:published|posted|uploaded|downloaded|retrieved|archived|scanned|printed)\s+(?:by|from|on|at)\b|source\s*[:：]\s*https?:|page \d+ of \d+\s*$|see also\s*[:：])/i;
 const FORWARD_MARK =
   /^\s*(?:-{2,}\s*(?:Forwarded message|Original Message|Weitergeleitete Nachricht|Mensaje (?:reenviado|original)|Пересылаемое сообщение|Исходное сообщение|전달된 메시지|원본 메시지|转发的邮件|原始邮件)\s*-{2,}|Begin forwarded message:)/i;
 const QUOTE_HEADER = /^\s*(?:On .{5,120} wrote:|El .{5,120} escribió:|.{5,120} написал[а]?:|\d{4}.{3,60}에 .{2,60} 작성:)\s*$/i;
@@ -158,6 +158,15 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
     if (end > start) zones.push({ kind, start, end, reason });
   };
   const lineEnd = (line: Line) => line.start + line.text.length;
+  /** The bracketed note that starts on line `index`, read to its closing bracket (at most six lines on). */
+  const flowFrom = (index: number) => {
+    const parts: string[] = [];
+    for (let at = index; at < Math.min(lines.length, index + 7); at += 1) {
+      parts.push(lines[at]!.text.trim());
+      if (lines[at]!.text.includes(']')) break;
+    }
+    return parts.join(' ');
+  };
   const blockEnd = (index: number) => {
     let last = index;
     while (last + 1 < lines.length && lines[last + 1]!.text.trim() !== '') last += 1;
@@ -184,12 +193,18 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
     if (line.start >= bodyEnd) break;
     const trimmed = line.text.trim();
     if (trimmed === '') continue;
-    if (ANNOTATION_LINE.test(trimmed)) add('annotation', line.start, lineEnd(line), 'a publisher’s or forwarder’s line');
+    if (ANNOTATION_LINE.test(trimmed) || (/^\[/.test(trimmed) && !trimmed.includes(']') && ANNOTATION_LINE.test(`${flowFrom(index)}`))) {
+      // A bracketed note wrapped over several lines runs to its closing bracket.
+      let last = index;
+      if (/^\[/.test(trimmed) && !trimmed.includes(']'))
+        while (last + 1 < lines.length && last - index < 6 && !lines[last]!.text.includes(']')) last += 1;
+      add('annotation', line.start, lineEnd(lines[last]!), 'a publisher’s or forwarder’s line');
+    }
     else if (/^\s*>/.test(line.text)) add('quoted', line.start, lineEnd(line), 'a line quoted with ">"');
     else if (QUOTE_HEADER.test(line.text)) add('quoted', line.start, bodyEnd, 'an earlier message quoted below "… wrote:"');
     else if (CAPTION_LINE.test(trimmed) && line.start < Math.max(600, bodyEnd * 0.5)) {
       add('caption', line.start, lineEnd(lines[blockEnd(index)]!), 'a court’s name or a docket line at the head');
-    } else if (ADDRESSEE_LINE.test(trimmed) && line.start < Math.max(800, bodyEnd * 0.5)) {
+    } else if (ADDRESSEE_LINE.test(trimmed) && !/^\p{Ll}/u.test(trimmed) && line.start < Math.max(800, bodyEnd * 0.5)) {
       // A salutation is one line; an address block runs over the short lines under "To:" or "Attn:".
       let last = index;
       if (!/^\s*(?:Dear|To whom|Estimad|Уважаем|尊敬|À qui|A quien)/i.test(trimmed)) {
@@ -205,22 +220,31 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
   }
   // The letterhead: the first block of short lines, before any salutation or body.
   if (firstLineIndex >= 0) {
-    // The reader's first line is the subject; a letterhead starts after it.
-    let index = firstLineIndex;
-    if (text.startsWith(lines[firstLineIndex]!.text) && lines[firstLineIndex + 1]?.text.trim() === '') index = firstLineIndex + 1;
-    while (index < lines.length && lines[index]!.text.trim() === '') index += 1;
-    const first = lines[index];
-    if (first && first.start < bodyEnd) {
+    // The reader's first line is the subject; a letterhead starts at the first block, or the one after the subject.
+    const starts = [firstLineIndex];
+    if (lines[firstLineIndex + 1]?.text.trim() === '') {
+      let next = firstLineIndex + 1;
+      while (next < lines.length && lines[next]!.text.trim() === '') next += 1;
+      starts.push(next);
+    }
+    for (const index of starts) {
+      const first = lines[index];
+      if (!first || first.start >= bodyEnd) continue;
       const last = blockEnd(index);
       const block = lines.slice(index, last + 1);
-      const short = block.every((line) => line.text.trim().length <= 90) && block.length >= 2 && block.length <= 10;
+      const phoneLabel = block.some((line) => /\b(?:tel|phone|fax)\b\.?\s*[:.]?\s*[+(]?\d/i.test(line.text));
+      // A letterhead run together on one or two lines (mail turned to text) is still one, when it gives a number.
+      const short =
+        block.every((line) => line.text.trim().length <= (phoneLabel ? 250 : 90)) && (block.length >= 2 || phoneLabel) && block.length <= 10;
       const contactLike = block.some((line) =>
         /\b(?:tel|phone|fax|e-?mail)\b|www\.|https?:|전화|팩스|电话|传真|(?<![а-яё])(?:тел|факс)(?![а-яё])/i.test(line.text),
       );
       const prose = isProseBlock(block.map((line) => line.text));
       const inOther = zones.some((zone) => zone.start <= first.start && first.start < zone.end && zone.kind !== 'letterhead');
-      if (short && contactLike && !prose && !inOther && lineEnd(lines[last]!) < signatureStart)
+      if (short && contactLike && (!prose || phoneLabel) && !inOther && lineEnd(lines[last]!) < signatureStart) {
         add('letterhead', first.start, lineEnd(lines[last]!), 'the first block of short lines with the sender’s contact');
+        break;
+      }
     }
   }
   if (signatureStart < bodyEnd) {
