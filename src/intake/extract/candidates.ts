@@ -294,6 +294,8 @@ function findPhones(text: string, country: string | undefined): Candidate[] {
       if (/[\p{L}\p{N}_/-]/u.test(text[entry.startsAt - 1] ?? '') || /[\p{L}\p{N}_/]/u.test(text[entry.endsAt] ?? '')) continue;
       const placeholder = isPlaceholderPhone(e164) || /(\d)\1{6,}/.test(written.replace(/\D/g, ''));
       // Digits that are a date or an invalid number are not a phone.
+      // A year and a serial ("2025-118734") is a file number, not a phone.
+      if (/^(?:19|20)\d{2}[-/]\d{3,}$/.test(written.trim())) continue;
       if (/^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(written.trim()) || !entry.number.isValid()) continue;
       seen.add(entry.startsAt);
       found.push({

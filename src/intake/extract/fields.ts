@@ -89,7 +89,7 @@ export function findInstrument(text: string): ExtractedValue<string> | null {
 
 export function findCourt(text: string): ExtractedValue<string> | null {
   const match =
-    /\b((?:(?:United States|U\.S\.|Superior|District|Circuit|Supreme|High|Magistrates'?|Crown|County|Municipal|Federal|Regional|Criminal)\s+){1,4}Court(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,4})?)|([가-힣]{2,8}(지방)?법원)|([\u4e00-\u9fff]{2,12}人民法院)|(Juzgado (?:de|del) [^,.;\n]{3,80})|(Tribunal (?:Superior|Supremo|de) [^,.;\n]{3,80})|([А-Я][а-я]+ (районный|городской|областной) суд[а-я ]{0,40})/.exec(
+    /\b((?:(?:United States|U\.S\.|Superior|District|Circuit|Supreme|High|Magistrates'?|Crown|County|Municipal|Federal|Regional|Criminal)\s+){1,4}Court(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+){0,4})?)|([가-힣]{2,8}(지방)?법원)|([\u4e00-\u9fff]{2,12}人民法院)|(Juzgado (?:de|del) [^,.;\n]{3,80})|(Tribunal (?:Superior|Supremo|de) [^,.;\n]{3,80})|([А-Я][а-я]+ (районный|городской|областной) суд[а-я ]{0,40})|([А-Я][а-я]+(?:ого|его) (?:районного|городского|областного) суда(?: г\. [А-Я][а-я-]+)?)/.exec(
       text,
     );
   if (!match) return null;
@@ -97,7 +97,14 @@ export function findCourt(text: string): ExtractedValue<string> | null {
   const before = text.slice(Math.max(0, match.index - 200), match.index);
   if (before.lastIndexOf('《') > before.lastIndexOf('》') || (/\b(of|by)\s+the\s+$/i.test(before) && /Supreme People/.test(match[0])))
     return null;
-  return value(match[0].trim(), spanOf(match.index, match.index + match[0].length), 0.6);
+  // "Ленинского районного суда г. Санкт-Петербурга" (of the court) is named as the court itself: "Ленинский районный суд".
+  const name = match[0]
+    .trim()
+    .replace(/([а-я]+)ского(?=\s)/g, '$1ский')
+    .replace(/([а-я]+)ного(?=\s)/g, '$1ный')
+    .replace(/([а-я]+)ого(?=\s)/g, '$1ый')
+    .replace(/\sсуда(?=\s|$)/, ' суд');
+  return value(name, spanOf(match.index, match.index + match[0].length), 0.6);
 }
 
 export function findLabelled(text: string, label: RegExp): Array<ExtractedValue<string>> {

@@ -72,7 +72,8 @@ const STRUCTURED_START =
  * into the next unless the next starts a list item, a label or a quoted line.
  */
 export function flow(text: string): string {
-  const lines = text.split('\n');
+  // A quoted message reads as text: its "> " marks become spaces (the same length), its wrapped lines run on.
+  const lines = text.split('\n').map((line) => line.replace(/^(\s*)((?:>\s?)+)/, (_, space: string, marks: string) => space + ' '.repeat(marks.length)));
   const out: string[] = [];
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
@@ -84,7 +85,7 @@ export function flow(text: string): string {
       trimmed.length >= 30 &&
       next.trim() !== '' &&
       !/[:：]$/.test(trimmed) &&
-      !/^\s*>/.test(line) &&
+      !/^\s*>/.test(next) &&
       !STRUCTURED_START.test(next) &&
       !/^[\p{Lu}\d\s.,'’&()-]+$/u.test(trimmed) && // a heading in capitals stands alone
       !/^[\p{Lu}\d\s.,'’&()-]+$/u.test(next.trim());

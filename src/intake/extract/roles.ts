@@ -115,6 +115,9 @@ function decide(
   switch (candidate.kind) {
     case 'emails': {
       if (PLACEHOLDER_EMAIL.test(candidate.value)) return { role: 'placeholder', reason: 'a template’s placeholder address' };
+      // "On …, Officer <address> wrote:", "From: …": the earlier message's sender, not a target.
+      if (/(?:wrote|escribió|a écrit|schrieb|написал[а]?)\s*:\s*$/i.test(line) || /^\s*>?\s*(?:From|De|Von|От|보낸 사람|发件人)\s*:/i.test(line))
+        return { role: 'sender_contact', reason: 'the sender of a quoted or forwarded message' };
       const domain = domainOf(candidate.value);
       if ((senderOwn(domain) || candidate.value === context.contactEmail) && !targetWords)
         return { role: 'sender_contact', reason: 'the sender’s own (an official or the sender’s domain)' };
