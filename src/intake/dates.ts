@@ -1,6 +1,6 @@
 /**
  * Dates in a notice, with where they stand: chrono-node for English, Chinese, Spanish and Russian (and its other
- * locales), and patterns for what it does not read — Korean `2024년 3월 5일`, and English with the day first
+ * locales), and patterns for what it does not read — Korean `2024년 3월 5일`, Taiwan's Minguo years, and English with the day first
  * (`22st,Jan,2021`, `5th of March 2024`). Only full dates (day, month and year written) are kept.
  */
 import * as chrono from 'chrono-node';
@@ -87,6 +87,12 @@ export function findDates(text: string, language: string, reference: Date = new 
       }
       for (const match of line.matchAll(/(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일/g)) {
         const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+        if (valid(year, month, day))
+          add({ iso: iso(year, month, day), start: offset + match.index, end: offset + match.index + match[0].length });
+      }
+      // The Minguo calendar of Taiwan: 中華民國114年3月5日 is 2025-03-05 (year + 1911).
+      for (const match of line.matchAll(/(?:中華民國|民國)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)) {
+        const [year, month, day] = [Number(match[1]) + 1911, Number(match[2]), Number(match[3])];
         if (valid(year, month, day))
           add({ iso: iso(year, month, day), start: offset + match.index, end: offset + match.index + match[0].length });
       }

@@ -8,7 +8,7 @@
 export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bHong Kong\b|\bHKSAR\b|香港|홍콩|Гонконг/i, 'HK'],
   [/\bMacau\b|\bMacao\b|澳門|澳门/i, 'MO'],
-  [/\bTaiwan\b|臺灣|台湾|台灣|대만|Тайвань/i, 'TW'],
+  [/\bTaiwan\b|臺灣|台湾|台灣|대만|Тайвань|警政署|中華民國|臺北市|台北市|新北市|高雄市/i, 'TW'],
   [
     /\b(People'?s Republic of )?China\b|\bChinese\b|\bPRC\b|\bBeijing\b|\bShanghai\b|\bGuangdong\b|\bShenzhen\b|中国|中華人民共和國|中华人民共和国|北京|上海|公安部|중국|Кита[йяе]|(?<![А-Яа-я])КНР(?![А-Яа-я])/i,
     'CN',
@@ -36,7 +36,7 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
     'MX',
   ],
   [/\bArgentina\b|\bArgentin[oa]\b|\bBuenos Aires\b|\bC[óo]rdoba\b|\bRosario\b|\bMendoza\b|\bPolic[ií]a Federal Argentina\b/i, 'AR'],
-  [/\bColombia\b/i, 'CO'],
+  [/\bColombia\b|\bBogot[áa]\b|\bMedell[íi]n\b|Fiscal[íi]a General de la Naci[óo]n(?! Argentina)/i, 'CO'],
   [/\bChile\b/i, 'CL'],
   [/\bPer[uú]\b/i, 'PE'],
   [/\bBrazil\b|\bBrasil\b/i, 'BR'],
@@ -49,9 +49,9 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
     'IN',
   ],
   [/\bTurkey\b|\bTürkiye\b/i, 'TR'],
-  [/\bUkrain[ea]\b|Украин[аы]/i, 'UA'],
-  [/\bBelarus\b|\bБеларус/i, 'BY'],
-  [/\bKazakhstan\b|\bКазахстан/i, 'KZ'],
+  [/\bUkrain[ea]\b|Украин[аыі]/i, 'UA'],
+  [/\bBelarus\b|(?<![А-Яа-я])Беларус/i, 'BY'],
+  [/\bKazakhstan\b|\bAlmaty\b|\bAstana\b|(?<![А-Яа-я])(?:Казахстан|Алматы|Астан[аы])/i, 'KZ'],
   [/\bVietnam\b|\bViet Nam\b|越南|베트남/i, 'VN'],
   [/\bThailand\b/i, 'TH'],
   [/\bIndonesia\b/i, 'ID'],
@@ -243,7 +243,7 @@ export const KIND_CUES: ReadonlyArray<{ kind: 'emergency' | 'preservation' | 're
     {
       kind: 'disclosure',
       pattern:
-        /\b(disclose|disclosure|provide|produce|furnish|release) (the |all |any )?(following |relevant )?(records|information|data|details|subscriber|account|content|logs)\b|\bsubscriber (information|data|records)\b|\b(IP|login|access|connection) (logs|records|history)\b|\bsubpoena\b|\bsearch warrant\b|\b2703\s*\(d\)|자료\s*(제공|요청)|통신(자료|사실)|가입자\s*정보|압수\s*수색|调取|提供.{0,12}(资料|信息|数据|记录)|注册信息|proporcionar|facilitar|remitir|aportar|Auskunft|Bestandsdaten|Herausgabe (?:der|von) (?:Daten|Nutzerdaten)|communication des (?:données|informations)|réquisition|communiquer les|fornec(?:er|imento) (?:de |os |das )?(?:dados|informações)|dados cadastrais|quebra de sigilo|bilgilerin (?:verilmesi|gönderilmesi)|informaci[óo]n (del|de los) (usuario|suscriptor|titular)|datos (del|de) (usuario|suscriptor|titular|registro)|предостав(ить|ьте|ление)|сведения об|информаци[юя] о (пользовател|владельц|абонент)/i,
+        /\b(disclose|disclosure|provide|produce|furnish|release) (the |all |any )?(following |relevant )?(records|information|data|details|subscriber|account|content|logs)\b|\bsubscriber (information|data|records)\b|\b(IP|login|access|connection) (logs|records|history)\b|\bsubpoena\b|\bsearch warrant\b|\b2703\s*\(d\)|자료\s*(제공|요청)|통신(자료|사실)|가입자\s*정보|압수\s*수색|调取|調取|提供.{0,12}(资料|信息|数据|记录|資料|紀錄|記錄)|注册信息|proporcionar|facilitar|remitir|aportar|Auskunft|Bestandsdaten|Herausgabe (?:der|von) (?:Daten|Nutzerdaten)|communication des (?:données|informations)|réquisition|communiquer les|fornec(?:er|imento) (?:de |os |das )?(?:dados|informações)|dados cadastrais|quebra de sigilo|bilgilerin (?:verilmesi|gönderilmesi)|informaci[óo]n (del|de los) (usuario|suscriptor|titular)|datos (del|de) (usuario|suscriptor|titular|registro)|предостав(ить|ьте|ление)|сведения об|информаци[юя] о (пользовател|владельц|абонент)/i,
       weight: 2,
     },
   ];
@@ -261,11 +261,11 @@ export const NON_DISCLOSURE =
 export const CATEGORY_CUES: ReadonlyArray<readonly [string, RegExp]> = [
   [
     'subscriber',
-    /\b(subscriber|subscription|registration|account|basic) (information|info|data|details|records)\b|\b(name|names), (e-?mail|address|phone)|\buser (information|details|data)\b|가입자\s*정보|인적\s*사항|회원\s*정보|가입\s*정보|注册信息|用户信息|身份信息|实名信息|datos (del|de) (suscriptor|titular|registro|usuario)|informaci[óo]n (del|de) (suscriptor|titular|usuario|registro)|регистрационн[а-я]+ (данн|сведен)|(данные|сведения) о (владельц|пользовател|абонент)|анкетные данные/i,
+    /\b(subscriber|subscription|registration|account|basic) (information|info|data|details|records)\b|\b(name|names), (e-?mail|address|phone)|\buser (information|details|data)\b|가입자\s*정보|인적\s*사항|회원\s*정보|가입\s*정보|注册信息|用户信息|身份信息|实名信息|註冊資料|使用者資料|用戶資料|datos (del|de) (suscriptor|titular|registro|usuario)|informaci[óo]n (del|de) (suscriptor|titular|usuario|registro)|регистрационн[а-я]+ (данн|сведен)|(данные|сведения) о (владельц|пользовател|абонент)|анкетные данные/i,
   ],
   [
     'traffic',
-    /\b(IP|login|log-?in|access|connection|session|traffic) (address )?(logs?|records?|history|data)\b|\bIP addresses used\b|접속\s*(IP|아이피)|\bmetadata\b|접속\s*(기록|로그)|로그인\s*(기록|내역)|IP\s*(주소\s*)?(기록|내역)|통신사실|登录(日志|记录)|IP(地址)?(记录|日志)|访问(日志|记录)|registros? de (conexi[óo]n|acceso|IP)|direcciones IP (utilizadas|de conexi[óo]n)|(журнал|логи|истори)[а-я]* (подключени|входов|авторизаци|IP)|IP-адрес[а-я]* (подключени|входа)|сведения о соединениях/i,
+    /\b(IP|login|log-?in|access|connection|session|traffic) (address )?(logs?|records?|history|data)\b|\bIP addresses used\b|접속\s*(IP|아이피)|\bmetadata\b|접속\s*(기록|로그)|로그인\s*(기록|내역)|IP\s*(주소\s*)?(기록|내역)|통신사실|登录(日志|记录)|登入\s*(IP\s*)?(紀錄|記錄)|IP(地址)?(记录|日志)|IP\s*(位址\s*)?(紀錄|記錄)|访问(日志|记录)|registros? de (conexi[óo]n|acceso|IP)|direcciones IP (utilizadas|de conexi[óo]n)|(журнал|логи|истори)[а-я]* (подключени|входов|авторизаци|IP)|IP-адрес[а-я]* (подключени|входа)|сведения о соединениях/i,
   ],
   [
     'content',
