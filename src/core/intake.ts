@@ -441,6 +441,10 @@ export interface DraftFields {
   readonly nonDisclosure: ExtractedValue<boolean> | null;
   /** Tracking numbers the text quotes (a follow-up). */
   readonly quotedTrackingNumbers: readonly string[];
+  /** Facts for the legal review, where the notice states them: the offence under investigation. */
+  readonly offence?: ExtractedValue<string> | null;
+  /** The notice renews or extends an earlier order or preservation (its period runs on from the first). */
+  readonly isRenewal?: ExtractedValue<boolean> | null;
 }
 
 /** Tracking numbers quoted in a text: `WR-2026-000042`. */

@@ -257,6 +257,14 @@ export const URGENCY =
 export const NON_DISCLOSURE =
   /\b(non-?disclosure|gag order|do not (notify|inform|disclose|alert|tell)|not (to )?(notify|inform|disclose to|alert) (the )?(user|subscriber|account holder|customer|target)|refrain from notifying|2705\s*\(b\)|delay(ed)? notice|confidential(ity)? (request|order|of this request))\b|통지하지|알리지 (말|마)|비밀\s*유지|보안\s*유지|不要?告知|请勿(告知|通知|透露)|保密|no (notificar|informar|comunicar) al (usuario|titular|suscriptor|cliente)|confidencialidad|mantener (la )?reserva|не уведомлять|не (сообщать|информировать) (пользовател|владельц|абонент)|не разглашать|конфиденциальн/i;
 
+/** Offences a notice names as what is investigated: the words, in each language, before any statute. */
+export const OFFENCE =
+  /\b(access device fraud|wire fraud|bank fraud|computer fraud|identity theft|fraud|extortion|sextortion|blackmail|child (?:sexual )?(?:abuse|exploitation)(?: material)?|CSAM|terrorism|terrorist (?:content|offences?)|apology of terrorism|harassment|stalking|threats?|murder|homicide|kidnapping|human trafficking|drug trafficking|money laundering|defamation|copyright infringement|hacking|unauthori[sz]ed access|phishing|ransomware|distribution of malware)\b|사기|협박|공갈|명예훼손|아동\s*성착취물|마약|诈骗|敲诈勒索|诽谤|赌博|洗钱|詐欺|恐嚇|estafa|fraude|extorsi[óo]n|amenazas|acoso|secuestro|pornograf[ií]a infantil|мошенничеств[оа]|вымогательств[оа]|экстремизм|terrorisme|escroquerie|harcèlement|Betrug|Erpressung|Beleidigung|dolandırıcılık|estelionato|fraude eletrônica/i;
+
+/** A notice that renews or extends an earlier order or preservation. */
+export const RENEWAL =
+  /\b(renew(?:al|ed|ing)?|extend(?:ed|ing)? (?:the )?(?:preservation|order|period)|extension of (?:the )?(?:preservation|order|period)|second (?:90|ninety)-day|additional (?:90|ninety)[- ]day)\b|연장|延长|延長|pr[óo]rroga|prorrogar|продлени[ея]|продлить|prolongation|Verlängerung/i;
+
 /** Data categories, each by the phrases that name it (specific phrases: "IP address" alone is not a category). */
 export const CATEGORY_CUES: ReadonlyArray<readonly [string, RegExp]> = [
   [

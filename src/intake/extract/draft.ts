@@ -11,7 +11,7 @@ import {
   type TargetKind,
 } from '../../core/intake.ts';
 import { findDates } from '../dates.ts';
-import { CASE_LABEL, EMERGENCY_CLAIM, FLEX, NON_DISCLOSURE, REFERENCE_LABEL, URGENCY } from '../lexicon.ts';
+import { CASE_LABEL, EMERGENCY_CLAIM, FLEX, NON_DISCLOSURE, OFFENCE, REFERENCE_LABEL, RENEWAL, URGENCY } from '../lexicon.ts';
 import { findCandidates, type Candidate } from './candidates.ts';
 import {
   findCategories,
@@ -138,6 +138,9 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
   const caseNumber = labelledCase ?? docketNumber(candidates);
   const references = findLabelled(layout.flowed, REFERENCE_LABEL).filter((entry) => entry.value !== caseNumber?.value);
 
+  // Facts for the legal review: the offence named in the body (not in a publisher's note), a renewal or extension.
+  const offence = FLEX.flex(OFFENCE).exec(layout.flowed);
+  const renewal = FLEX.flex(RENEWAL).exec(layout.flowed);
   const fields: DraftFields = {
     language,
     kind:
@@ -174,6 +177,8 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
     deadline: timing.deadline,
     nonDisclosure: nonDisclosure ? value(true, spanOf(nonDisclosure.index, nonDisclosure.index + nonDisclosure[0].length), 0.7) : null,
     quotedTrackingNumbers: trackingNumbersIn(text),
+    offence: offence ? value(offence[0].replace(/\s+/g, ' '), spanOf(offence.index, offence.index + offence[0].length), 0.5) : null,
+    isRenewal: renewal ? value(true, spanOf(renewal.index, renewal.index + renewal[0].length), 0.5) : null,
   };
   return { layout, candidates, fields };
 }
