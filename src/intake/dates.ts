@@ -64,7 +64,15 @@ export function findDates(text: string, language: string, reference: Date = new 
   // digit hold no full date.
   let offset = 0;
   for (const line of text.split('\n')) {
-    if (/\d/.test(line) && line.length <= 2000) {
+    if (/\d/.test(line) && line.length <= 20_000) {
+      // Numeric dates with the day first (01/06/2025, 18-08-2025, 03.09.2025) everywhere but in American English,
+      // where only an impossible month (13/…) or a dash or dot says so; read before chrono, which reads month first.
+      for (const match of line.matchAll(/(?<![\d/.-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d/.-]|\.\d)/g)) {
+        const [day, month, year] = [Number(match[1]), Number(match[3]), Number(match[4])];
+        const dayFirst = language !== 'en' || day > 12 || match[2] !== '/';
+        if (dayFirst && valid(year, month, day))
+          add({ iso: iso(year, month, day), start: offset + match.index, end: offset + match.index + match[0].length });
+      }
       const parsers = [PARSERS.en!, ...(PARSERS[language] && language !== 'en' ? [PARSERS[language]] : [])];
       for (const parser of parsers) {
         let results: chrono.ParsedResult[] = [];

@@ -331,7 +331,7 @@ export const CONTACT_LABEL = {
   email:
     /(e-?mail|email address|mail|이메일|전자우편|邮箱|电子邮件|電郵|correo( electr[óo]nico)?|электронн[а-я]+ почт[а-я]*|почта)\s*[:：]?\s*$/i,
   phone:
-    /(tel(ephone)?\.?|phone|mobile|cell|direct line|전화(번호)?|연락처|휴대폰|电话|手机|聯絡電話|tel[ée]fono|m[óo]vil|тел(ефон)?\.?|моб\.?)\s*(no\.?|number|#)?\s*[:：]?\s*$/i,
+    /(tel(ephone)?\.?|t[ée]l[ée]?(?:phone|efon|efone)?\.?|ph\.?|phone|mobile|cell|direct line|전화(번호)?|연락처|휴대폰|电话|手机|聯絡電話|tel[ée]fono|m[óo]vil|тел(ефон)?\.?|моб\.?)\s*(no\.?|number|#)?\s*[:：]?\s*$/i,
   fax: /(fax|facsimile|팩스|传真|факс)\s*(no\.?|number)?\s*[:：]?\s*$/i,
   address: /^\s*(address|postal address|mailing address|주소|地址|通讯地址|direcci[óo]n|domicilio|адрес)\s*[:：]\s*/i,
 };

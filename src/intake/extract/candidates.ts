@@ -188,7 +188,14 @@ function findEmails(text: string): Candidate[] {
     if (redacted) address = address.replace(REDACTION_MARK, REDACTED_VALUE);
     if (!/^(?:[^@\s]+|\[redacted\])@[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(address)) continue;
     const repairs: string[] = [];
-    if (/\s@|@\s/.test(written)) repairs.push('spaces around "@" removed (OCR)');
+    if (/\s@|@\s/.test(written)) {
+      // A space before "@" is a scan's only when what follows is a mail domain and what precedes is not a word
+      // ("perfil @handle" is a handle).
+      const [local, domain] = [address.split('@')[0]!, address.split('@')[1]!];
+      const tld = domain.split('.').at(-1)!;
+      if (!new RegExp(`^(?:${TLDS})$`, 'i').test(tld) || !/[\d._-]/.test(local) || COMMON_WORDS.has(local)) continue;
+      repairs.push('spaces around "@" removed (OCR)');
+    }
     else if (address !== written.toLowerCase()) repairs.push('defanged address read as an address');
     const [local, domain] = [address.split('@')[0]!, address.split('@')[1]!];
     const host = repairHost(domain);
@@ -296,7 +303,7 @@ function findPhones(text: string, country: string | undefined): Candidate[] {
       // Digits that are a date or an invalid number are not a phone.
       // A year and a serial ("2025-118734") is a file number, not a phone.
       if (/^(?:19|20)\d{2}[-/]\d{3,}$/.test(written.trim())) continue;
-      if (/^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(written.trim()) || !entry.number.isValid()) continue;
+      if (/^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(written.trim()) || !entry.number.isValid()) continue;
       seen.add(entry.startsAt);
       found.push({
         kind: 'phone_numbers',

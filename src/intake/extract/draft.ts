@@ -28,7 +28,7 @@ import {
   spanOf,
   value,
 } from './fields.ts';
-import { layoutOf, type Layout } from './layout.ts';
+import { layoutOf, linesOf, type Layout } from './layout.ts';
 import { assignRoles, type RoledCandidate } from './roles.ts';
 
 export interface ExtractOptions {
@@ -105,7 +105,11 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
   }
 
   const dates = findDates(layout.flowed, language, options.sentAt ? new Date(options.sentAt) : new Date());
-  const timing = findTiming(layout.flowed, lines, dates, options.sentAt);
+  // A range and a deadline are read in the flowed text (a wrapped sentence is one); the letter's own date is a line
+  // of its own as written.
+  const flowedTiming = findTiming(layout.flowed, linesOf(layout.flowed), dates, options.sentAt);
+  const writtenTiming = findTiming(text, lines, dates, options.sentAt);
+  const timing = { ...flowedTiming, requestDate: writtenTiming.requestDate ?? flowedTiming.requestDate };
   const kind = findKind(layout.flowed);
   const emergencyClaim = FLEX.flex(EMERGENCY_CLAIM).exec(text);
   const urgency = FLEX.flex(URGENCY).exec(text);

@@ -174,7 +174,7 @@ export function findLegalBasis(text: string): Array<ExtractedValue<string>> {
   const cjk = (citation: string) => /[\u4e00-\u9fff\uac00-\ud7af]/.test(citation);
   const language = detectLanguage(text);
   const kept =
-    (language === 'en' || language === 'es') && found.some((entry) => !cjk(entry.value))
+    ['en', 'es', 'pt', 'fr', 'de'].includes(language) && found.some((entry) => !cjk(entry.value))
       ? found.filter((entry) => !cjk(entry.value))
       : found;
   // The same statute and article cited again (restated) counts once.
@@ -346,7 +346,7 @@ export function findOrganisations(
   const latin = (name: string) => /^[\p{Script=Latin}\d\s'’&().,-]+$/u.test(name);
   const language = detectLanguage(text);
   for (const [index, candidate] of candidates.entries()) {
-    const matches = language === 'en' || language === 'es' ? latin(candidate.name) : !latin(candidate.name);
+    const matches = ['en', 'es', 'pt', 'fr', 'de'].includes(language) ? latin(candidate.name) : !latin(candidate.name);
     if (!matches) candidates[index] = { ...candidate, score: candidate.score - 4 };
   }
   // The same organisation named several times counts more.

@@ -41,6 +41,9 @@ export function detectLanguage(text: string): string {
   const cyrillic = count(/[\u0400-\u04ff]/g);
   const latin = count(/[A-Za-z]/g);
   const spanish = count(/\b(el|la|los|las|del|que|por|para|con|una|solicitud|usted|información)\b/gi);
+  const portuguese = count(/\b(não|são|você|dos|das|pelo|pela|uma|com)\b|ção\b|ções\b/gi);
+  const french = count(/\b(les|des|une|est|pour|dans|avec|nous|vous|sur|du|au)\b/gi);
+  const german = count(/\b(der|die|das|und|des|mit|für|wir|nicht|den|dem|ist|eine?)\b/gi);
   const english = count(/\b(the|and|of|to|please|request|account|information)\b/gi);
   const scores: Array<[string, number]> = [
     ['ko', hangul * 2],
@@ -50,7 +53,13 @@ export function detectLanguage(text: string): string {
     ['en', spanish > english ? 0 : latin],
   ];
   scores.sort((a, b) => b[1] - a[1]);
-  return scores[0]![1] > 0 ? scores[0]![0] : 'und';
+  const best = scores[0]![1] > 0 ? scores[0]![0] : 'und';
+  // Other languages in Latin script: dates are read day first there.
+  if (best === 'en' || best === 'es') {
+    const other = ([['pt', portuguese], ['fr', french], ['de', german]] as Array<[string, number]>).sort((a, b) => b[1] - a[1])[0]!;
+    if (other[1] > Math.max(english, spanish) && other[1] >= 3) return other[0];
+  }
+  return best;
 }
 
 export function linesOf(text: string): Line[] {
@@ -87,8 +96,8 @@ export function flow(text: string): string {
       !/[:：]$/.test(trimmed) &&
       !/^\s*>/.test(next) &&
       !STRUCTURED_START.test(next) &&
-      !/^[\p{Lu}\d\s.,'’&()-]+$/u.test(trimmed) && // a heading in capitals stands alone
-      !/^[\p{Lu}\d\s.,'’&()-]+$/u.test(next.trim());
+      !/^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d\s.,'’&()-]+$/u.test(trimmed) && // a heading in capitals stands alone
+      !/^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d\s.,'’&()-]+$/u.test(next.trim());
     out.push(joins ? ' ' : '\n');
   }
   return out.join('');
@@ -98,7 +107,10 @@ export function flow(text: string): string {
 function isProseBlock(block: readonly string[]): boolean {
   const flowed = flow(block.join('\n')).split('\n');
   if (flowed.length === block.length) return false;
-  return block.some((line, index) => line.trim().length >= 50 && index + 1 < block.length && flow(`${line}\n${block[index + 1]}`).indexOf('\n') < 0);
+  // Sentences, not a name, a rank and a unit: ten words or more, many of them starting in lower case.
+  const words = block.join(' ').split(/\s+/).filter((word) => /\p{L}/u.test(word));
+  const lower = words.filter((word) => /^\p{Ll}/u.test(word)).length;
+  return words.length >= 10 && lower / words.length >= 0.4;
 }
 
 /**
@@ -148,7 +160,7 @@ const QUOTE_HEADER = /^\s*(?:On .{5,120} wrote:|El .{5,120} escribió:|.{5,120} 
 const CAPTION_LINE =
   /^\s*(?:IN THE [A-Z .,'-]{3,80}COURT|(?:UNITED STATES |U\.S\. )?(?:DISTRICT|CIRCUIT|SUPERIOR|SUPREME|MAGISTRATE|BANKRUPTCY|COUNTY|MUNICIPAL|CRIMINAL|HIGH|CROWN|FAMILY|REGIONAL|CITY|DISTRICT)[A-Z .,'-]{0,40}COURT\b|[A-Z][A-Z .'-]{2,60}(?:GERICHT|HÂKİMLİĞİ|TRIBUNAL|JUZGADO)\b|Case\s+\d{1,2}:\d{2}-[a-z]{1,4}-\d{3,6}.{0,80}(?:Document|Filed|Page)|In the Matter of\b|IN THE MATTER OF\b|[A-Z][\w .,'-]{1,60}\s+v\.?\s+[A-Z][\w .,'-]{1,60}$|[가-힣]{2,10}(?:지방)?법원\s*$|[\u4e00-\u9fff]{2,20}人民法院\s*$|[А-ЯЁ][А-ЯЁа-яё ,.-]{2,80}(?:СУД|суд)\s*$)/u;
 const ADDRESSEE_LINE =
-  /^\s*(?:To|Attn\.?|Attention|For the attention of|Dear|À l'attention de|Para|Destinatario|A la atención de|Кому|수신|받는\s*사람|致|收件人)\s*[:：,]?\s|^\s*(?:Custodian of Records|Legal (?:Department|Process|Compliance)|Law Enforcement (?:Response|Relations|Liaison)|Trust (?:and|&) Safety)\b/i;
+  /^\s*(?:To|Attn\.?|Attention|For the attention of|Dear|À l'attention de|Para|Destinatario|A la atención de|Кому|수신|받는\s*사람|致|收件人)(?:\s*[:：,]?\s|\s*[:：,]?\s*$)|^\s*(?:Custodian of Records|Legal (?:Department|Process|Compliance)|Law Enforcement (?:Response|Relations|Liaison)|Trust (?:and|&) Safety)\b/i;
 
 /** Cut a text into zones, each with the reason it was drawn. */
 export function layoutOf(text: string, language = detectLanguage(text)): Layout {
@@ -233,12 +245,12 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
       if (!first || first.start >= bodyEnd) continue;
       const last = blockEnd(index);
       const block = lines.slice(index, last + 1);
-      const phoneLabel = block.some((line) => /\b(?:tel|phone|fax)\b\.?\s*[:.]?\s*[+(]?\d/i.test(line.text));
+      const phoneLabel = block.some((line) => /(?:\b|^)(?:t[ée]l|phone|ph|fax|telefon|telefone|telefax|t[ée]l[ée]phone)\.?\s*[:.]?\s*[+(]?\d/i.test(line.text));
       // A letterhead run together on one or two lines (mail turned to text) is still one, when it gives a number.
       const short =
         block.every((line) => line.text.trim().length <= (phoneLabel ? 250 : 90)) && (block.length >= 2 || phoneLabel) && block.length <= 10;
       const contactLike = block.some((line) =>
-        /\b(?:tel|phone|fax|e-?mail)\b|www\.|https?:|전화|팩스|电话|传真|(?<![а-яё])(?:тел|факс)(?![а-яё])/i.test(line.text),
+        /\b(?:t[ée]l|phone|fax|e-?mail)\b|T[ée]l[ée]?(?:phone|efon)?\b|www\.|https?:|전화|팩스|电话|传真|(?<![а-яё])(?:тел|факс)(?![а-яё])/i.test(line.text),
       );
       const prose = isProseBlock(block.map((line) => line.text));
       const inOther = zones.some((zone) => zone.start <= first.start && first.start < zone.end && zone.kind !== 'letterhead');
