@@ -187,7 +187,11 @@ const FIELDS: readonly FieldSpec[] = [
     // A deadline the key writes as a span of time ("24 hours", "as soon as possible") needs the Date header, which a
     // bare text has not: such a key is not scored.
     key: (a) =>
-      a.response_deadline ? (/^\d{4}-\d{2}-\d{2}/.test(String(a.response_deadline)) ? String(a.response_deadline).slice(0, 10) : UNSCORED) : null,
+      a.response_deadline
+        ? /^\d{4}-\d{2}-\d{2}/.test(String(a.response_deadline))
+          ? String(a.response_deadline).slice(0, 10)
+          : UNSCORED
+        : null,
     predicted: (f) => value(f.deadline)?.slice(0, 10) ?? null,
   },
   { name: 'nondisclosure_requested', kind: 'boolean', key: (a) => a.nondisclosure_requested, predicted: (f) => value(f.nonDisclosure) },

@@ -18,7 +18,10 @@ export const COUNTRY_NAMES: ReadonlyArray<readonly [RegExp, string]> = [
     'KR',
   ],
   [/\bJapan(ese)?\b|日本|일본|Япони[яи]/i, 'JP'],
-  [/\bUnited States\b|\bUNITED STATES\b|\bU\.S\.A?\.?(?=\W)|\bUSA\b|\bFBI\b|\bFederal Bureau of Investigation\b|\bU\.S\. District Court\b|\bU\.S\.C\.|美国|미국|\bEstados Unidos\b|(?<![А-Яа-я])США(?![А-Яа-я])/, 'US'],
+  [
+    /\bUnited States\b|\bUNITED STATES\b|\bU\.S\.A?\.?(?=\W)|\bUSA\b|\bFBI\b|\bFederal Bureau of Investigation\b|\bU\.S\. District Court\b|\bU\.S\.C\.|美国|미국|\bEstados Unidos\b|(?<![А-Яа-я])США(?![А-Яа-я])/,
+    'US',
+  ],
   [
     /\bUnited Kingdom\b|\bU\.K\.(?=\W)|\bEngland\b|\bScotland\b|\bWales\b|\bLondon\b|\bMetropolitan Police Service\b|\bNational Crime Agency\b|\b(Greater Manchester|Merseyside|West Midlands|West Yorkshire|Thames Valley|Northumbria|Kent|Essex) Police\b|\bPolice Scotland\b|\bInvestigatory Powers Act\b|\bPolice and Criminal Evidence Act\b|\bComputer Misuse Act\b|英国|영국|\bReino Unido\b|Великобритани/i,
     'GB',

@@ -39,7 +39,11 @@ describe('candidates', () => {
   it('reads names in prose and lists, and each platform’s handle forms', () => {
     const names = (text: string) => of(text, 'usernames').map((candidate) => candidate.value);
     expect(names('The suspect (Twitter name "somehandle") posted it.')).toEqual(['somehandle']);
-    expect(names('We ask about the accounts ExampleOrg, jane.sample, and k.doe for the period.')).toEqual(['ExampleOrg', 'jane.sample', 'k.doe']);
+    expect(names('We ask about the accounts ExampleOrg, jane.sample, and k.doe for the period.')).toEqual([
+      'ExampleOrg',
+      'jane.sample',
+      'k.doe',
+    ]);
     expect(names('the accounts of the users named in the order')).toEqual([]);
     expect(names('posted by @alice@mastodon.example and @bob:matrix.example')).toEqual(['@alice@mastodon.example', '@bob:matrix.example']);
     expect(names('the thread by u/throwaway_123 on the forum')).toEqual(['throwaway_123']);

@@ -48,7 +48,8 @@ export function refang(text: string): string {
     .replace(/\[\/\]/g, '/');
 }
 
-const TLDS = 'com|org|net|io|me|app|social|tv|cc|co|xyz|info|gg|ly|to|be|ru|cn|kr|jp|hk|tw|es|mx|uk|de|fr|eu|cat|ws|us|in|br|tr|it|nl|pl|ua|kz|au|ca|ar|cl|su|рф';
+const TLDS =
+  'com|org|net|io|me|app|social|tv|cc|co|xyz|info|gg|ly|to|be|ru|cn|kr|jp|hk|tw|es|mx|uk|de|fr|eu|cat|ws|us|in|br|tr|it|nl|pl|ua|kz|au|ca|ar|cl|su|рф';
 const URL_PATTERN = new RegExp(
   String.raw`\b(?:(?:https?|hxxps?|h\*\*ps?)(?::|\[:\])\/\/|www(?:\.|\[\.\]))[^\s<>"'${'`'}，。、；）」』【】“”„]{1,2000}|(?<![@\w.-])(?:[a-z0-9][a-z0-9-]{0,62}(?:\.|\[\.\]|\(\.\)))+(?:${TLDS})(?:\/[^\s<>"'${'`'}，。、；）」』【】“”„]{0,2000})?(?![\w@-])`,
   'gi',
@@ -96,8 +97,7 @@ function repairHost(host: string): { host: string; repairs: string[] } {
   let fixedTld = tld;
   if (/^c[o0]rn$/i.test(tld)) fixedTld = 'com';
   else if (/^c0m$|^corn$|^c0rn$/i.test(tld)) fixedTld = 'com';
-  else if (/^[a-z]*[0O1l][a-z]*$/i.test(tld) && /\d/.test(tld))
-    fixedTld = tld.replace(/0/g, 'o').replace(/1/g, 'l');
+  else if (/^[a-z]*[0O1l][a-z]*$/i.test(tld) && /\d/.test(tld)) fixedTld = tld.replace(/0/g, 'o').replace(/1/g, 'l');
   if (fixedTld !== tld) repairs.push(`top-level domain "${tld}" read as "${fixedTld}" (OCR)`);
   labels[labels.length - 1] = fixedTld;
   return { host: labels.join('.'), repairs };
@@ -123,7 +123,11 @@ function findLinks(text: string): Candidate[] {
       start -= spacedScheme[0].length;
       raw = spacedScheme[0].replace(/\s+/g, '') + raw;
     }
-    const joined = joinSpacedLink(text, start, match.index + raw.length - (spacedScheme && /\s/.test(spacedScheme[0]) ? spacedScheme[0].replace(/\s+/g, '').length : 0));
+    const joined = joinSpacedLink(
+      text,
+      start,
+      match.index + raw.length - (spacedScheme && /\s/.test(spacedScheme[0]) ? spacedScheme[0].replace(/\s+/g, '').length : 0),
+    );
     if (spacedScheme && /\s/.test(spacedScheme[0])) joined.joined = true;
     let end = joined.end;
     raw = joined.raw.replace(TRAILING, '');
@@ -195,8 +199,7 @@ function findEmails(text: string): Candidate[] {
       const tld = domain.split('.').at(-1)!;
       if (!new RegExp(`^(?:${TLDS})$`, 'i').test(tld) || !/[\d._-]/.test(local) || COMMON_WORDS.has(local)) continue;
       repairs.push('spaces around "@" removed (OCR)');
-    }
-    else if (address !== written.toLowerCase()) repairs.push('defanged address read as an address');
+    } else if (address !== written.toLowerCase()) repairs.push('defanged address read as an address');
     const [local, domain] = [address.split('@')[0]!, address.split('@')[1]!];
     const host = repairHost(domain);
     if (host.repairs.length > 0) {
@@ -303,7 +306,11 @@ function findPhones(text: string, country: string | undefined): Candidate[] {
       // Digits that are a date or an invalid number are not a phone.
       // A year and a serial ("2025-118734") is a file number, not a phone.
       if (/^(?:19|20)\d{2}[-/]\d{3,}$/.test(written.trim())) continue;
-      if (/^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(written.trim()) || !entry.number.isValid()) continue;
+      if (
+        /^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{4}[./]\d{1,2}[./]\d{1,2}$/.test(written.trim()) ||
+        !entry.number.isValid()
+      )
+        continue;
       seen.add(entry.startsAt);
       found.push({
         kind: 'phone_numbers',
@@ -396,7 +403,9 @@ function findNames(text: string, flowed: string): Candidate[] {
     if (stopAt >= 0) names.splice(stopAt);
     const shaped = names.filter((entry) => IDENTIFIER_SHAPE.test(entry.name));
     const plain = names.every(
-      (entry) => !COMMON_WORDS.has(entry.name.toLowerCase()) && !PLATFORM_NAMES.test(entry.name) && !/^\p{Lu}\p{Ll}+$/u.test(entry.name) || IDENTIFIER_SHAPE.test(entry.name),
+      (entry) =>
+        (!COMMON_WORDS.has(entry.name.toLowerCase()) && !PLATFORM_NAMES.test(entry.name) && !/^\p{Lu}\p{Ll}+$/u.test(entry.name)) ||
+        IDENTIFIER_SHAPE.test(entry.name),
     );
     // One name must look like an identifier; ordinary words ("accounts of the users") are not names.
     if (shaped.length === 0 || !plain || names.some((entry) => COMMON_WORDS.has(entry.name.toLowerCase()))) continue;
@@ -446,13 +455,19 @@ const DOCKET_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
   // Chinese 案号: (2023)京0105刑初123号.
   ['a Chinese case number', /[(（](?:19|20)\d{2}[)）][\u4e00-\u9fff]{1,4}\d{0,6}[\u4e00-\u9fff]{1,4}\d{1,7}号/g],
   // Russian numbers with Cyrillic parts: 12345-РИ, 12-34-2019/Ид1234-19, 2-388/18.
-  ['a Russian number', /(?<![\w-])\d{1,6}(?:-\d{1,6}){0,3}\/[А-ЯЁ][а-яё]{0,3}\d{1,8}-\d{2}(?![\w])|(?<![\w-])\d{3,8}-[А-ЯЁ]{1,4}(?![\p{L}\d])/gu],
+  [
+    'a Russian number',
+    /(?<![\w-])\d{1,6}(?:-\d{1,6}){0,3}\/[А-ЯЁ][а-яё]{0,3}\d{1,8}-\d{2}(?![\w])|(?<![\w-])\d{3,8}-[А-ЯЁ]{1,4}(?![\p{L}\d])/gu,
+  ],
   // German Aktenzeichen: 9 Wx 23/21, 2 O 123/20, 312 Js 12345/21.
   ['a German file number', /(?<![\w/])\d{1,4}\s(?:[A-Z][a-z]{0,2}|[A-Z]{1,3})\s\d{1,6}\/\d{2}(?![\w/])/g],
   // Turkish: 2024/1434 D.İş, 2023/123 Esas.
   ['a Turkish file number', /(?<![\w/])(?:19|20)\d{2}\/\d{1,6}\s(?:D\.\s?İş|Esas|Karar|E\.|K\.)/g],
   // Brazilian CNJ numbers and inquiries: 1234567-89.2020.8.26.0100, INQ 4.781.
-  ['a Brazilian number', /\b\d{7}-\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}\b|\b(?:INQ|Inq\.?|Inquérito|Pet|PET|ADPF|ADI|HC|RE)\s\d{1,3}(?:\.\d{3})+\b/g],
+  [
+    'a Brazilian number',
+    /\b\d{7}-\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}\b|\b(?:INQ|Inq\.?|Inquérito|Pet|PET|ADPF|ADI|HC|RE)\s\d{1,3}(?:\.\d{3})+\b/g,
+  ],
   // "19 CSW 123", "2021 CR 0042": year, a court's letters, a number (only where a caption or a label says it is one).
   ['a docket of year, letters and number', /(?<![\w])(?:\d{2}|(?:19|20)\d{2})\s[A-Z]{2,4}\s\d{2,6}(?![\w])/g],
 ];
@@ -465,7 +480,11 @@ export function findDocketNumbers(text: string): Candidate[] {
       if (cue === 'a Russian number' && !/\d/.test(written)) continue;
       // "№ 149-ФЗ" names a federal law, not a case.
       if (/ФЗ/.test(written) || /^-?ФЗ/.test(text.slice(match.index + written.length, match.index + written.length + 4))) continue;
-      if (cue === 'a Korean case number' && /년|월|일|년도|시|분|초|개|명|건|원|회|차|호|조|항/.test(written.replace(/\d/g, '').slice(0, 1))) continue;
+      if (
+        cue === 'a Korean case number' &&
+        /년|월|일|년도|시|분|초|개|명|건|원|회|차|호|조|항/.test(written.replace(/\d/g, '').slice(0, 1))
+      )
+        continue;
       written = written.trim();
       const repaired = cue === 'a U.S. district docket' ? written.replace(/^[lI]/, '1').replace(/^([0-9])[lI]/, '$11') : written;
       const repairs = repaired === written ? [] : [`"${written}" read as "${repaired}" (OCR: a letter for a digit)`];

@@ -77,7 +77,11 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
     // One target written twice (with and without its scheme or "www.") counts once.
     const same =
       candidate.kind === 'urls'
-        ? candidate.value.replace(/^https?:\/\//i, '').replace(/^www\./i, '').replace(/\/+$/, '').replace(/^[^/]+/, (host) => host.toLowerCase())
+        ? candidate.value
+            .replace(/^https?:\/\//i, '')
+            .replace(/^www\./i, '')
+            .replace(/\/+$/, '')
+            .replace(/^[^/]+/, (host) => host.toLowerCase())
         : candidate.kind === 'usernames' || candidate.kind === 'emails'
           ? candidate.value.toLowerCase()
           : candidate.value;
@@ -135,10 +139,20 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
   const labelled = findLabelled(layout.flowed, CASE_LABEL)[0] ?? null;
   // A labelled number a scan misread ("Case No. l:25-mj-00417") takes the docket's repaired reading, and says so.
   const repaired = labelled
-    ? candidates.find((candidate) => candidate.kind === 'case_number' && candidate.start === labelled.span?.start && candidate.repairs.length > 0)
+    ? candidates.find(
+        (candidate) => candidate.kind === 'case_number' && candidate.start === labelled.span?.start && candidate.repairs.length > 0,
+      )
     : undefined;
   const labelledCase =
-    labelled && repaired ? { ...labelled, value: repaired.value, confidence: repaired.confidence, written: repaired.written, note: repaired.repairs.join('; ') } : labelled;
+    labelled && repaired
+      ? {
+          ...labelled,
+          value: repaired.value,
+          confidence: repaired.confidence,
+          written: repaired.written,
+          note: repaired.repairs.join('; '),
+        }
+      : labelled;
   const caseNumber = labelledCase ?? docketNumber(candidates);
   const references = findLabelled(layout.flowed, REFERENCE_LABEL).filter((entry) => entry.value !== caseNumber?.value);
 
@@ -193,7 +207,8 @@ export function extract(reading: string, options: ExtractOptions = {}): Extracti
  */
 function docketNumber(candidates: readonly RoledCandidate[]): ExtractedValue<string> | null {
   const dockets = candidates.filter((candidate) => candidate.kind === 'case_number');
-  const weak = (candidate: RoledCandidate) => candidate.cue === 'a docket of year, letters and number' || candidate.cue === 'a Korean case number';
+  const weak = (candidate: RoledCandidate) =>
+    candidate.cue === 'a docket of year, letters and number' || candidate.cue === 'a Korean case number';
   const chosen =
     dockets.find((candidate) => candidate.zones.includes('caption')) ??
     dockets.find((candidate) => !weak(candidate) && !candidate.zones.includes('annotation'));
@@ -207,7 +222,8 @@ export function explain(reading: string, options: ExtractOptions = {}): string {
   const { layout, candidates, fields } = extract(reading, options);
   const excerpt = (start: number, end: number) => JSON.stringify(layout.text.slice(start, Math.min(end, start + 60)));
   const out: string[] = [`language: ${layout.language}`, '', 'zones:'];
-  for (const zone of layout.zones) out.push(`  ${zone.kind.padEnd(11)} ${zone.start}–${zone.end}  ${zone.reason}  ${excerpt(zone.start, zone.end)}`);
+  for (const zone of layout.zones)
+    out.push(`  ${zone.kind.padEnd(11)} ${zone.start}–${zone.end}  ${zone.reason}  ${excerpt(zone.start, zone.end)}`);
   out.push('', 'candidates:');
   for (const candidate of candidates) {
     const repairs = candidate.repairs.length > 0 ? `  [${candidate.repairs.join('; ')}]` : '';

@@ -6,7 +6,7 @@
  */
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import type { DraftFields, ExtractedValue, IntakeKind, SourceSpan } from '../../core/intake.ts';
-import { findDates, type FoundDate } from '../dates.ts';
+import type { FoundDate } from '../dates.ts';
 import {
   CATEGORY_CUES,
   CLOSING,
@@ -262,7 +262,8 @@ export function findOrganisations(
     if (/^(To whom|Dear|Best|Thank|Please|Hello|Article|Section|Law|Interpretation|Explanation|The Explanation)\b/i.test(phrase)) continue;
     // A street address is not an organisation: "400 Civic Center Plaza".
     if (/\b(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Plaza|Boulevard|Blvd\.?|Suite|Floor|Building|Drive|Lane|Square)$/i.test(phrase)) continue;
-    if (/\d\s*$/.test(text.slice(Math.max(0, match.index + match[0].indexOf(phrase) - 8), match.index + match[0].indexOf(phrase)))) continue;
+    if (/\d\s*$/.test(text.slice(Math.max(0, match.index + match[0].indexOf(phrase) - 8), match.index + match[0].indexOf(phrase))))
+      continue;
     const start = match.index + match[0].indexOf(phrase);
     const before = text.slice(Math.max(0, start - 40), start);
     let score = 1;
@@ -323,8 +324,17 @@ export function findOrganisations(
     const zones = layout ? zonesAt(layout, candidate.start) : ['body'];
     if (zones.includes('addressee') || zones.includes('annotation')) continue;
     // A person's title is not a body: "Начальник управления", "Head of Unit".
-    if (/^(?:Начальник|Заместитель|Руководитель|Следователь|Старший|Консультант|Head of|Director of|Chief of)(?![\p{L}])/iu.test(candidate.name)) continue;
-    if (/^(?:Assistant|Deputy|Special Agent|Detective|Officer|Sergeant|Inspector|Agent)\s+(?!of\b|Office)/.test(candidate.name) && !/\bof\b/.test(candidate.name)) continue;
+    if (
+      /^(?:Начальник|Заместитель|Руководитель|Следователь|Старший|Консультант|Head of|Director of|Chief of)(?![\p{L}])/iu.test(
+        candidate.name,
+      )
+    )
+      continue;
+    if (
+      /^(?:Assistant|Deputy|Special Agent|Detective|Officer|Sergeant|Inspector|Agent)\s+(?!of\b|Office)/.test(candidate.name) &&
+      !/\bof\b/.test(candidate.name)
+    )
+      continue;
     const isCourt = COURT_WORD.test(candidate.name);
     if (isCourt) {
       courts.push(candidate);
@@ -671,7 +681,6 @@ export function findContacts(text: string, lines: readonly Line[], signatureStar
   }
   return { email, phone, address, contactSpans };
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Dates: the letter's date, a deadline, the range of data asked for

@@ -3,7 +3,8 @@ import { flow, layoutOf, zonesAt } from './layout.ts';
 
 describe('layout', () => {
   it('flows a hard-wrapped paragraph into one line without moving any offset', () => {
-    const text = 'Please preserve all records of the account registered to\nthe address below for the period from January 1,\n2025 to May 31, 2025.\n\nUsername: abc_1';
+    const text =
+      'Please preserve all records of the account registered to\nthe address below for the period from January 1,\n2025 to May 31, 2025.\n\nUsername: abc_1';
     const flowed = flow(text);
     expect(flowed).toHaveLength(text.length);
     expect(flowed).toContain('registered to the address below');
@@ -43,7 +44,8 @@ describe('layout', () => {
   });
 
   it('marks a publisher’s note and a quoted earlier message', () => {
-    const text = 'Re: request\n\nThanks, see below.\n\nOn Mon, 3 Mar 2025 at 10:00, Officer Doe wrote:\n> Please preserve @old_handle.\n\n[The following translation has been added by the publisher]\nSome text.';
+    const text =
+      'Re: request\n\nThanks, see below.\n\nOn Mon, 3 Mar 2025 at 10:00, Officer Doe wrote:\n> Please preserve @old_handle.\n\n[The following translation has been added by the publisher]\nSome text.';
     const layout = layoutOf(text);
     expect(zonesAt(layout, text.indexOf('> Please'))).toContain('quoted');
     expect(zonesAt(layout, text.indexOf('[The following'))).toContain('annotation');

@@ -56,7 +56,13 @@ export function detectLanguage(text: string): string {
   const best = scores[0]![1] > 0 ? scores[0]![0] : 'und';
   // Other languages in Latin script: dates are read day first there.
   if (best === 'en' || best === 'es') {
-    const other = ([['pt', portuguese], ['fr', french], ['de', german]] as Array<[string, number]>).sort((a, b) => b[1] - a[1])[0]!;
+    const other = (
+      [
+        ['pt', portuguese],
+        ['fr', french],
+        ['de', german],
+      ] as Array<[string, number]>
+    ).sort((a, b) => b[1] - a[1])[0]!;
     if (other[1] > Math.max(english, spanish) && other[1] >= 3) return other[0];
   }
   return best;
@@ -82,7 +88,9 @@ const STRUCTURED_START =
  */
 export function flow(text: string): string {
   // A quoted message reads as text: its "> " marks become spaces (the same length), its wrapped lines run on.
-  const lines = text.split('\n').map((line) => line.replace(/^(\s*)((?:>\s?)+)/, (_, space: string, marks: string) => space + ' '.repeat(marks.length)));
+  const lines = text
+    .split('\n')
+    .map((line) => line.replace(/^(\s*)((?:>\s?)+)/, (_, space: string, marks: string) => space + ' '.repeat(marks.length)));
   const out: string[] = [];
   for (let index = 0; index < lines.length; index += 1) {
     const line = lines[index]!;
@@ -108,7 +116,10 @@ function isProseBlock(block: readonly string[]): boolean {
   const flowed = flow(block.join('\n')).split('\n');
   if (flowed.length === block.length) return false;
   // Sentences, not a name, a rank and a unit: ten words or more, many of them starting in lower case.
-  const words = block.join(' ').split(/\s+/).filter((word) => /\p{L}/u.test(word));
+  const words = block
+    .join(' ')
+    .split(/\s+/)
+    .filter((word) => /\p{L}/u.test(word));
   const lower = words.filter((word) => /^\p{Ll}/u.test(word)).length;
   return words.length >= 10 && lower / words.length >= 0.4;
 }
@@ -212,8 +223,7 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
       if (/^\[/.test(trimmed) && !trimmed.includes(']'))
         while (last + 1 < lines.length && last - index < 6 && !lines[last]!.text.includes(']')) last += 1;
       add('annotation', line.start, lineEnd(lines[last]!), 'a publisher’s or forwarder’s line');
-    }
-    else if (/^\s*>/.test(line.text)) add('quoted', line.start, lineEnd(line), 'a line quoted with ">"');
+    } else if (/^\s*>/.test(line.text)) add('quoted', line.start, lineEnd(line), 'a line quoted with ">"');
     else if (QUOTE_HEADER.test(line.text)) add('quoted', line.start, bodyEnd, 'an earlier message quoted below "… wrote:"');
     else if (CAPTION_LINE.test(trimmed) && line.start < Math.max(600, bodyEnd * 0.5)) {
       add('caption', line.start, lineEnd(lines[blockEnd(index)]!), 'a court’s name or a docket line at the head');
@@ -245,12 +255,18 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
       if (!first || first.start >= bodyEnd) continue;
       const last = blockEnd(index);
       const block = lines.slice(index, last + 1);
-      const phoneLabel = block.some((line) => /(?:\b|^)(?:t[ée]l|phone|ph|fax|telefon|telefone|telefax|t[ée]l[ée]phone)\.?\s*[:.]?\s*[+(]?\d/i.test(line.text));
+      const phoneLabel = block.some((line) =>
+        /(?:\b|^)(?:t[ée]l|phone|ph|fax|telefon|telefone|telefax|t[ée]l[ée]phone)\.?\s*[:.]?\s*[+(]?\d/i.test(line.text),
+      );
       // A letterhead run together on one or two lines (mail turned to text) is still one, when it gives a number.
       const short =
-        block.every((line) => line.text.trim().length <= (phoneLabel ? 250 : 90)) && (block.length >= 2 || phoneLabel) && block.length <= 10;
+        block.every((line) => line.text.trim().length <= (phoneLabel ? 250 : 90)) &&
+        (block.length >= 2 || phoneLabel) &&
+        block.length <= 10;
       const contactLike = block.some((line) =>
-        /\b(?:t[ée]l|phone|fax|e-?mail)\b|T[ée]l[ée]?(?:phone|efon)?\b|www\.|https?:|전화|팩스|电话|传真|(?<![а-яё])(?:тел|факс)(?![а-яё])/i.test(line.text),
+        /\b(?:t[ée]l|phone|fax|e-?mail)\b|T[ée]l[ée]?(?:phone|efon)?\b|www\.|https?:|전화|팩스|电话|传真|(?<![а-яё])(?:тел|факс)(?![а-яё])/i.test(
+          line.text,
+        ),
       );
       const prose = isProseBlock(block.map((line) => line.text));
       const inOther = zones.some((zone) => zone.start <= first.start && first.start < zone.end && zone.kind !== 'letterhead');
@@ -269,7 +285,15 @@ export function layoutOf(text: string, language = detectLanguage(text)): Layout 
       const trimmed = line.text.trim();
       if (trimmed === '') continue;
       count += 1;
-      if (line.start > signatureStart && (trimmed.length > 100 || count > 14 || FORWARD_MARK.test(trimmed) || QUOTE_HEADER.test(trimmed) || /^>/.test(trimmed) || ANNOTATION_LINE.test(trimmed))) {
+      if (
+        line.start > signatureStart &&
+        (trimmed.length > 100 ||
+          count > 14 ||
+          FORWARD_MARK.test(trimmed) ||
+          QUOTE_HEADER.test(trimmed) ||
+          /^>/.test(trimmed) ||
+          ANNOTATION_LINE.test(trimmed))
+      ) {
         end = line.start;
         break;
       }

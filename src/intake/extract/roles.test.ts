@@ -44,7 +44,9 @@ describe('roles', () => {
   });
 
   it('reads the sender’s own domain as the sender’s, unless words say it is the target', () => {
-    const found = new Map(roles('Reply to j.doe@police.example.gov. The account of the suspect is x1@police.example.gov.', 'police.example.gov'));
+    const found = new Map(
+      roles('Reply to j.doe@police.example.gov. The account of the suspect is x1@police.example.gov.', 'police.example.gov'),
+    );
     expect(found.get('j.doe@police.example.gov')).toBe('sender_contact');
     expect(found.get('x1@police.example.gov')).toBe('target');
   });

@@ -10,14 +10,7 @@ import type { Candidate } from './candidates.ts';
 import { zonesAt, type Layout, type ZoneKind } from './layout.ts';
 
 export type Role =
-  | 'target'
-  | 'sender_contact'
-  | 'recipient_platform'
-  | 'publisher'
-  | 'placeholder'
-  | 'reference'
-  | 'case_number'
-  | 'overlapped';
+  'target' | 'sender_contact' | 'recipient_platform' | 'publisher' | 'placeholder' | 'reference' | 'case_number' | 'overlapped';
 
 export interface RoledCandidate extends Candidate {
   readonly role: Role;
@@ -40,7 +33,8 @@ const PLATFORM_MAILBOX =
 const REFERENCE_PATH =
   /\/(?:terms|tos|policies|policy|privacy|legal|guidelines|community-guidelines|help|support|faq|docs?|articles?\/[\w-]*(?:terms|policy|guidelines)[\w-]*)(?:[/?#.-]|$)|\.pdf(?:$|[?#])/i;
 /** Words just before a value that make it an example or a template's blank. */
-const EXAMPLE_BEFORE = /(?:e\.g\.|for example|for instance|example|format|such as the form|p\. ?ej\.|por ejemplo|например|예[:：]|예시|例如|例：)\s*[:(]?\s*["“]?$/i;
+const EXAMPLE_BEFORE =
+  /(?:e\.g\.|for example|for instance|example|format|such as the form|p\. ?ej\.|por ejemplo|например|예[:：]|예시|例如|例：)\s*[:(]?\s*["“]?$/i;
 /** Well-known services: a bare mention of one names the recipient, not a target on it. */
 const PLATFORM_HOST =
   /^(?:www\.)?(?:github\.com|gist\.github\.com|github\.io|gitlab\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|tiktok\.com|telegram\.org|t\.me|reddit\.com|vk\.com|linkedin\.com|google\.com|apple\.com|microsoft\.com|discord\.com|twitch\.tv|mastodon\.social|matrix\.org|weibo\.com|naver\.com|kakao\.com)$/i;
@@ -116,7 +110,10 @@ function decide(
     case 'emails': {
       if (PLACEHOLDER_EMAIL.test(candidate.value)) return { role: 'placeholder', reason: 'a template’s placeholder address' };
       // "On …, Officer <address> wrote:", "From: …": the earlier message's sender, not a target.
-      if (/(?:wrote|escribió|a écrit|schrieb|написал[а]?)\s*:\s*$/i.test(line) || /^\s*>?\s*(?:From|De|Von|От|보낸 사람|发件人)\s*:/i.test(line))
+      if (
+        /(?:wrote|escribió|a écrit|schrieb|написал[а]?)\s*:\s*$/i.test(line) ||
+        /^\s*>?\s*(?:From|De|Von|От|보낸 사람|发件人)\s*:/i.test(line)
+      )
         return { role: 'sender_contact', reason: 'the sender of a quoted or forwarded message' };
       const domain = domainOf(candidate.value);
       if ((senderOwn(domain) || candidate.value === context.contactEmail) && !targetWords)
@@ -124,7 +121,16 @@ function decide(
       if (PLATFORM_MAILBOX.test(candidate.value) && !targetWords)
         return { role: 'recipient_platform', reason: 'a platform’s mailbox for legal process' };
       if (has('addressee') && !targetWords) return { role: 'recipient_platform', reason: 'in the address block' };
-      if (inHeadOrFoot && !targetWords && CONTACT_LABEL.email.test(before.trimEnd().replace(/[:：]$/, '').trimEnd() + ':'))
+      if (
+        inHeadOrFoot &&
+        !targetWords &&
+        CONTACT_LABEL.email.test(
+          before
+            .trimEnd()
+            .replace(/[:：]$/, '')
+            .trimEnd() + ':',
+        )
+      )
         return { role: 'sender_contact', reason: 'labelled as the sender’s mail in the letterhead or signature' };
       if (inHeadOrFoot && !targetWords) return { role: 'sender_contact', reason: 'in the letterhead or signature' };
       return { role: 'target', reason: targetWords ? 'named with words for a target' : 'a mail address in the request' };
@@ -147,9 +153,13 @@ function decide(
           APP_STORE.test(domain))
       )
         return { role: 'sender_contact', reason: 'the sender’s site or app in the letterhead or signature' };
-      if (APP_STORE.test(domain) && !targetWords) return { role: 'reference', reason: 'an app-store link (the sender’s app, not a target)' };
+      if (APP_STORE.test(domain) && !targetWords)
+        return { role: 'reference', reason: 'an app-store link (the sender’s app, not a target)' };
       if (has('addressee') && !targetWords) return { role: 'recipient_platform', reason: 'in the address block' };
-      return { role: 'target', reason: candidate.repairs.length > 0 ? `a link (${candidate.repairs.join('; ')})` : 'a link in the request' };
+      return {
+        role: 'target',
+        reason: candidate.repairs.length > 0 ? `a link (${candidate.repairs.join('; ')})` : 'a link in the request',
+      };
     }
     case 'phone_numbers': {
       const label = CONTACT_LABEL.phone.test(before) || CONTACT_LABEL.fax.test(before);
@@ -157,7 +167,11 @@ function decide(
       if (has('signature') && !TARGET_CONTEXT.test(line)) return { role: 'sender_contact', reason: 'a number in the signature' };
       if (has('addressee') && !targetWords) return { role: 'recipient_platform', reason: 'in the address block' };
       if (CONTACT_LABEL.fax.test(before) && !targetWords) return { role: 'sender_contact', reason: 'a fax number' };
-      if (/\b(?:call|contact|reach)\s+(?:me|us|the (?:undersigned|officer|investigator))\b|\bmy (?:direct )?(?:line|number|phone)\b/i.test(before))
+      if (
+        /\b(?:call|contact|reach)\s+(?:me|us|the (?:undersigned|officer|investigator))\b|\bmy (?:direct )?(?:line|number|phone)\b/i.test(
+          before,
+        )
+      )
         return { role: 'sender_contact', reason: 'the sender’s number to call' };
       if (!label && /(case|file|ref|no\.|number|#|№|编号|번호)\s*[:：]?\s*$/i.test(before) && !TARGET_CONTEXT.test(line))
         return { role: 'reference', reason: 'a number after a case or file label' };
