@@ -5,13 +5,14 @@
  * mailbox: wrapped as an email, read by the reader (line endings, mojibake), extracted by the extractor.
  *
  *   npm run eval:intake [-- --json results.json] [-- --set <folder>] [-- --verbose]
+ *   npm run eval:intake -- --explain <notice.txt>   (zones, candidates with their roles and why, fields)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { DraftFields } from '../src/core/intake.ts';
-import { extractFields } from '../src/intake/extract.ts';
+import { explain, extractFields } from '../src/intake/extract.ts';
 import { mailReader } from '../src/intake/reader.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -44,6 +45,9 @@ const norm = (value: unknown): string | null => {
   if (value === null || value === undefined) return null;
   const text = String(value).trim();
   if (REDACTED.test(text)) return '[redacted]';
+  // "[redacted]@example-mail.com": an identifier whose name the publisher redacted matches a key that writes only
+  // the mark.
+  if (/^\[(private|redacted|invalid|removed|withheld)\]@/i.test(text)) return '[redacted]';
   return text.toLowerCase();
 };
 const kindOf = (value: unknown): string | null => {
@@ -51,8 +55,31 @@ const kindOf = (value: unknown): string | null => {
   if (/removal|takedown/i.test(value)) return 'removal';
   if (/preserv/i.test(value)) return 'preservation';
   if (/emergency/i.test(value)) return 'emergency';
-  if (/disclos|data|production/i.test(value)) return 'disclosure';
+  // A subpoena, a warrant or a court's disclosure order asks for data: the kind is disclosure, the instrument says which.
+  if (/disclos|data|production|subpoena|warrant|order/i.test(value)) return 'disclosure';
   return value;
+};
+/**
+ * Keys name data categories in their own words ("IP addresses", "name of the user"); Writ's categories are a closed
+ * set. Each key entry maps to the category its words name (an entry naming none is kept as written, and so can only
+ * be missed).
+ */
+const CATEGORY_WORDS: ReadonlyArray<readonly [string, RegExp]> = [
+  ['traffic', /\bIP\b|log|session|connection|times?\b|traffic|metadata/i],
+  ['content', /content|message|communication|post/i],
+  ['location', /location|GPS|cell[- ]site/i],
+  ['payment', /financial|payment|billing|bank|credit/i],
+  ['device', /device|IMEI|hardware/i],
+  ['subscriber', /subscriber|name|e-?mail|phone|telephone|address|account|registration|registered/i],
+];
+const categoriesOf = (entries: unknown): unknown => {
+  if (!Array.isArray(entries)) return entries;
+  const mapped = entries.map((entry) => {
+    if (typeof entry !== 'string' || entry === UNSCORED) return entry;
+    if (/^(subscriber|traffic|content|location|device|payment)$/.test(entry)) return entry;
+    return CATEGORY_WORDS.find(([, words]) => words.test(entry))?.[0] ?? entry;
+  });
+  return [...new Set(mapped)];
 };
 const phone = (value: unknown) => {
   const text = String(value);
@@ -150,14 +177,21 @@ const FIELDS: readonly FieldSpec[] = [
     predicted: (f) => values(f.targets.ip_addresses),
   },
   { name: 'date_range', kind: 'range', key: (a) => a.date_range, predicted: (f) => value(f.dateRange) },
-  { name: 'data_categories', kind: 'list', key: (a) => a.data_categories ?? [], predicted: (f) => values(f.dataCategories) },
+  { name: 'data_categories', kind: 'list', key: (a) => categoriesOf(a.data_categories ?? []), predicted: (f) => values(f.dataCategories) },
   { name: 'is_emergency', kind: 'boolean', key: (a) => a.is_emergency, predicted: (f) => f.isEmergency.value },
   { name: 'urgency_claimed', kind: 'boolean', key: (a) => a.urgency_claimed, predicted: (f) => f.urgencyClaimed.value },
   { name: 'request_date', kind: 'scalar', key: (a) => a.request_date, predicted: (f) => value(f.requestDate) },
   {
     name: 'response_deadline',
     kind: 'scalar',
-    key: (a) => (a.response_deadline ? String(a.response_deadline).slice(0, 10) : null),
+    // A deadline the key writes as a span of time ("24 hours", "as soon as possible") needs the Date header, which a
+    // bare text has not: such a key is not scored.
+    key: (a) =>
+      a.response_deadline
+        ? /^\d{4}-\d{2}-\d{2}/.test(String(a.response_deadline))
+          ? String(a.response_deadline).slice(0, 10)
+          : UNSCORED
+        : null,
     predicted: (f) => value(f.deadline)?.slice(0, 10) ?? null,
   },
   { name: 'nondisclosure_requested', kind: 'boolean', key: (a) => a.nondisclosure_requested, predicted: (f) => value(f.nonDisclosure) },
@@ -213,6 +247,8 @@ function wrap(text: Buffer): Buffer {
 async function evaluate(folder: string, verbose: boolean, prefix = '') {
   const reader = mailReader();
   const totals = new Map<string, Score>(FIELDS.map((spec) => [spec.name, empty()]));
+  // Per field: notices where the prediction is exactly right (both absent counts as right), and notices scored.
+  const accuracy = new Map<string, { right: number; scored: number }>(FIELDS.map((spec) => [spec.name, { right: 0, scored: 0 }]));
   const documents = readdirSync(folder)
     .filter((name) => name.endsWith('.answer.json') && name.startsWith(prefix))
     .sort();
@@ -225,6 +261,12 @@ async function evaluate(folder: string, verbose: boolean, prefix = '') {
     for (const spec of FIELDS) {
       const score = scoreField(spec, spec.key(answer), spec.predicted(fields));
       const total = totals.get(spec.name)!;
+      const key = spec.key(answer);
+      if (key !== UNSCORED && !(Array.isArray(key) && key.includes(UNSCORED))) {
+        const entry = accuracy.get(spec.name)!;
+        entry.scored += 1;
+        if (score.fp === 0 && score.fn === 0) entry.right += 1;
+      }
       total.tp += score.tp;
       total.fp += score.fp;
       total.fn += score.fn;
@@ -235,40 +277,82 @@ async function evaluate(folder: string, verbose: boolean, prefix = '') {
       }
     }
   }
-  return { documents: documents.length, totals, misses };
+  return { documents: documents.length, totals, accuracy, misses };
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 const percent = (value: number | null) => (value === null ? '   –  ' : `${(value * 100).toFixed(1).padStart(5)}%`);
 
+const f1 = (precision: number | null, recall: number | null) =>
+  precision === null || recall === null || precision + recall === 0 ? null : (2 * precision * recall) / (precision + recall);
+/** Fields whose accuracy per notice is reported: the ones a desk checks first. */
+const ACCURACY_FIELDS = ['kind', 'requesting_agency', 'case_number', 'request_date', 'response_deadline', 'date_range', 'data_categories'];
+
 function table(name: string, result: Awaited<ReturnType<typeof evaluate>>): Record<string, unknown> {
-  const lines = [`\n${name} (${result.documents} notices)`, `${'field'.padEnd(26)}   tp   fp   fn  precision  recall`];
+  const row = (label: string, score: Score) => {
+    const precision = ratio(score.tp, score.tp + score.fp);
+    const recall = ratio(score.tp, score.tp + score.fn);
+    return {
+      line: `${label.padEnd(26)} ${String(score.tp).padStart(4)} ${String(score.fp).padStart(4)} ${String(score.fn).padStart(4)}     ${percent(precision)}  ${percent(recall)}  ${percent(f1(precision, recall))}`,
+      precision,
+      recall,
+      f1: f1(precision, recall),
+    };
+  };
+  const lines = [`\n${name} (${result.documents} notices)`, `${'field'.padEnd(26)}   tp   fp   fn  precision  recall      F1`];
   const overall = empty();
+  const targets = empty();
   const fields: Record<string, unknown> = {};
   for (const [field, score] of result.totals) {
     overall.tp += score.tp;
     overall.fp += score.fp;
     overall.fn += score.fn;
-    const precision = ratio(score.tp, score.tp + score.fp);
-    const recall = ratio(score.tp, score.tp + score.fn);
-    fields[field] = { ...score, precision, recall };
-    lines.push(
-      `${field.padEnd(26)} ${String(score.tp).padStart(4)} ${String(score.fp).padStart(4)} ${String(score.fn).padStart(4)}     ${percent(precision)}  ${percent(recall)}`,
-    );
+    if (field.startsWith('targets.')) {
+      targets.tp += score.tp;
+      targets.fp += score.fp;
+      targets.fn += score.fn;
+    }
+    const { line, precision, recall } = row(field, score);
+    fields[field] = { ...score, precision, recall, f1: f1(precision, recall) };
+    lines.push(line);
   }
-  const precision = ratio(overall.tp, overall.tp + overall.fp);
-  const recall = ratio(overall.tp, overall.tp + overall.fn);
-  lines.push(
-    `${'all fields (micro)'.padEnd(26)} ${String(overall.tp).padStart(4)} ${String(overall.fp).padStart(4)} ${String(overall.fn).padStart(4)}     ${percent(precision)}  ${percent(recall)}`,
-  );
+  const targetRow = row('targets (all kinds)', targets);
+  lines.push(targetRow.line);
+  const all = row('all fields (micro)', overall);
+  lines.push(all.line);
+  const accuracy: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const field of ACCURACY_FIELDS) {
+    const entry = result.accuracy.get(field)!;
+    accuracy[field] = { ...entry, accuracy: ratio(entry.right, entry.scored) };
+    parts.push(`${field} ${entry.right}/${entry.scored}`);
+  }
+  lines.push(`right per notice: ${parts.join(', ')}`);
   console.log(lines.join('\n'));
-  return { documents: result.documents, fields, overall: { ...overall, precision, recall } };
+  return {
+    documents: result.documents,
+    fields,
+    targets: { ...targets, precision: targetRow.precision, recall: targetRow.recall, f1: targetRow.f1 },
+    accuracy,
+    overall: { ...overall, precision: all.precision, recall: all.recall, f1: all.f1 },
+  };
 }
 
 const { values: options } = parseArgs({
-  options: { json: { type: 'string' }, set: { type: 'string', multiple: true }, verbose: { type: 'boolean' } },
+  options: {
+    json: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    verbose: { type: 'boolean' },
+    explain: { type: 'string' },
+  },
   strict: true,
 });
+if (options.explain) {
+  // The notice read as the mailbox would read it, then every stage's work.
+  const read = await mailReader().read(wrap(readFileSync(options.explain)));
+  console.log(explain(read.reading, {}));
+  process.exit(0);
+}
 // The shared folder holds two sets scored apart: GT01–GT06, developed against, and DV01–DV15, added later with other
 // countries, languages and layouts (court decisions, reports of notices), whose first run is recorded in docs/intake.md.
 const sets: Array<[string, string | undefined, string?]> = options.set?.length

@@ -427,6 +427,10 @@ export interface ExtractedValue<T> {
    * the desk accepted from a follow-up held apart. Its span indexes into that message's reading.
    */
   readonly messageId?: string | undefined;
+  /** What the text wrote, when the value is read differently (a defanged link, a letter O read as a zero). */
+  readonly written?: string;
+  /** What was changed from what was written, and why: shown to the desk, never applied silently. */
+  readonly note?: string;
 }
 
 export const TARGET_KINDS = ['usernames', 'emails', 'phone_numbers', 'urls', 'user_ids', 'ip_addresses'] as const;
@@ -465,6 +469,10 @@ export interface DraftFields {
   readonly nonDisclosure: ExtractedValue<boolean> | null;
   /** Tracking numbers the text quotes (a follow-up). */
   readonly quotedTrackingNumbers: readonly string[];
+  /** Facts for the legal review, where the notice states them: the offence under investigation. */
+  readonly offence?: ExtractedValue<string> | null;
+  /** The notice renews or extends an earlier order or preservation (its period runs on from the first). */
+  readonly isRenewal?: ExtractedValue<boolean> | null;
 }
 
 /** Tracking numbers quoted in a text: `WR-2026-000042`. */

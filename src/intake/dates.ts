@@ -1,6 +1,6 @@
 /**
  * Dates in a notice, with where they stand: chrono-node for English, Chinese, Spanish and Russian (and its other
- * locales), and patterns for what it does not read — Korean `2024년 3월 5일`, and English with the day first
+ * locales), and patterns for what it does not read — Korean `2024년 3월 5일`, Taiwan's Minguo years, and English with the day first
  * (`22st,Jan,2021`, `5th of March 2024`). Only full dates (day, month and year written) are kept.
  */
 import * as chrono from 'chrono-node';
@@ -64,7 +64,15 @@ export function findDates(text: string, language: string, reference: Date = new 
   // digit hold no full date.
   let offset = 0;
   for (const line of text.split('\n')) {
-    if (/\d/.test(line) && line.length <= 2000) {
+    if (/\d/.test(line) && line.length <= 20_000) {
+      // Numeric dates with the day first (01/06/2025, 18-08-2025, 03.09.2025) everywhere but in American English,
+      // where only an impossible month (13/…) or a dash or dot says so; read before chrono, which reads month first.
+      for (const match of line.matchAll(/(?<![\d/.-])(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?![\d/.-]|\.\d)/g)) {
+        const [day, month, year] = [Number(match[1]), Number(match[3]), Number(match[4])];
+        const dayFirst = language !== 'en' || day > 12 || match[2] !== '/';
+        if (dayFirst && valid(year, month, day))
+          add({ iso: iso(year, month, day), start: offset + match.index, end: offset + match.index + match[0].length });
+      }
       const parsers = [PARSERS.en!, ...(PARSERS[language] && language !== 'en' ? [PARSERS[language]] : [])];
       for (const parser of parsers) {
         let results: chrono.ParsedResult[] = [];
@@ -87,6 +95,12 @@ export function findDates(text: string, language: string, reference: Date = new 
       }
       for (const match of line.matchAll(/(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일/g)) {
         const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+        if (valid(year, month, day))
+          add({ iso: iso(year, month, day), start: offset + match.index, end: offset + match.index + match[0].length });
+      }
+      // The Minguo calendar of Taiwan: 中華民國114年3月5日 is 2025-03-05 (year + 1911).
+      for (const match of line.matchAll(/(?:中華民國|民國)\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)) {
+        const [year, month, day] = [Number(match[1]) + 1911, Number(match[2]), Number(match[3])];
         if (valid(year, month, day))
           add({ iso: iso(year, month, day), start: offset + match.index, end: offset + match.index + match[0].length });
       }

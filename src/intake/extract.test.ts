@@ -80,6 +80,21 @@ describe('extraction', () => {
     expect(text.slice(fields.caseNumber!.span!.start, fields.caseNumber!.span!.end)).toBe('2025-000123');
   });
 
+  it('states the facts the legal review needs where the notice gives them', () => {
+    const fields = extractFields('This is a renewal of the preservation for the account @fraud_case_1, used for access device fraud.');
+    expect(fields.offence?.value).toBe('access device fraud');
+    expect(fields.isRenewal?.value).toBe(true);
+    expect(extractFields('Please disclose subscriber data for @someone.').offence ?? null).toBeNull();
+  });
+
+  it('keeps what a scan wrote beside the value read from it', () => {
+    const fields = extractFields('The suspect account logged in from l98.51.100.O7 on that day.');
+    const ip = fields.targets.ip_addresses[0]!;
+    expect(ip.value).toBe('198.51.100.7');
+    expect(ip.written).toBe('l98.51.100.O7');
+    expect(ip.note).toMatch(/OCR/);
+  });
+
   it('never throws on any text', () => {
     fc.assert(
       fc.property(
