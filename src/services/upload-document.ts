@@ -1,6 +1,9 @@
-/** An officer uploads a legal process document; its type is judged by content and its SHA-256 is returned. */
+/**
+ * An officer uploads a legal process document; its type is judged by the signature at its start (programs and archives
+ * are refused), it is stored under a name that ends in that type's extension, and its SHA-256 is returned.
+ */
 import type { Actor } from '../core/actor.ts';
-import { safeFileName, sniffDocumentType } from '../core/documents.ts';
+import { documentFileName, refusedSignature, sniffDocumentType } from '../core/documents.ts';
 import { WritError } from '../core/errors.ts';
 import type { DocumentRecord } from '../core/model.ts';
 import type { FileStore, Repositories, Transactor } from '../core/ports.ts';
@@ -19,6 +22,11 @@ export async function uploadDocument(
 ): Promise<DocumentRecord> {
   requirePermission(actor, 'document.upload');
   const stored = await deps.files.put(input.content, deps.maxBytes);
+  const refused = refusedSignature(stored.head);
+  if (refused) {
+    await stored.discard();
+    throw new WritError('DOCUMENT_TYPE_NOT_ALLOWED', `The document starts like ${refused}; legal process must be a PDF or an image.`);
+  }
   const mediaType = sniffDocumentType(stored.head);
   if (!mediaType) {
     await stored.discard();
@@ -33,7 +41,7 @@ export async function uploadDocument(
     const document = await repositories.documents.insert({
       organisationId: actor.organisationId,
       uploadedBy: actor.userId,
-      fileName: safeFileName(input.fileName),
+      fileName: documentFileName(input.fileName, mediaType),
       mediaType,
       size: stored.size,
       sha256: stored.sha256,
