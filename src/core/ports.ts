@@ -1,4 +1,5 @@
 /** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
+import type { TrailEntry } from './read-trail.ts';
 import type { Actor } from './actor.ts';
 import type { AuditEvent } from './audit.ts';
 import type { TreeHead } from './audit-log.ts';
@@ -45,7 +46,7 @@ export interface RequestRepository {
   status(
     scope: RequestScope,
     reference: string,
-  ): Promise<Pick<RequestRecord, 'trackingNumber' | 'kind' | 'state' | 'version' | 'receivedAt' | 'updatedAt'> | undefined>;
+  ): Promise<Pick<RequestRecord, 'id' | 'trackingNumber' | 'kind' | 'state' | 'version' | 'receivedAt' | 'updatedAt'> | undefined>;
   list(
     scope: RequestScope,
     query: {
@@ -139,6 +140,8 @@ export interface AuditLog {
   timeline(requestId: string): Promise<TimelineEntry[]>;
   /** Events of these types, newest first. */
   list(query: { types: readonly string[]; limit: number; cursor?: string | undefined }): Promise<Page<AuditEntry>>;
+  /** A request's latest `limit` events, newest first, as the repeated-read check reads them (src/core/read-trail.ts). */
+  recentForRequest(requestId: string, limit: number): Promise<TrailEntry[]>;
 }
 
 export interface AuditEntry {

@@ -29,6 +29,23 @@ export function auditLog(db: Kysely<Database>): AuditLog {
         return { id: String(row.id), type: row.type, occurredAt: row.occurred_at.toISOString(), side: side as TimelineEntry['side'], data };
       });
     },
+    async recentForRequest(requestId, limit) {
+      // The request's index (request id, id) read backwards: at most `limit` rows, however long the trail.
+      const rows = await db
+        .selectFrom('audit_events')
+        .select(['type', 'occurred_at', 'actor_user_id', 'via', sql<string | null>`data ->> 'part'`.as('part')])
+        .where('request_id', '=', requestId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        type: row.type,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        actorUserId: row.actor_user_id,
+        via: row.via,
+        part: row.part,
+      }));
+    },
     async list(query) {
       let select = db
         .selectFrom('audit_events')
