@@ -57,6 +57,12 @@ export type AuditEvent =
   | { type: 'production.downloaded'; requestId: string; data: { productionId: string; encrypted: boolean } }
   /** A legal process document was stored. */
   | { type: 'document.uploaded'; requestId?: undefined; data: { documentId: string; sha256: string; size: number; mediaType: string } }
+  /** An uploaded document that no request named within the configured time was deleted (WRIT_ORPHAN_UPLOAD_HOURS). */
+  | {
+      type: 'document.orphan_deleted';
+      requestId?: undefined;
+      data: { documentId: string; sha256: string; size: number; uploadedAt: string; fileRemoved: boolean };
+    }
   /** A stored document was downloaded. */
   | { type: 'document.downloaded'; requestId?: string; data: { documentId: string } }
   /** A person logged in. */

@@ -112,6 +112,10 @@ export interface DocumentRepository {
   /** Attaches unattached documents owned by the organisation; returns those attached. */
   attach(organisationId: string, ids: readonly string[], requestId: string): Promise<Array<Pick<DocumentRecord, 'id' | 'sha256'>>>;
   listForRequest(requestId: string): Promise<DocumentRecord[]>;
+  /** Deletes the document's record if no request names it; what was deleted, or undefined (attached, or gone). */
+  deleteUnattached(id: string): Promise<DocumentRecord | undefined>;
+  /** Whether any record still names a stored file: a document, a preservation's copy not released, a stored message. */
+  fileInUse(sha256: string): Promise<boolean>;
 }
 
 export interface MessageRepository {

@@ -6,13 +6,17 @@ import type { Actor } from '../core/actor.ts';
 import { documentFileName, refusedSignature, sniffDocumentType } from '../core/documents.ts';
 import { WritError } from '../core/errors.ts';
 import type { DocumentRecord } from '../core/model.ts';
-import type { FileStore, Repositories, Transactor } from '../core/ports.ts';
+import type { Clock, FileStore, Repositories, Transactor } from '../core/ports.ts';
 import { requirePermission } from './common.ts';
+import { DELETE_ORPHAN_TOPIC, orphanTaskKey } from './delete-orphan-document.ts';
 
 export interface UploadDocumentDeps {
-  readonly store: Transactor<Pick<Repositories, 'documents' | 'audit'>>;
+  readonly store: Transactor<Pick<Repositories, 'documents' | 'audit' | 'schedule'>>;
   readonly files: FileStore;
+  readonly clock: Clock;
   readonly maxBytes: number;
+  /** Hours after which the document is deleted unless a request names it by then. */
+  readonly orphanUploadHours: number;
 }
 
 export async function uploadDocument(
@@ -49,6 +53,13 @@ export async function uploadDocument(
     await repositories.audit.append(actor, {
       type: 'document.uploaded',
       data: { documentId: document.id, sha256: document.sha256, size: document.size, mediaType },
+    });
+    // Durable, in the same transaction: a document no request names by then goes, whatever restarts in between.
+    await repositories.schedule.put({
+      key: orphanTaskKey(document.id),
+      topic: DELETE_ORPHAN_TOPIC,
+      dueAt: new Date(deps.clock.now().getTime() + deps.orphanUploadHours * 3_600_000),
+      payload: { documentId: document.id },
     });
     return document;
   });
