@@ -16,8 +16,12 @@ export type ReadPart = Extract<AuditEvent, { type: 'request.viewed' }>['data']['
 
 export const REPEAT_READ_WINDOW_SECONDS = 60;
 
-/** How many of a request's latest events are looked at for a read to repeat (the cost of the check is bounded). */
-export const REPEAT_READ_LOOKBACK = 20;
+/**
+ * How many of a request's latest events are looked at for a read to repeat. Each costs a row read on every read, and a
+ * poll's own earlier read is nearly always the latest event or close to it; a repeat hidden behind more than this many
+ * other people's reads is simply recorded again (a trace too many, never one too few).
+ */
+export const REPEAT_READ_LOOKBACK = 5;
 
 /** One of a request's recent events as the check needs it. */
 export interface TrailEntry {
