@@ -37,10 +37,10 @@ const NO_REQUEST_DATA: Readonly<Record<string, string>> = {
   'GET /api/v1/transparency/report.pdf': 'aggregates per country and kind, never one request',
   'GET /api/v1/transparency/periods': 'the periods a report covers',
   'GET /api/v1/notices/{token}': 'the public notice page: its views are recorded by the notice-link work (issue 17, part a)',
-  'GET /api/v1/intake/messages': 'mail before it is a request; opening one is audited as intake.message_viewed',
+  'GET /api/v1/intake/messages': 'mail summaries (sender, subject, status, a count of attachments); opening one is audited',
   'GET /api/v1/intake/messages/{id}': 'mail before it is a request (audited as intake.message_viewed)',
   'GET /api/v1/intake/messages/{id}/raw': 'mail before it is a request (audited as intake.message_viewed)',
-  'GET /api/v1/intake/drafts': 'drafts before they are requests; opening one is audited as intake.draft_viewed',
+  'GET /api/v1/intake/drafts': 'draft summaries (kind, agency, country, a count of targets, no target); opening one is audited',
   'GET /api/v1/intake/drafts/{reference}': 'a draft before it is a request (audited as intake.draft_viewed)',
   'POST /api/v1/requests/preview-findings': 'findings for a draft in the body: nothing stored is read',
 };
