@@ -459,6 +459,16 @@ export interface Schedule {
     readonly requestId?: string | undefined;
     readonly payload?: Readonly<Record<string, unknown>>;
   }): Promise<boolean>;
+  /**
+   * Adds a task under a key never used before (a plain insert, no upsert, nothing read back): what an agency's upload
+   * may do under row-level security, for its own document's deletion (migration 0060).
+   */
+  add(task: {
+    readonly key: string;
+    readonly topic: string;
+    readonly dueAt: Date;
+    readonly payload: Readonly<Record<string, unknown>>;
+  }): Promise<void>;
   /** Cancels pending tasks: by key, or a request's tasks whose key starts with a prefix. Returns how many. */
   cancel(filter: { readonly key: string } | { readonly requestId: string; readonly keyPrefix: string }): Promise<number>;
   /** Marks up to `limit` pending tasks due at `now` fired and returns them (locked rows are skipped, not waited for). */

@@ -55,7 +55,7 @@ export async function uploadDocument(
       data: { documentId: document.id, sha256: document.sha256, size: document.size, mediaType },
     });
     // Durable, in the same transaction: a document no request names by then goes, whatever restarts in between.
-    await repositories.schedule.put({
+    await repositories.schedule.add({
       key: orphanTaskKey(document.id),
       topic: DELETE_ORPHAN_TOPIC,
       dueAt: new Date(deps.clock.now().getTime() + deps.orphanUploadHours * 3_600_000),

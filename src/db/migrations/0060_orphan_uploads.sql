@@ -9,3 +9,8 @@ ON CONFLICT (key) DO NOTHING;
 
 -- Whether a stored file is still named by a document, before its bytes are removed.
 CREATE INDEX documents_sha256 ON documents (sha256);
+
+-- An officer's upload runs inside their agency's scope, where the schedule is out of sight (migration 0040): it may
+-- add the one task that deletes its own document if no request names it, and nothing else; it still reads none.
+CREATE POLICY orphan_upload_task ON scheduled_tasks FOR INSERT
+  WITH CHECK (topic = 'document.delete-orphan' AND request_id IS NULL AND state = 'pending');
