@@ -31,7 +31,8 @@ export const documentRoutes =
         config: { permission: 'document.upload' },
         schema: {
           tags: ['documents'],
-          summary: 'Upload a legal process document (PDF or image) as multipart/form-data field `file`. Returns its id and SHA-256.',
+          summary:
+            'Upload a legal process document (PDF or image) as multipart/form-data field `file`. Its type is the signature at its start; a program or an archive is refused with 415. It is stored under its name without control or bidirectional characters, ending in the detected type’s extension, and deleted if no request names it within WRIT_ORPHAN_UPLOAD_HOURS. Returns its id and SHA-256.',
           consumes: ['multipart/form-data'],
           response: { 201: documentSchema, 400: problemSchema, 413: problemSchema, 415: problemSchema },
         },
