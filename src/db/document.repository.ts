@@ -1,5 +1,6 @@
 /** Legal process documents' records (the bytes are in the file store). */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { documentFileName, isLegalDocumentType, safeFileName } from '../core/documents.ts';
 import type { DocumentRecord } from '../core/model.ts';
 import type { DocumentRepository } from '../core/ports.ts';
 import type { Database, DocumentsTable } from './schema.ts';
@@ -9,7 +10,8 @@ const toRecord = (row: Selectable<DocumentsTable>): DocumentRecord => ({
   organisationId: row.organisation_id,
   uploadedBy: row.uploaded_by,
   requestId: row.request_id,
-  fileName: row.file_name,
+  // Names stored before they were cleaned (issue 17) are shown cleaned, wherever they are read.
+  fileName: isLegalDocumentType(row.media_type) ? documentFileName(row.file_name, row.media_type) : safeFileName(row.file_name),
   mediaType: row.media_type,
   size: Number(row.size),
   sha256: row.sha256,
