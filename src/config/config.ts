@@ -36,6 +36,15 @@ export const configSchema = z.object({
     .min(1024)
     .default(26_214_400)
     .describe('Largest legal process document accepted, in bytes (default 25 MiB).'),
+  WRIT_ORPHAN_UPLOAD_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(72)
+    .describe(
+      'Hours after its upload at which a legal process document that no request names is deleted: its record, and its bytes when nothing else holds the same file. Each deletion is an audit event (document.orphan_deleted).',
+    ),
   WRIT_SESSION_HOURS: z.coerce
     .number()
     .int()

@@ -16,10 +16,25 @@ export type AuditEvent =
   /** The desk looked a request's targets up on the platform (a view of user data): how many, and how many matched. */
   | { type: 'request.targets_resolved'; requestId: string; data: { targets: number; found: number } }
   /**
-   * Someone read a request's user data: the request in full (no `part`), its findings, or what its production found
-   * per target and category.
+   * Someone read a request's data: the request in full (no `part`), its findings, what its production found per target
+   * and category, where it stands (`status`), its callbacks, notices, removal actions, preservation or delivery receipt.
+   * A repeat of the same read by the same person within a minute, with nothing else in between, is covered by the
+   * first (src/core/read-trail.ts).
    */
-  | { type: 'request.viewed'; requestId: string; data: { part?: 'findings' | 'production' } }
+  | {
+      type: 'request.viewed';
+      requestId: string;
+      data: { part?: 'findings' | 'production' | 'status' | 'callbacks' | 'notices' | 'removal' | 'preservation' | 'receipt' };
+    }
+  /**
+   * Someone read a page of a list of requests (the queue, a search, the deadlines): which requests it showed, by id,
+   * and whether it was filtered. One event per page.
+   */
+  | {
+      type: 'request.list_viewed';
+      requestId?: undefined;
+      data: { list: 'requests' | 'deadlines'; requestIds: readonly string[]; filtered: boolean; next: boolean };
+    }
   /** A message was posted on a request's thread (the body is in the messages table, not here). */
   | { type: 'request.message_posted'; requestId: string; data: { messageId: string; side: 'agency' | 'desk' } }
   /** A desk-internal note was added. */
@@ -42,6 +57,12 @@ export type AuditEvent =
   | { type: 'production.downloaded'; requestId: string; data: { productionId: string; encrypted: boolean } }
   /** A legal process document was stored. */
   | { type: 'document.uploaded'; requestId?: undefined; data: { documentId: string; sha256: string; size: number; mediaType: string } }
+  /** An uploaded document that no request named within the configured time was deleted (WRIT_ORPHAN_UPLOAD_HOURS). */
+  | {
+      type: 'document.orphan_deleted';
+      requestId?: undefined;
+      data: { documentId: string; sha256: string; size: number; uploadedAt: string; fileRemoved: boolean };
+    }
   /** A stored document was downloaded. */
   | { type: 'document.downloaded'; requestId?: string; data: { documentId: string } }
   /** A person logged in. */

@@ -1,6 +1,7 @@
 /** The ports use cases depend on. Adapters implement them; use cases name only the ones they need. */
 import type { Actor, Role } from './actor.ts';
 import type { ApprovalStep } from './approval.ts';
+import type { TrailEntry } from './read-trail.ts';
 import type { AuditEvent } from './audit.ts';
 import type { TreeHead } from './audit-log.ts';
 import type { NodeKey } from './merkle.ts';
@@ -46,7 +47,7 @@ export interface RequestRepository {
   status(
     scope: RequestScope,
     reference: string,
-  ): Promise<Pick<RequestRecord, 'trackingNumber' | 'kind' | 'state' | 'version' | 'receivedAt' | 'updatedAt'> | undefined>;
+  ): Promise<Pick<RequestRecord, 'id' | 'trackingNumber' | 'kind' | 'state' | 'version' | 'receivedAt' | 'updatedAt'> | undefined>;
   list(
     scope: RequestScope,
     query: {
@@ -112,6 +113,10 @@ export interface DocumentRepository {
   /** Attaches unattached documents owned by the organisation; returns those attached. */
   attach(organisationId: string, ids: readonly string[], requestId: string): Promise<Array<Pick<DocumentRecord, 'id' | 'sha256'>>>;
   listForRequest(requestId: string): Promise<DocumentRecord[]>;
+  /** Deletes the document's record if no request names it; what was deleted, or undefined (attached, or gone). */
+  deleteUnattached(id: string): Promise<DocumentRecord | undefined>;
+  /** Whether any record still names a stored file: a document, a preservation's copy not released, a stored message. */
+  fileInUse(sha256: string): Promise<boolean>;
 }
 
 export interface MessageRepository {
@@ -146,6 +151,8 @@ export interface AuditLog {
   timeline(requestId: string): Promise<TimelineEntry[]>;
   /** Events of these types, newest first. */
   list(query: { types: readonly string[]; limit: number; cursor?: string | undefined }): Promise<Page<AuditEntry>>;
+  /** A request's latest `limit` events, newest first, as the repeated-read check reads them (src/core/read-trail.ts). */
+  recentForRequest(requestId: string, limit: number): Promise<TrailEntry[]>;
 }
 
 export interface AuditEntry {
@@ -503,6 +510,16 @@ export interface Schedule {
     readonly requestId?: string | undefined;
     readonly payload?: Readonly<Record<string, unknown>>;
   }): Promise<boolean>;
+  /**
+   * Adds a task under a key never used before (a plain insert, no upsert, nothing read back): what an agency's upload
+   * may do under row-level security, for its own document's deletion (migration 0060).
+   */
+  add(task: {
+    readonly key: string;
+    readonly topic: string;
+    readonly dueAt: Date;
+    readonly payload: Readonly<Record<string, unknown>>;
+  }): Promise<void>;
   /** Cancels pending tasks: by key, or a request's tasks whose key starts with a prefix. Returns how many. */
   cancel(filter: { readonly key: string } | { readonly requestId: string; readonly keyPrefix: string }): Promise<number>;
   /** Marks up to `limit` pending tasks due at `now` fired and returns them (locked rows are skipped, not waited for). */

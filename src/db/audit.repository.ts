@@ -29,6 +29,29 @@ export function auditLog(db: Kysely<Database>): AuditLog {
         return { id: String(row.id), type: row.type, occurredAt: row.occurred_at.toISOString(), side: side as TimelineEntry['side'], data };
       });
     },
+    async recentForRequest(requestId, limit) {
+      // Straight from the entries by the request's index, read backwards (at most `limit` rows), and parsed here: the
+      // view's columns cost more than the entries themselves for a check that runs on every read.
+      const rows = await sql<{ entry: string }>`
+        SELECT entry FROM audit_entries WHERE ((fields ->> 'requestId')::uuid) = ${requestId} ORDER BY id DESC LIMIT ${sql.lit(Math.trunc(limit))}
+      `.execute(db);
+      return rows.rows.map((row) => {
+        const entry = JSON.parse(row.entry) as {
+          type: string;
+          at: string;
+          actorUserId: string | null;
+          via: string;
+          data?: { part?: unknown };
+        };
+        return {
+          type: entry.type,
+          occurredAt: entry.at,
+          actorUserId: entry.actorUserId,
+          via: entry.via,
+          part: typeof entry.data?.part === 'string' ? entry.data.part : null,
+        };
+      });
+    },
     async list(query) {
       let select = db
         .selectFrom('audit_events')

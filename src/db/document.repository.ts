@@ -1,5 +1,6 @@
 /** Legal process documents' records (the bytes are in the file store). */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { documentFileName, isLegalDocumentType, safeFileName } from '../core/documents.ts';
 import type { DocumentRecord } from '../core/model.ts';
 import type { DocumentRepository } from '../core/ports.ts';
 import type { Database, DocumentsTable } from './schema.ts';
@@ -9,7 +10,8 @@ const toRecord = (row: Selectable<DocumentsTable>): DocumentRecord => ({
   organisationId: row.organisation_id,
   uploadedBy: row.uploaded_by,
   requestId: row.request_id,
-  fileName: row.file_name,
+  // Names stored before they were cleaned (issue 17) are shown cleaned, wherever they are read.
+  fileName: isLegalDocumentType(row.media_type) ? documentFileName(row.file_name, row.media_type) : safeFileName(row.file_name),
   mediaType: row.media_type,
   size: Number(row.size),
   sha256: row.sha256,
@@ -49,6 +51,21 @@ export function documentRepository(db: Kysely<Database>): DocumentRepository {
         .where('request_id', 'is', null)
         .returning(['id', 'sha256'])
         .execute();
+    },
+    async deleteUnattached(id) {
+      // Row-locked against a submission attaching it at the same moment: whichever commits first wins, and the other
+      // finds no unattached document (the submission then refuses the id as unknown).
+      const row = await db.deleteFrom('documents').where('id', '=', id).where('request_id', 'is', null).returningAll().executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async fileInUse(sha256) {
+      const row = await sql<{ used: boolean }>`
+        SELECT EXISTS (SELECT 1 FROM documents WHERE sha256 = ${sha256})
+            OR EXISTS (SELECT 1 FROM preserved_items i JOIN preservations p ON p.id = i.preservation_id
+                       WHERE i.sha256 = ${sha256} AND p.copy_state <> 'released')
+            OR EXISTS (SELECT 1 FROM intake_messages WHERE sha256 = ${sha256}) AS used
+      `.execute(db);
+      return row.rows[0]?.used !== false;
     },
     async listForRequest(requestId) {
       const rows = await db.selectFrom('documents').selectAll().where('request_id', '=', requestId).orderBy('created_at').execute();

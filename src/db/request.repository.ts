@@ -146,7 +146,7 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       return undefined;
     },
     async status(scope, reference) {
-      let query = db.selectFrom('requests').select(['tracking_number', 'kind', 'state', 'version', 'received_at', 'updated_at']);
+      let query = db.selectFrom('requests').select(['id', 'tracking_number', 'kind', 'state', 'version', 'received_at', 'updated_at']);
       if (isTrackingNumber(reference)) query = query.where('tracking_number', '=', reference);
       else if (UUID.test(reference)) query = query.where('id', '=', reference);
       else return undefined;
@@ -154,6 +154,7 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       const row = await query.executeTakeFirst();
       return row
         ? {
+            id: row.id,
             trackingNumber: row.tracking_number,
             kind: row.kind as RequestRecord['kind'],
             state: row.state as RequestRecord['state'],

@@ -43,6 +43,12 @@ export function scheduleRepository(db: Kysely<Database>): Schedule {
         .executeTakeFirst();
       return row !== undefined;
     },
+    async add(task) {
+      await db
+        .insertInto('scheduled_tasks')
+        .values({ key: task.key, topic: task.topic, payload: JSON.stringify(task.payload), due_at: task.dueAt })
+        .execute();
+    },
     async cancel(filter) {
       let query = db.updateTable('scheduled_tasks').set({ state: 'cancelled' }).where('state', '=', 'pending');
       query =

@@ -14,6 +14,7 @@ import {
   EXPIRY_REMINDER_TOPIC,
   type PreservationDeps,
 } from '../services/preservation.ts';
+import { deleteOrphanDocument, DELETE_ORPHAN_TOPIC } from '../services/delete-orphan-document.ts';
 import { runRemoval } from '../services/removal.ts';
 import { COLLECT_TOPIC, runProduction, type RunProductionDeps } from '../services/run-production.ts';
 import { sendConfirmation, type ConfirmationMailDeps } from '../services/register.ts';
@@ -61,6 +62,7 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     'request.act-on-removal': forRequest((requestId) => runRemoval(deps, { requestId })),
     [REMIND_TOPIC]: (payload) => remindDeadline(deps, { taskId: payload.taskId }).then(() => undefined),
     [PAGE_TOPIC]: (payload) => pageOnCall(deps, { taskId: payload.taskId }).then(() => undefined),
+    [DELETE_ORPHAN_TOPIC]: (payload) => deleteOrphanDocument(deps, { taskId: payload.taskId }).then(() => undefined),
     ...intakeHandlers(deps),
   };
 }

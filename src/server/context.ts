@@ -103,6 +103,8 @@ export interface AppContext {
   /** How often a prospective order delivers; days before a preservation's expiry on which it is reminded. */
   readonly prospectiveIntervalMinutes: number;
   readonly preservationReminderDays: readonly number[];
+  /** Hours after which an uploaded document that no request names is deleted. */
+  readonly orphanUploadHours: number;
   /** The notice pages' tokens (a key under `<data>/keys`). */
   readonly noticeTokens: NoticeTokens;
   /** The audit log's Merkle hashing, the signer of its tree heads, and its name on them. */
@@ -205,6 +207,7 @@ export async function createContext(
     publicUrl,
     prospectiveIntervalMinutes: config.WRIT_PROSPECTIVE_INTERVAL_MINUTES,
     preservationReminderDays: config.WRIT_PRESERVATION_REMINDER_DAYS,
+    orphanUploadHours: config.WRIT_ORPHAN_UPLOAD_HOURS,
     noticeTokens: noticeTokens(keysDir),
     evidence: directoryEvidenceStore({ root: path.join(config.WRIT_DATA_DIR, 'productions'), keysDir, clock }),
     merkle: sha256MerkleHasher(),

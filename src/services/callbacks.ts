@@ -9,7 +9,7 @@ import type { RequestRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
 import { OPEN_STATES } from '../core/request.ts';
 import { callbackInputSchema, followUpInputSchema } from '../core/schemas.ts';
-import { loadRequest, parseInput, requirePermission } from './common.ts';
+import { loadRequest, parseInput, recordRead, requirePermission } from './common.ts';
 
 export interface CallbackDeps {
   readonly store: Transactor<Pick<Repositories, 'requests' | 'organisations' | 'callbacks' | 'notes' | 'audit'>>;
@@ -62,7 +62,9 @@ export async function listCallbacks(
 ): Promise<CallbackRecord[]> {
   requirePermission(actor, 'request.read_notes');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
-  return deps.store.read.callbacks.list(request.id);
+  const callbacks = await deps.store.read.callbacks.list(request.id);
+  await recordRead(deps.store.read.audit, actor, request.id, 'callbacks');
+  return callbacks;
 }
 
 /** The desk records that the legal process an approved emergency request promised has come. */

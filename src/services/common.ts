@@ -5,6 +5,7 @@ import { WritError } from '../core/errors.ts';
 import { refusedStringPath } from '../core/safe-strings.ts';
 import { scopeOf, type MessageRecord, type RequestRecord } from '../core/model.ts';
 import type { AuditLog, Outbox, Repositories, RequestRepository, Transactor } from '../core/ports.ts';
+import { isRepeatRead, REPEAT_READ_LOOKBACK, type ReadPart } from '../core/read-trail.ts';
 import { transition, type Effect, type RequestEvent } from '../core/transitions.ts';
 
 export function requirePermission(actor: Actor, permission: Permission): void {
@@ -112,4 +113,21 @@ export async function postOnThread(
   const message = await repositories.messages.insert({ requestId, authorId: actor.userId, side, body });
   await repositories.audit.append(actor, { type: 'request.message_posted', requestId, data: { messageId: message.id, side } });
   return message;
+}
+
+/**
+ * Records that the actor read a part of a request (`undefined`: the request in full), unless the read repeats one
+ * already on the request's trail (src/core/read-trail.ts states the rule). Returns whether an event was written.
+ */
+export async function recordRead(
+  audit: Pick<AuditLog, 'append' | 'recentForRequest'>,
+  actor: Actor,
+  requestId: string,
+  part: ReadPart,
+): Promise<boolean> {
+  const recent = await audit.recentForRequest(requestId, REPEAT_READ_LOOKBACK);
+  const reader = { actorUserId: actor.via === 'system' ? null : actor.userId, via: actor.via, part };
+  if (isRepeatRead(recent, reader, new Date())) return false;
+  await audit.append(actor, { type: 'request.viewed', requestId, data: part ? { part } : {} });
+  return true;
 }

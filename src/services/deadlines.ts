@@ -165,12 +165,17 @@ export async function pageOnCall(deps: RemindDeps, input: { taskId: unknown }): 
 
 /** The desk's view of what is due: every open deadline soonest first, or (`overdue=true`) only those that passed. */
 export async function listDeadlines(
-  deps: { readonly store: Transactor<Pick<Repositories, 'requests'>>; readonly clock: Clock },
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'audit'>>; readonly clock: Clock },
   actor: Actor,
   query: unknown,
 ): Promise<{ items: DeadlineEntry[]; now: string }> {
   requirePermission(actor, 'deadline.read');
   const { overdue, limit } = parseInput(deadlinesQuerySchema, query ?? {});
   const now = deps.clock.now();
-  return { items: await deps.store.read.requests.deadlines({ now, overdueOnly: overdue, limit }), now: now.toISOString() };
+  const items = await deps.store.read.requests.deadlines({ now, overdueOnly: overdue, limit });
+  await deps.store.read.audit.append(actor, {
+    type: 'request.list_viewed',
+    data: { list: 'deadlines', requestIds: items.map((item) => item.requestId), filtered: overdue, next: items.length >= limit },
+  });
+  return { items, now: now.toISOString() };
 }

@@ -14,7 +14,7 @@ import type {
 } from '../core/model.ts';
 import type { Repositories, Transactor } from '../core/ports.ts';
 import { allowedEvents, type RequestEvent } from '../core/transitions.ts';
-import { loadRequest, requirePermission } from './common.ts';
+import { loadRequest, recordRead, requirePermission } from './common.ts';
 
 export interface RequestView {
   readonly request: RequestRecord;
@@ -49,7 +49,7 @@ export async function getRequest(deps: GetRequestDeps, actor: Actor, input: { re
     const isDesk = sideOf(actor) !== 'agency';
     const notes = isDesk && can(actor, 'request.read_notes') ? await repositories.notes.list(request.id) : undefined;
     const held = isDesk ? timeline.filter((entry) => entry.type === 'request.held').at(-1) : undefined;
-    await repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: {} });
+    await recordRead(repositories.audit, actor, request.id, undefined);
     return {
       request,
       targets,
@@ -77,14 +77,19 @@ export interface RequestStatus {
   readonly updatedAt: string;
 }
 
-/** Where a request stands, for polling. It shows no user data, so it is not an audited view. */
+/**
+ * Where a request stands, for polling. It tells who asked what and where that stands, so reading it is recorded (a
+ * poll that repeats within a minute is covered by the first read: src/core/read-trail.ts).
+ */
 export async function getRequestStatus(
-  deps: { readonly store: Transactor<Pick<Repositories, 'requests'>> },
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'audit'>> },
   actor: Actor,
   input: { readonly reference: string },
 ): Promise<RequestStatus> {
   requirePermission(actor, 'request.read');
   const status = await deps.store.read.requests.status(scopeOf(actor), input.reference);
   if (!status) throw new WritError('REQUEST_NOT_FOUND', 'No such request.');
-  return status;
+  const { id, ...shown } = status;
+  await recordRead(deps.store.read.audit, actor, id, 'status');
+  return shown;
 }

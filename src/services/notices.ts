@@ -15,7 +15,7 @@ import { gagEnds, gagForbids, planNotice, type NoticePlan } from '../core/notice
 import type { DateRange, RequestRecord, TargetRecord } from '../core/model.ts';
 import type { Clock, Mailer, NoticeRecord, NoticeTokens, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import { nonDisclosureInputSchema, releaseNoticeInputSchema, revokeNoticeLinkInputSchema } from '../core/schemas.ts';
-import { loadRequest, parseInput, requirePermission } from './common.ts';
+import { loadRequest, parseInput, recordRead, requirePermission } from './common.ts';
 import { findingsOf, type ReviewRules } from './review-request.ts';
 import { handleTaskWithEffect, type TaskDecision } from './schedule.ts';
 
@@ -245,13 +245,15 @@ export interface NoticeDeskDeps {
 
 /** The desk's view of a request's notices. */
 export async function listNotices(
-  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'notices'>> },
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'notices' | 'audit'>> },
   actor: Actor,
   input: { reference: string },
 ): Promise<NoticeRecord[]> {
   requirePermission(actor, 'notice.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
-  return deps.store.read.notices.forRequest(request.id);
+  const notices = await deps.store.read.notices.forRequest(request.id);
+  await recordRead(deps.store.read.audit, actor, request.id, 'notices');
+  return notices;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Clock, FileStore, Mailer, PreservationRecord, PreservedItem, Repos
 import { expiryReminders, preservationTerms } from '../core/preservation.ts';
 import type { ReviewRules } from './review-request.ts';
 import { findingsOf } from './review-request.ts';
-import { applyTransition, loadRequest, requirePermission } from './common.ts';
+import { applyTransition, loadRequest, recordRead, requirePermission } from './common.ts';
 import { handleTask, handleTaskWithEffect, type TaskDecision } from './schedule.ts';
 
 export const EXPIRE_TOPIC = 'preservation.expire';
@@ -142,7 +142,7 @@ export async function releasePreservation(
 
 /** The desk's (and the officer's) view of a preservation: its period and what it sealed. */
 export async function getPreservation(
-  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'preservations'>> },
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'preservations' | 'audit'>> },
   actor: Actor,
   input: { reference: string },
 ): Promise<PreservationRecord> {
@@ -150,6 +150,7 @@ export async function getPreservation(
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const preservation = await deps.store.read.preservations.find(request.id);
   if (!preservation) throw new WritError('PRESERVATION_NOT_FOUND', 'This request preserves nothing (yet).');
+  await recordRead(deps.store.read.audit, actor, request.id, 'preservation');
   if (sideOf(actor) !== 'agency') return preservation;
   // Preserving is not disclosing: the agency learns what was secured per target and category, not which account its
   // identifier named, nor how much it holds.

@@ -6,7 +6,7 @@ import type { Clock, EvidenceStore, Repositories, Transactor } from '../core/por
 import { emergencyReleaseRefusal } from '../core/emergency.ts';
 import type { DeliveryReceipt } from '../core/audit-log.ts';
 import { deliveryReceipt, type ReceiptDeps } from './audit-log.ts';
-import { applyTransition, loadRequest, requirePermission } from './common.ts';
+import { applyTransition, loadRequest, recordRead, requirePermission } from './common.ts';
 
 export interface StartProductionDeps {
   readonly store: Transactor<Pick<Repositories, 'requests' | 'messages' | 'audit' | 'outbox' | 'decisions' | 'callbacks'>>;
@@ -59,9 +59,7 @@ export async function getProduction(
   const receipt =
     production.state === 'completed' ? await deliveryReceipt(deps, { productionId: production.id, requestId: request.id }) : null;
   // What was found per target and category is user data: reading it is an event.
-  await deps.store.transaction((repositories) =>
-    repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: { part: 'production' } }),
-  );
+  await recordRead(deps.store.read.audit, actor, request.id, 'production');
   return { ...production, receipt };
 }
 
@@ -71,7 +69,9 @@ export async function getDeliveryReceipt(deps: ProductionDeps, actor: Actor, inp
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const production = await deps.store.read.productions.latestForRequest(request.id);
   if (production?.state !== 'completed') throw new WritError('PRODUCTION_NOT_FOUND', 'This request has no finished production.');
-  return deliveryReceipt(deps, { productionId: production.id, requestId: request.id });
+  const receipt = await deliveryReceipt(deps, { productionId: production.id, requestId: request.id });
+  await recordRead(deps.store.read.audit, actor, request.id, 'receipt');
+  return receipt;
 }
 
 /**

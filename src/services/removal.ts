@@ -12,7 +12,7 @@ import { normalizeContent } from '../core/identifiers.ts';
 import type { RequestRecord } from '../core/model.ts';
 import type { Clock, RemovalActionRecord, Repositories, Transactor } from '../core/ports.ts';
 import { removalInputSchema } from '../core/schemas.ts';
-import { applyTransition, loadRequest, parseInput, requirePermission } from './common.ts';
+import { applyTransition, loadRequest, parseInput, recordRead, requirePermission } from './common.ts';
 import { planNoticesIn, type NoticePlanDeps } from './notices.ts';
 
 export interface ActDeps {
@@ -64,13 +64,14 @@ export async function actOnRemoval(
 }
 
 export async function getRemoval(
-  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'removals'>> },
+  deps: { readonly store: Transactor<Pick<Repositories, 'requests' | 'removals' | 'audit'>> },
   actor: Actor,
   input: { reference: string },
 ): Promise<RemovalActionRecord[]> {
   requirePermission(actor, 'request.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const actions = await deps.store.read.removals.forRequest(request.id);
+  await recordRead(deps.store.read.audit, actor, request.id, 'removal');
   // A removal order discloses nothing: who wrote the content stays with the platform.
   return sideOf(actor) === 'agency' ? actions.map((action) => ({ ...action, authorAccount: null })) : actions;
 }

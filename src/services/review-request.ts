@@ -8,7 +8,7 @@ import type { RequestRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
 import { explainReview, forAgency, reviewRequest, type Finding, type ReviewRequest, type RuleTrace } from '../core/review/engine.ts';
 import type { Policy, RulePack } from '../core/review/rule-pack.ts';
-import { loadRequest, requirePermission } from './common.ts';
+import { loadRequest, recordRead, requirePermission } from './common.ts';
 
 export interface ReviewRules {
   readonly packs: readonly RulePack[];
@@ -77,9 +77,7 @@ export async function getFindings(
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const { input: reviewed, duplicates } = await reviewInputs(deps.store.read, request);
   // Findings quote the request's targets and what other requests name them: reading them is a view of user data.
-  await deps.store.transaction((repositories) =>
-    repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: { part: 'findings' } }),
-  );
+  await recordRead(deps.store.read.audit, actor, request.id, 'findings');
   const context = { ...deps.review, now: deps.clock.now(), duplicates };
   const findings = reviewRequest(reviewed, context);
   const desk = can(actor, 'request.read_notes');

@@ -1,15 +1,22 @@
-/** An officer uploads a legal process document; its type is judged by content and its SHA-256 is returned. */
+/**
+ * An officer uploads a legal process document; its type is judged by the signature at its start (programs and archives
+ * are refused), it is stored under a name that ends in that type's extension, and its SHA-256 is returned.
+ */
 import type { Actor } from '../core/actor.ts';
-import { safeFileName, sniffDocumentType } from '../core/documents.ts';
+import { documentFileName, refusedSignature, sniffDocumentType } from '../core/documents.ts';
 import { WritError } from '../core/errors.ts';
 import type { DocumentRecord } from '../core/model.ts';
-import type { FileStore, Repositories, Transactor } from '../core/ports.ts';
+import type { Clock, FileStore, Repositories, Transactor } from '../core/ports.ts';
 import { requirePermission } from './common.ts';
+import { DELETE_ORPHAN_TOPIC, orphanTaskKey } from './delete-orphan-document.ts';
 
 export interface UploadDocumentDeps {
-  readonly store: Transactor<Pick<Repositories, 'documents' | 'audit'>>;
+  readonly store: Transactor<Pick<Repositories, 'documents' | 'audit' | 'schedule'>>;
   readonly files: FileStore;
+  readonly clock: Clock;
   readonly maxBytes: number;
+  /** Hours after which the document is deleted unless a request names it by then. */
+  readonly orphanUploadHours: number;
 }
 
 export async function uploadDocument(
@@ -19,6 +26,11 @@ export async function uploadDocument(
 ): Promise<DocumentRecord> {
   requirePermission(actor, 'document.upload');
   const stored = await deps.files.put(input.content, deps.maxBytes);
+  const refused = refusedSignature(stored.head);
+  if (refused) {
+    await stored.discard();
+    throw new WritError('DOCUMENT_TYPE_NOT_ALLOWED', `The document starts like ${refused}; legal process must be a PDF or an image.`);
+  }
   const mediaType = sniffDocumentType(stored.head);
   if (!mediaType) {
     await stored.discard();
@@ -33,7 +45,7 @@ export async function uploadDocument(
     const document = await repositories.documents.insert({
       organisationId: actor.organisationId,
       uploadedBy: actor.userId,
-      fileName: safeFileName(input.fileName),
+      fileName: documentFileName(input.fileName, mediaType),
       mediaType,
       size: stored.size,
       sha256: stored.sha256,
@@ -41,6 +53,13 @@ export async function uploadDocument(
     await repositories.audit.append(actor, {
       type: 'document.uploaded',
       data: { documentId: document.id, sha256: document.sha256, size: document.size, mediaType },
+    });
+    // Durable, in the same transaction: a document no request names by then goes, whatever restarts in between.
+    await repositories.schedule.add({
+      key: orphanTaskKey(document.id),
+      topic: DELETE_ORPHAN_TOPIC,
+      dueAt: new Date(deps.clock.now().getTime() + deps.orphanUploadHours * 3_600_000),
+      payload: { documentId: document.id },
     });
     return document;
   });

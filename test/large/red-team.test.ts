@@ -20,6 +20,8 @@ import { startProduction } from '../../src/services/production.ts';
 import { submitRequest } from '../../src/services/submit-request.ts';
 import { confirmRequester, verifyRequest } from '../../src/services/verify-request.ts';
 import { buildApp, type App } from '../../src/server/app.ts';
+import { startJobs } from '../../src/server/context.ts';
+import { HOUR, testClock } from '../support/clock.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
 import {
   buildWorld,
@@ -849,7 +851,6 @@ describeOnEachDatabase(
 
 // Imports of the blocks below are kept with them, so that each block of issue 17 merges on its own.
 import type { AppContext } from '../../src/server/context.ts';
-import { startJobs } from '../../src/server/context.ts';
 import { receiveIntakeMessage } from '../../src/services/receive-intake-message.ts';
 import { authenticationResults, buildMessage, newMessageId } from '../support/mail.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -1304,3 +1305,118 @@ describeOnEachDatabase('red team: public report isolation and notice links', (db
     expect(event.rows[0]!.data).toMatchObject({ noticeId });
   });
 });
+
+/** Issue 17 (c): uploads judged by their signature, with safe names; reads that left no trace; uploads kept forever. */
+const uploadsClock = testClock();
+describeOnEachDatabase(
+  'red team: uploads and unaudited reads',
+  (db) => {
+    let app: App;
+    let world: World;
+    let officer: Record<string, string>;
+
+    beforeAll(async () => {
+      const { context } = db();
+      // One clock for both databases' runs: the first run moved it on by days.
+      uploadsClock.set(new Date());
+      world = await buildWorld(context);
+      app = await buildApp(context);
+      await startJobs(context);
+      officer = { cookie: `writ_session=${await sessionFor(context, world.officerA)}` };
+    });
+    afterAll(async () => {
+      await app.close();
+    });
+
+    const upload = (bytes: Buffer, fileName: string) => {
+      const form = multipartBody(bytes, fileName);
+      return app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...officer, ...form.headers }, payload: form.payload });
+    };
+    const documentCount = async () =>
+      Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM documents`.execute(db().context.database.db)).rows[0]?.n ?? 'NaN');
+
+    it('stored a Windows program with %PDF- at 0x200, named warrant.exe, as a PDF', async () => {
+      const polyglot = Buffer.alloc(0x400);
+      polyglot.write('MZ\x90\x00', 0, 'latin1');
+      polyglot.write('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n', 0x200, 'latin1');
+      const before = await documentCount();
+      const refused = await upload(polyglot, 'warrant.exe');
+      expect(refused.statusCode).toBe(415);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.json<{ code: string }>().code).toBe('DOCUMENT_TYPE_NOT_ALLOWED');
+      for (const archive of [Buffer.from('PK\x03\x04%PDF-1.4', 'latin1'), Buffer.from('\n#!/bin/sh\n%PDF-1.4', 'latin1')]) {
+        expect((await upload(archive, 'warrant.pdf')).statusCode).toBe(415);
+      }
+      expect(await documentCount()).toBe(before);
+      // A real PDF named like a program is stored and served under the PDF's extension.
+      const stored = await upload(Buffer.concat([PDF_BYTES, Buffer.from('exe-named')]), 'warrant.exe');
+      expect(stored.statusCode).toBe(201);
+      const document = stored.json<{ id: string; fileName: string; mediaType: string }>();
+      expect(document).toMatchObject({ fileName: 'warrant.pdf', mediaType: 'application/pdf' });
+      const download = await app.inject({ method: 'GET', url: `/api/v1/documents/${document.id}`, headers: officer });
+      expect(download.headers['content-disposition']).toBe(`attachment; filename="warrant.pdf"; filename*=UTF-8''warrant.pdf`);
+    });
+
+    it('kept U+202E (right-to-left override) in a name, so warrant[U+202E]fdp.exe read as "warrantexe.pdf"', async () => {
+      const stored = await upload(Buffer.concat([PDF_BYTES, Buffer.from('rlo')]), 'warrant\u202Efdp.exe');
+      expect(stored.statusCode).toBe(201);
+      const document = stored.json<{ id: string; fileName: string }>();
+      expect(document.fileName).toBe('warrantfdp.pdf');
+      const download = await app.inject({ method: 'GET', url: `/api/v1/documents/${document.id}`, headers: officer });
+      const disposition = String(download.headers['content-disposition']);
+      expect(disposition).not.toMatch(/%E2%80%AE|\u202E/i);
+      expect(disposition).toContain("filename*=UTF-8''warrantfdp.pdf");
+      // A name stored before names were cleaned is cleaned again as it is served.
+      await sql`UPDATE documents SET file_name = ${'old\u2067gpj.exe\u2069.pdf'} WHERE id = ${document.id}`.execute(
+        db().context.database.db,
+      );
+      const old = await app.inject({ method: 'GET', url: `/api/v1/documents/${document.id}`, headers: officer });
+      expect(String(old.headers['content-disposition'])).toContain("filename*=UTF-8''oldgpj.exe.pdf");
+      expect(String(old.headers['content-disposition'])).not.toMatch(/%E2%81%A7|%E2%81%A9/i);
+    });
+
+    it('left no trace of a status read on the request’s trail', async () => {
+      const { context } = db();
+      const tracking = await submitted(context, world.officerA);
+      const request = await context.store.read.requests.find({ kind: 'desk' }, tracking);
+      const reads = async () =>
+        (await context.store.read.audit.timeline(request!.id)).filter(
+          (entry) => entry.type === 'request.viewed' && entry.data.part === 'status',
+        ).length;
+      expect(await reads()).toBe(0);
+      const status = await app.inject({ method: 'GET', url: `/api/v1/requests/${tracking}/status`, headers: officer });
+      expect(status.statusCode).toBe(200);
+      expect(await reads()).toBe(1);
+    });
+
+    it('kept uploads that no request ever named, forever', async () => {
+      const { context } = db();
+      const orphan = await uploadPdf(context, world.officerA);
+      const tracking = await submitted(context, world.officerA);
+      const attached = (
+        await context.store.read.documents.listForRequest((await context.store.read.requests.find({ kind: 'desk' }, tracking))!.id)
+      )[0]!;
+      const orphanRecord = (await context.store.read.documents.find({ kind: 'desk' }, orphan))!;
+      await context.jobs!.drain();
+      expect(await context.store.read.documents.find({ kind: 'desk' }, orphan)).toBeDefined();
+      uploadsClock.advance(73 * HOUR);
+      await context.jobs!.drain();
+      expect(await context.store.read.documents.find({ kind: 'desk' }, orphan)).toBeUndefined();
+      expect(await context.store.read.documents.find({ kind: 'desk' }, attached.id)).toBeDefined();
+      expect(await context.store.read.documents.fileInUse(orphanRecord.sha256)).toBe(false);
+      await expect(async () => {
+        for await (const _chunk of context.files.open(orphanRecord.sha256)) break;
+      }).rejects.toThrow();
+      const events = await context.database.db
+        .selectFrom('audit_events')
+        .select(['data'])
+        .where('type', '=', 'document.orphan_deleted')
+        .execute();
+      const deleted = events.map((event) => event.data as { documentId: string; sha256: string; fileRemoved: boolean });
+      expect(deleted.find((event) => event.documentId === orphan)).toMatchObject({ sha256: orphanRecord.sha256, fileRemoved: true });
+      expect(deleted.some((event) => event.documentId === attached.id)).toBe(false);
+    });
+  },
+  { WRIT_ORPHAN_UPLOAD_HOURS: '72' },
+  { clock: uploadsClock },
+);

@@ -151,7 +151,8 @@ export const requestRoutes =
         config: { permission: 'request.read' },
         schema: {
           tags: ['requests'],
-          summary: 'List requests, newest first: an agency sees its own, the desk sees the queue.',
+          summary:
+            'List requests, newest first: an agency sees its own, the desk sees the queue. Each page read (searches too) is one audit event naming the requests it showed.',
           querystring: listRequestsQuerySchema,
           response: { 200: pageSchema(requestSchema), ...errors },
         },
@@ -183,7 +184,8 @@ export const requestRoutes =
         config: { permission: 'request.read' },
         schema: {
           tags: ['requests'],
-          summary: 'Where a request stands: its state and version, without the rest (for polling).',
+          summary:
+            'Where a request stands: its state and version, without the rest (for polling). Each read is recorded on the request’s trail; the same person’s repeat within a minute, with nothing else in between, is covered by the first.',
           params,
           response: { 200: statusSchema, ...errors },
         },

@@ -1126,7 +1126,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List requests, newest first: an agency sees its own, the desk sees the queue. */
+        /** List requests, newest first: an agency sees its own, the desk sees the queue. Each page read (searches too) is one audit event naming the requests it showed. */
         get: {
             parameters: {
                 query?: {
@@ -2235,7 +2235,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where a request stands: its state and version, without the rest (for polling). */
+        /** Where a request stands: its state and version, without the rest (for polling). Each read is recorded on the request’s trail; the same person’s repeat within a minute, with nothing else in between, is covered by the first. */
         get: {
             parameters: {
                 query?: never;
@@ -5806,7 +5806,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload a legal process document (PDF or image) as multipart/form-data field `file`. Returns its id and SHA-256. */
+        /** Upload a legal process document (PDF or image) as multipart/form-data field `file`. Its type is the signature at its start; a program or an archive is refused with 415. It is stored under its name without control or bidirectional characters, ending in the detected type’s extension, and deleted if no request names it within WRIT_ORPHAN_UPLOAD_HOURS. Returns its id and SHA-256. */
         post: {
             parameters: {
                 query?: never;

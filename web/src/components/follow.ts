@@ -1,6 +1,8 @@
 /**
- * Keeps a request page current without reading the request again and again: reading a request in full is an audited
- * view, so the page polls its status (state and version, not audited) and re-reads the request only when it changed.
+ * Keeps a request page current without reading the request again and again: the page polls its status (state and
+ * version) and re-reads the request in full only when it changed. Both are audited reads; a poll that repeats within a
+ * minute with nothing happening in between is covered by the first one (src/core/read-trail.ts), so polling leaves
+ * about one event a minute, not one per poll.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';

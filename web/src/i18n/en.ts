@@ -224,7 +224,7 @@ export const en = {
   events: {
     'request.submitted': 'Submitted',
     'request.transitioned': 'Moved from {{from}} to {{to}}',
-    'request.viewed': 'Viewed by the desk',
+    'request.viewed': 'Viewed',
     'request.message_posted': 'Message posted',
     'request.note_added': 'Internal note added',
     'request.decided': 'Decision recorded',

@@ -223,7 +223,7 @@ export const ko: Messages = {
   events: {
     'request.submitted': '제출됨',
     'request.transitioned': '{{from}}에서 {{to}}(으)로 바뀜',
-    'request.viewed': '검토팀이 열람함',
+    'request.viewed': '열람함',
     'request.message_posted': '메시지 게시됨',
     'request.note_added': '내부 메모 추가됨',
     'request.decided': '결정 기록됨',
