@@ -18,6 +18,7 @@ const NO_REQUEST_DATA: Readonly<Record<string, string>> = {
   'GET /api/v1/me': 'the caller’s own account',
   'GET /api/v1/auth/passkeys': 'the caller’s own passkeys',
   'GET /api/v1/auth/sessions': 'the caller’s own sessions',
+  'GET /api/v1/tokens': 'the caller’s own API tokens (names, dates, scope; never a request)',
   'GET /api/v1/users': 'people, not requests (audited as user.list_viewed)',
   'GET /api/v1/security-events': 'failed and suspicious attempts (audited as audit.security_events_viewed)',
   'GET /api/v1/agency': 'the caller’s own agency',
