@@ -6,6 +6,7 @@
 import type { Actor } from '../core/actor.ts';
 import { SYSTEM_ACTOR } from '../core/actor.ts';
 import { canonicalJson } from '../core/canonical.ts';
+import { safeFileName } from '../core/documents.ts';
 import { WritError } from '../core/errors.ts';
 import {
   TARGET_KINDS,
@@ -15,9 +16,11 @@ import {
   type DraftStatus,
   type ExtractedValue,
   type IntakeMessageRecord,
+  type DocumentPage,
   type IntakeMessageStatus,
   type SourceSpan,
   type TargetKind,
+  segmentOf,
 } from '../core/intake.ts';
 import {
   confirmDraftInputSchema,
@@ -31,7 +34,7 @@ import type { IdentifierKind } from '../core/request.ts';
 import { submitRequestSchema } from '../core/schemas.ts';
 import { applyTransition, parseInput, requirePermission } from './common.ts';
 
-type IntakeStore = Transactor<Pick<Repositories, 'intake' | 'requests' | 'users' | 'organisations' | 'audit' | 'outbox'>>;
+type IntakeStore = Transactor<Pick<Repositories, 'intake' | 'requests' | 'users' | 'organisations' | 'audit' | 'outbox' | 'documents'>>;
 
 export interface IntakeDeskDeps {
   readonly store: IntakeStore;
@@ -93,6 +96,18 @@ export async function readRawIntakeMessage(
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * Where a value was read: the message itself, or a page of one of its documents; the words around it (within that
+ * part, up to 300 characters each side) and the words themselves, for the desk to see the value in its place.
+ */
+export interface ValueSource {
+  readonly document: { readonly index: number; readonly fileName: string; readonly sha256: string } | null;
+  readonly page: number | null;
+  readonly before: string;
+  readonly text: string;
+  readonly after: string;
+}
+
 /** One field of a draft: its value now, what extraction found (with where and how sure), and whether the desk changed it. */
 export interface DraftFieldView<T> {
   readonly value: T;
@@ -100,9 +115,23 @@ export interface DraftFieldView<T> {
     readonly value: unknown;
     readonly span: SourceSpan | null;
     readonly excerpt: string | null;
+    readonly source: ValueSource | null;
     readonly confidence: number;
   } | null;
   readonly corrected: boolean;
+}
+
+/** A document that came with the draft's messages (a PDF or an image), page by page as it was read. */
+export interface DraftDocument {
+  readonly messageId: string;
+  readonly index: number;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly needsManualReading: boolean;
+  readonly note: string | null;
+  readonly pages: readonly DocumentPage[];
 }
 
 export interface DraftView {
@@ -118,6 +147,7 @@ export interface DraftView {
   >;
   readonly messages: readonly IntakeMessageSummary[];
   readonly trust: IntakeMessageRecord['trust'];
+  readonly documents: readonly DraftDocument[];
 }
 
 const SCALARS = [
@@ -148,8 +178,57 @@ function excerpt(reading: string | null, span: SourceSpan | null): string | null
   return reading.slice(Math.max(0, span.start), Math.min(reading.length, span.end, span.start + 500));
 }
 
-const extractedOf = (entry: ExtractedValue<unknown> | null, reading: string | null) =>
-  entry ? { value: entry.value, span: entry.span, excerpt: excerpt(reading, entry.span), confidence: entry.confidence } : null;
+const CONTEXT = 300;
+
+/** The part of the first message's reading a span lies in (the message, or a document's page), with the span marked. */
+export function sourceOf(message: IntakeMessageRecord | undefined, span: SourceSpan | null): ValueSource | null {
+  const reading = message?.reading;
+  if (!message || !reading || !span || span.start < 0 || span.end > reading.length || span.end < span.start) return null;
+  const segment = segmentOf(message.readingSegments, span) ?? { start: 0, end: reading.length, attachment: null, page: null };
+  const end = Math.min(span.end, segment.end);
+  const attachment = segment.attachment === null ? undefined : message.attachments[segment.attachment];
+  return {
+    document: attachment ? { index: segment.attachment!, fileName: attachment.fileName, sha256: attachment.sha256 } : null,
+    page: segment.page,
+    before: reading.slice(Math.max(segment.start, span.start - CONTEXT), span.start),
+    text: reading.slice(span.start, end),
+    after: reading.slice(end, Math.min(segment.end, end + CONTEXT)),
+  };
+}
+
+const extractedOf = (entry: ExtractedValue<unknown> | null, message: IntakeMessageRecord | undefined) =>
+  entry
+    ? {
+        value: entry.value,
+        span: entry.span,
+        excerpt: excerpt(message?.reading ?? null, entry.span),
+        source: sourceOf(message, entry.span),
+        confidence: entry.confidence,
+      }
+    : null;
+
+/** The documents of a draft's messages, in the order they came. */
+export function draftDocuments(messages: readonly IntakeMessageRecord[]): DraftDocument[] {
+  return messages.flatMap((message) =>
+    message.attachments.flatMap((attachment, index) =>
+      attachment.document
+        ? [
+            {
+              messageId: message.id,
+              index,
+              fileName: attachment.fileName,
+              mediaType: attachment.mediaType,
+              size: attachment.size,
+              sha256: attachment.sha256,
+              needsManualReading: attachment.needsManualReading,
+              note: attachment.note,
+              pages: attachment.pages ?? [],
+            },
+          ]
+        : [],
+    ),
+  );
+}
 
 /** The draft's fields as they stand: extracted, with the desk's corrections over them. */
 export function effectiveFields(fields: DraftFields, corrections: DraftCorrections): Record<string, unknown> {
@@ -167,16 +246,15 @@ export function effectiveFields(fields: DraftFields, corrections: DraftCorrectio
 
 function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[]): DraftView {
   const first = messages.find((message) => message.id === draft.firstMessageId) ?? messages[0];
-  const reading = first?.reading ?? null;
   const values = effectiveFields(draft.fields, draft.corrections);
   const fields: Record<string, DraftView['fields'][string]> = {};
   for (const name of SCALARS) {
-    fields[name] = { value: values[name], extracted: extractedOf(draft.fields[name], reading), corrected: name in draft.corrections };
+    fields[name] = { value: values[name], extracted: extractedOf(draft.fields[name], first), corrected: name in draft.corrections };
   }
   for (const name of LISTS) {
     fields[name] = {
       value: values[name],
-      extracted: draft.fields[name].map((entry) => extractedOf(entry, reading)),
+      extracted: draft.fields[name].map((entry) => extractedOf(entry, first)),
       corrected: name in draft.corrections,
     };
   }
@@ -184,11 +262,11 @@ function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[])
   for (const kind of TARGET_KINDS) {
     fields[`targets.${kind}`] = {
       value: (values.targets as Record<string, unknown>)[kind],
-      extracted: draft.fields.targets[kind].map((entry) => extractedOf(entry, reading)),
+      extracted: draft.fields.targets[kind].map((entry) => extractedOf(entry, first)),
       corrected: kind in correctedTargets,
     };
   }
-  fields.ipTimes = { value: values.ipTimes, extracted: draft.fields.ipTimes.map((entry) => extractedOf(entry, reading)), corrected: false };
+  fields.ipTimes = { value: values.ipTimes, extracted: draft.fields.ipTimes.map((entry) => extractedOf(entry, first)), corrected: false };
   for (const name of ['agencyId', 'emergencyFacts', 'summary'] as const) {
     fields[name] = {
       value: name === 'agencyId' ? (values.agencyId ?? draft.agencyId) : values[name],
@@ -197,7 +275,14 @@ function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[])
     };
   }
   const { fields: _fields, corrections: _corrections, ...rest } = draft;
-  return { draft: rest, language: draft.fields.language, fields, messages: messages.map(summarise), trust: first?.trust ?? null };
+  return {
+    draft: rest,
+    language: draft.fields.language,
+    fields,
+    messages: messages.map(summarise),
+    trust: first?.trust ?? null,
+    documents: draftDocuments(messages),
+  };
 }
 
 async function loadDraft(repositories: Pick<Repositories, 'intake'>, reference: string): Promise<DraftRecord> {
@@ -424,7 +509,12 @@ export async function confirmDraft(
         })
       ).id;
 
-    const payloadSha256 = deps.secrets.sha256Hex(canonicalJson(payload));
+    // The documents that came with the draft's messages become the request's legal process documents, filed as
+    // uploaded by the officer; their SHA-256s are part of what the payload's hash covers.
+    const documents = draftDocuments(messages).slice(0, 20);
+    const payloadSha256 = deps.secrets.sha256Hex(
+      canonicalJson(documents.length > 0 ? { ...payload, documents: documents.map((document) => document.sha256) } : payload),
+    );
     const stored = await repositories.requests.insert(
       {
         trackingNumber: draft.trackingNumber,
@@ -456,6 +546,21 @@ export async function confirmDraft(
       requestId: stored.id,
       data: { trackingNumber: stored.trackingNumber, payloadSha256, kind: stored.kind },
     });
+    for (const document of documents) {
+      const record = await repositories.documents.insert({
+        organisationId: agency.id,
+        uploadedBy: officerId,
+        fileName: safeFileName(document.fileName),
+        mediaType: document.mediaType,
+        size: document.size,
+        sha256: document.sha256,
+      });
+      await repositories.documents.attach(agency.id, [record.id], stored.id);
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'document.uploaded',
+        data: { documentId: record.id, sha256: record.sha256, size: record.size, mediaType: record.mediaType },
+      });
+    }
     // Held at once, by email's nature: the desk confirms the requester through the directory before review.
     await applyTransition(repositories, SYSTEM_ACTOR, stored, 'begin_verification');
     const trust = first?.trust;
@@ -485,6 +590,8 @@ export async function confirmDraft(
       requestId: stored.id,
       data: { draftId: draft.id, trackingNumber: stored.trackingNumber, officerCreated: account === undefined, payloadSha256 },
     });
+    // The sender learns the tracking number and where to follow it, once, after this commits (if the trust rules allow).
+    await repositories.outbox.add('intake.confirmation_mail', { draftId: draft.id });
     const view = draftView(await loadDraft(repositories, draft.id), await messagesOf(repositories, draft.id));
     return { trackingNumber: stored.trackingNumber, requestId: stored.id, draft: view };
   });
