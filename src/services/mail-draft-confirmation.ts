@@ -23,10 +23,12 @@ export function confirmationText(facts: { trackingNumber: string; portalUrl: str
     `Your request to ${facts.platformName} is registered as ${facts.trackingNumber}.`,
     'Quote this number in any message about it.',
     '',
-    'Follow it, answer any question and receive the response in the portal, signed in with an account at this address (register with it if you have none):',
+    'Follow it, answer questions and receive the response in the portal,',
+    'signed in with an account at this address (register with it if you have none):',
     `${url}/requests/${facts.trackingNumber}`,
     '',
-    'Nothing about a request is sent by email. This is an automatic message; replies to it are read by people.',
+    'Nothing about a request is sent by email.',
+    'This is an automatic message; replies to it are read by people.',
   ].join('\n');
 }
 
