@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/server/context.ts';
 import { startJobs } from '../../src/server/context.ts';
-import { confirmDraft, getDraft } from '../../src/services/intake-desk.ts';
+import { confirmDraft, getDraft, type ValueSource } from '../../src/services/intake-desk.ts';
 import { getRequest } from '../../src/services/get-request.ts';
 import { receiveIntakeMessage } from '../../src/services/receive-intake-message.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
@@ -82,9 +82,7 @@ describeOnEachDatabase(
       const draft = await getDraft(context, world.reviewer, { reference: message.draftId! });
       expect(draft.fields['targets.usernames']!.value).toContain('scan_target_one');
       expect(draft.fields.caseNumber!.value).toBe('2026-77812');
-      const [username] = draft.fields['targets.usernames']!.extracted as Array<{
-        source: { document: { fileName: string; sha256: string } | null; page: number | null; before: string; text: string; after: string };
-      }>;
+      const [username] = draft.fields['targets.usernames']!.extracted as ReadonlyArray<{ source: ValueSource }>;
       expect(username!.source.document).toEqual({ index: 0, fileName: 'warrant.pdf', sha256: attachment!.sha256 });
       expect(username!.source.page).toBe(1);
       expect(username!.source.text).toContain('scan_target_one');
