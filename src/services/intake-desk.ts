@@ -47,10 +47,12 @@ const notFound = () => new WritError('INTAKE_MESSAGE_NOT_FOUND', 'No such messag
 const draftNotFound = () => new WritError('DRAFT_NOT_FOUND', 'No such draft.');
 
 /** A message as listed: who sent it, what it is, what was found, never its text. */
-export type IntakeMessageSummary = Omit<IntakeMessageRecord, 'reading' | 'fields' | 'attachments'> & { readonly attachments: number };
+export type IntakeMessageSummary = Omit<IntakeMessageRecord, 'reading' | 'readingSegments' | 'fields' | 'attachments'> & {
+  readonly attachments: number;
+};
 
 const summarise = (message: IntakeMessageRecord): IntakeMessageSummary => {
-  const { reading: _reading, fields: _fields, attachments, ...rest } = message;
+  const { reading: _reading, readingSegments: _segments, fields: _fields, attachments, ...rest } = message;
   return { ...rest, attachments: attachments.length };
 };
 

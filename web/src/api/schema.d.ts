@@ -7128,7 +7128,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7321,7 +7321,7 @@ export interface paths {
                             inReplyTo: string | null;
                             readonly referenceIds: string[];
                             /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                             trust: {
                                 /** @enum {string} */
                                 level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7356,9 +7356,32 @@ export interface paths {
                                 textCharacters: number;
                                 needsManualReading: boolean;
                                 note: string | null;
+                                /** @description A PDF or an image kept as the draft's document; the request gets it on confirmation. */
+                                document?: boolean;
+                                readonly pages?: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
                             }[];
                             /** @description Subject, body and attachment text as read: every span indexes into it. */
                             reading: string | null;
+                            /** @description Where each stretch of the reading text came from: the message, or a page of a document. */
+                            readonly readingSegments: {
+                                start: number;
+                                end: number;
+                                /** @description null: the message itself; else the index of the document in attachments. */
+                                attachment: number | null;
+                                page: number | null;
+                            }[];
                             /** @description What extraction found in this message (DraftFields): each value with its span and confidence. */
                             fields: unknown;
                         };
@@ -7737,6 +7760,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the first message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        source: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                     } | null) | ({
                                         value: unknown;
@@ -7746,6 +7781,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the first message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        source: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                     } | null)[];
                                     corrected: boolean;
@@ -7773,7 +7820,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7818,6 +7865,31 @@ export interface paths {
                                 officerId: string | null;
                                 readonly reasons: string[];
                             } | null;
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
+                            }[];
                         };
                     };
                 };
@@ -8028,6 +8100,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the first message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        source: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                     } | null) | ({
                                         value: unknown;
@@ -8037,6 +8121,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the first message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        source: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                     } | null)[];
                                     corrected: boolean;
@@ -8064,7 +8160,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8109,6 +8205,31 @@ export interface paths {
                                 officerId: string | null;
                                 readonly reasons: string[];
                             } | null;
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
+                            }[];
                         };
                     };
                 };
@@ -8329,6 +8450,18 @@ export interface paths {
                                             } | null;
                                             /** @description The words of the first message the value was read from. */
                                             excerpt: string | null;
+                                            /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                            source: {
+                                                document: {
+                                                    index: number;
+                                                    fileName: string;
+                                                    sha256: string;
+                                                } | null;
+                                                page: number | null;
+                                                before: string;
+                                                text: string;
+                                                after: string;
+                                            } | null;
                                             confidence: number;
                                         } | null) | ({
                                             value: unknown;
@@ -8338,6 +8471,18 @@ export interface paths {
                                             } | null;
                                             /** @description The words of the first message the value was read from. */
                                             excerpt: string | null;
+                                            /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                            source: {
+                                                document: {
+                                                    index: number;
+                                                    fileName: string;
+                                                    sha256: string;
+                                                } | null;
+                                                page: number | null;
+                                                before: string;
+                                                text: string;
+                                                after: string;
+                                            } | null;
                                             confidence: number;
                                         } | null)[];
                                         corrected: boolean;
@@ -8365,7 +8510,7 @@ export interface paths {
                                     inReplyTo: string | null;
                                     readonly referenceIds: string[];
                                     /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                     trust: {
                                         /** @enum {string} */
                                         level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8410,6 +8555,31 @@ export interface paths {
                                     officerId: string | null;
                                     readonly reasons: string[];
                                 } | null;
+                                /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                                readonly documents: {
+                                    /** Format: uuid */
+                                    messageId: string;
+                                    index: number;
+                                    fileName: string;
+                                    mediaType: string;
+                                    size: number;
+                                    sha256: string;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                    readonly pages: {
+                                        page: number;
+                                        /**
+                                         * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                         * @enum {string}
+                                         */
+                                        source: "text_layer" | "ocr" | "none";
+                                        characters: number;
+                                        /** @description OCR's mean word confidence, 0–1. */
+                                        confidence: number | null;
+                                        needsManualReading: boolean;
+                                        note: string | null;
+                                    }[];
+                                }[];
                             };
                         };
                     };
@@ -8592,6 +8762,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the first message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        source: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                     } | null) | ({
                                         value: unknown;
@@ -8601,6 +8783,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the first message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        source: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                     } | null)[];
                                     corrected: boolean;
@@ -8628,7 +8822,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8673,6 +8867,31 @@ export interface paths {
                                 officerId: string | null;
                                 readonly reasons: string[];
                             } | null;
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
+                            }[];
                         };
                     };
                 };
