@@ -142,7 +142,9 @@ async function ocrThroughput(pages: number, languages: string) {
   const folder = mkdtempSync(path.join(tmpdir(), 'writ-bench-ocr-'));
   writeFileSync(path.join(folder, 'scan.pdf'), scan);
   const longSide = String(Math.round((297 / 25.4) * DEFAULT_OCR_OPTIONS.dpi));
-  await run('pdftoppm', ['-r', String(DEFAULT_OCR_OPTIONS.dpi), '-scale-to', longSide, '-gray', '-png', 'scan.pdf', 'page'], { cwd: folder });
+  await run('pdftoppm', ['-r', String(DEFAULT_OCR_OPTIONS.dpi), '-scale-to', longSide, '-gray', '-png', 'scan.pdf', 'page'], {
+    cwd: folder,
+  });
   const images = readdirSync(folder)
     .filter((name) => name.endsWith('.png'))
     .sort();

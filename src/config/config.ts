@@ -293,7 +293,7 @@ export const configSchema = z.object({
     .enum(['auto', 'off'])
     .default('auto')
     .describe(
-      'OCR of scanned PDF pages and attached images in the worker, with Tesseract (`tesseract` and poppler\'s `pdftoppm`, from Debian: scripts/install-ocr.sh). auto: used when installed; when it is not (or off), scans are kept, marked OCR_UNAVAILABLE and NEEDS_MANUAL_READING.',
+      "OCR of scanned PDF pages and attached images in the worker, with Tesseract (`tesseract` and poppler's `pdftoppm`, from Debian: scripts/install-ocr.sh). auto: used when installed; when it is not (or off), scans are kept, marked OCR_UNAVAILABLE and NEEDS_MANUAL_READING.",
     ),
   WRIT_OCR_LANGUAGES: z
     .string()
@@ -307,7 +307,7 @@ export const configSchema = z.object({
     .min(0)
     .max(1)
     .default(0.6)
-    .describe("A page whose mean word confidence (0–1) is below this is marked NEEDS_MANUAL_READING (its text is still kept)."),
+    .describe('A page whose mean word confidence (0–1) is below this is marked NEEDS_MANUAL_READING (its text is still kept).'),
   WRIT_OCR_PAGE_TIMEOUT_SECONDS: z.coerce
     .number()
     .int()
@@ -329,12 +329,7 @@ export const configSchema = z.object({
     .max(600)
     .default(300)
     .describe('Resolution PDF pages are rendered at for OCR; no page image is larger than an A4 page at this resolution.'),
-  WRIT_OCR_TESSERACT: z
-    .string()
-    .min(1)
-    .max(500)
-    .default('tesseract')
-    .describe('The tesseract program (a name on PATH or a full path).'),
+  WRIT_OCR_TESSERACT: z.string().min(1).max(500).default('tesseract').describe('The tesseract program (a name on PATH or a full path).'),
   WRIT_OCR_PDFTOPPM: z.string().min(1).max(500).default('pdftoppm').describe("poppler's pdftoppm program (a name on PATH or a full path)."),
   WRIT_INTAKE_ACKS_PER_SENDER_HOUR: z.coerce
     .number()

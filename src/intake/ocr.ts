@@ -181,7 +181,21 @@ export function tesseractOcr(options: TesseractOptions = DEFAULT_OCR_OPTIONS): P
     try {
       const rendered = await run(
         options.pdftoppmCommand,
-        ['-f', String(page), '-l', String(page), '-r', String(options.dpi), '-scale-to', longSide, '-gray', '-png', '-singlefile', file, prefix],
+        [
+          '-f',
+          String(page),
+          '-l',
+          String(page),
+          '-r',
+          String(options.dpi),
+          '-scale-to',
+          longSide,
+          '-gray',
+          '-png',
+          '-singlefile',
+          file,
+          prefix,
+        ],
         options.pageTimeoutMs,
       );
       if (rendered.timedOut) return failed(page, 'the page took too long to render: needs manual reading');

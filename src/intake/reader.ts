@@ -244,8 +244,7 @@ async function readPdf(
     pages,
     characters,
     needsManualReading: unread > 0 || truncated !== null,
-    note:
-      [unread > 0 ? `${unread} of ${pages.length} page(s) need manual reading` : null, truncated].filter(Boolean).join('; ') || null,
+    note: [unread > 0 ? `${unread} of ${pages.length} page(s) need manual reading` : null, truncated].filter(Boolean).join('; ') || null,
   };
 }
 
@@ -404,7 +403,8 @@ export function assembleReading(pieces: readonly Piece[]): { reading: string; se
     const start = reading.length;
     reading += fixed.text;
     const last = segments.at(-1);
-    if (last && last.attachment === piece.attachment && last.page === piece.page) segments[segments.length - 1] = { ...last, end: reading.length };
+    if (last && last.attachment === piece.attachment && last.page === piece.page)
+      segments[segments.length - 1] = { ...last, end: reading.length };
     else segments.push({ start, end: reading.length, attachment: piece.attachment, page: piece.page });
   });
   return { reading, segments, repaired };
@@ -414,7 +414,10 @@ export function assembleReading(pieces: readonly Piece[]): { reading: string; se
  * Makes the reader; `limits` bound the work one message can cost; `ocr` reads scans and images (without it they are
  * kept and marked OCR_UNAVAILABLE and NEEDS_MANUAL_READING).
  */
-export function mailReader(limits: ReaderLimits = DEFAULT_READER_LIMITS, options: { readonly ocr?: PageOcr | undefined } = {}): MessageReader {
+export function mailReader(
+  limits: ReaderLimits = DEFAULT_READER_LIMITS,
+  options: { readonly ocr?: PageOcr | undefined } = {},
+): MessageReader {
   return {
     async read(bytes) {
       const flags = new Set<IntakeFlag>();

@@ -33,11 +33,7 @@ export function confirmationText(facts: { trackingNumber: string; portalUrl: str
 }
 
 /** Why the trust rules hold this sender, or undefined when it may be mailed. */
-function heldBecause(
-  level: string | undefined,
-  agencyStatus: string | undefined,
-  accountStatus: string | undefined,
-): string | undefined {
+function heldBecause(level: string | undefined, agencyStatus: string | undefined, accountStatus: string | undefined): string | undefined {
   if (level !== 'verified_officer' && level !== 'agency_domain') return `SENDER_${(level ?? 'unknown').toUpperCase()}`;
   if (agencyStatus !== 'verified') return `AGENCY_${(agencyStatus ?? 'unknown').toUpperCase()}`;
   if (accountStatus === 'suspended') return 'ACCOUNT_SUSPENDED';

@@ -74,7 +74,14 @@ describe('OCR with tesseract', () => {
     const header = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
     const word = (block: number, par: number, line: number, conf: number, text: string) =>
       `5\t1\t${block}\t${par}\t${line}\t1\t0\t0\t0\t0\t${conf}\t${text}`;
-    const tsv = [header, word(1, 1, 1, 90, 'Case'), word(1, 1, 1, 60, 'No.'), word(1, 1, 2, 100, 'line'), word(1, 2, 1, 80, 'next'), '4\t1\t1\t1\t1\t0\t0\t0\t0\t0\t-1\t'].join('\n');
+    const tsv = [
+      header,
+      word(1, 1, 1, 90, 'Case'),
+      word(1, 1, 1, 60, 'No.'),
+      word(1, 1, 2, 100, 'line'),
+      word(1, 2, 1, 80, 'next'),
+      '4\t1\t1\t1\t1\t0\t0\t0\t0\t0\t-1\t',
+    ].join('\n');
     const parsed = parseTesseractTsv(tsv);
     expect(parsed.text).toBe('Case No.\nline\n\nnext');
     expect(parsed.confidence).toBeCloseTo((90 * 4 + 60 * 3 + 100 * 4 + 80 * 4) / 15 / 100, 2);

@@ -42,7 +42,13 @@ export async function noisePdf(seed = 7): Promise<Buffer> {
   };
   for (let index = 0; index < 400; index += 1) {
     const grey = random() * 0.6;
-    page.drawRectangle({ x: random() * 595, y: random() * 842, width: 1 + random() * 6, height: 1 + random() * 6, color: rgb(grey, grey, grey) });
+    page.drawRectangle({
+      x: random() * 595,
+      y: random() * 842,
+      width: 1 + random() * 6,
+      height: 1 + random() * 6,
+      color: rgb(grey, grey, grey),
+    });
   }
   return Buffer.from(await document.save());
 }

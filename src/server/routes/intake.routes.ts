@@ -53,7 +53,9 @@ const trustSchema = z
 
 const documentPageSchema = z.object({
   page: z.number().int(),
-  source: z.enum(['text_layer', 'ocr', 'none']).describe("text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read."),
+  source: z
+    .enum(['text_layer', 'ocr', 'none'])
+    .describe("text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read."),
   characters: z.number().int(),
   confidence: z.number().nullable().describe("OCR's mean word confidence, 0–1."),
   needsManualReading: z.boolean(),
@@ -114,7 +116,10 @@ export const intakeMessageSchema = z.object({
   ...messageBase,
   attachments: z.array(attachmentSchema).readonly(),
   reading: z.string().nullable().describe('Subject, body and attachment text as read: every span indexes into it.'),
-  readingSegments: z.array(segmentSchema).readonly().describe('Where each stretch of the reading text came from: the message, or a page of a document.'),
+  readingSegments: z
+    .array(segmentSchema)
+    .readonly()
+    .describe('Where each stretch of the reading text came from: the message, or a page of a document.'),
   fields: z.unknown().describe('What extraction found in this message (DraftFields): each value with its span and confidence.'),
 });
 
