@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OCR_OPTIONS, parseTesseractTsv, tesseractOcr } from '../../src/intake/ocr.ts';
-import { imageOnlyPdf, noisePdf, rasterise, textPdf } from '../support/scans.ts';
+import { DEFAULT_READER_LIMITS, mailReader } from '../../src/intake/reader.ts';
+import { buildMessage } from '../support/mail.ts';
+import { imageOnlyPdf, noisePdf, rasterise, scannedWarrant, textPdf, WARRANT_LINES } from '../support/scans.ts';
 
 const tempDir = mkdtempSync(path.join(tmpdir(), 'writ-ocr-test-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
@@ -63,6 +65,30 @@ describe('OCR with tesseract', () => {
     expect(await off.availability()).toEqual({ available: false, reason: expect.stringMatching(/WRIT_OCR=off/) });
     expect((await off.image(Buffer.from('x'))).needsManualReading).toBe(true);
   });
+
+  it('keeps a scan read where tesseract is absent: marked OCR_UNAVAILABLE, every page listed as not read, still a document', async () => {
+    const reader = mailReader(DEFAULT_READER_LIMITS, {
+      ocr: tesseractOcr({ ...DEFAULT_OCR_OPTIONS, tesseractCommand: path.join(tempDir, 'no-such-tesseract') }),
+    });
+    const read = await reader.read(
+      buildMessage({
+        from: 'officer@police.test',
+        subject: 'Warrant',
+        text: 'The warrant is attached.',
+        attachments: [{ fileName: 'warrant.pdf', contentType: 'application/pdf', content: await scannedWarrant(WARRANT_LINES) }],
+      }),
+    );
+    expect(read.flags).toEqual(expect.arrayContaining(['OCR_UNAVAILABLE', 'NEEDS_MANUAL_READING']));
+    expect(read.flags).not.toContain('OCR_READ');
+    const [attachment] = read.attachments;
+    expect(attachment!.document).toBe(true);
+    expect(attachment!.pages).toEqual([
+      expect.objectContaining({ page: 1, source: 'none', needsManualReading: true, note: expect.stringMatching(/tesseract/) }),
+    ]);
+    expect(read.documents?.map((document) => document.attachment)).toEqual([0]);
+    expect(read.reading).toContain('The warrant is attached.');
+    expect(read.segments).toEqual([{ start: 0, end: read.reading.length, attachment: null, page: null }]);
+  }, 60_000);
 
   it('answers garbage bytes with a page marked for manual reading', async () => {
     const page = await ocr.image(Buffer.from('this is not an image at all'));
