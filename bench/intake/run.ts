@@ -107,6 +107,7 @@ const result: Record<string, unknown> = {
   withoutPdf: { ...(await throughput(plain)), targetMessagesPerSecond: 100 },
   withFivePagePdf: { ...(await throughput(withPdf)), pdfBytes: pdf.length, targetMessagesPerSecond: 20 },
 };
+process.stderr.write(`${JSON.stringify(result)}\n`);
 
 /**
  * OCR throughput: `pages` scanned pages in documents of 20, read by the reader with Tesseract (our rate), and the same
@@ -165,6 +166,10 @@ async function ocrThroughput(pages: number, languages: string) {
         await run('tesseract', [image, 'stdout', '-l', languages, 'tsv'], { cwd: folder, env: environment, maxBuffer: 16 * 1024 * 1024 });
       }
       floorSeconds += (performance.now() - floorStarted) / 1000;
+      const done = (document + 1) * PAGES_PER_DOCUMENT;
+      process.stderr.write(
+        `ocr: ${done} pages, ours ${(done / oursSeconds).toFixed(2)} pages/s, tesseract alone ${(done / floorSeconds).toFixed(2)} pages/s, rss ${Math.round(rss.at(-1)! / 1_048_576)} MB\n`,
+      );
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
