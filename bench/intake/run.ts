@@ -139,15 +139,16 @@ async function ocrThroughput(pages: number, languages: string) {
   const ocr = tesseractOcr({ ...DEFAULT_OCR_OPTIONS, languages, concurrency: 1 });
   if (!(await ocr.availability()).available) return { skipped: 'tesseract or pdftoppm is not installed' };
   const reader = mailReader({ ...DEFAULT_READER_LIMITS, maxPdfPages: PAGES_PER_DOCUMENT }, { ocr });
-  // The floor's page images, rendered as the adapter renders them (untimed: the floor is tesseract's own rate).
+  // The floor's page images, rendered as the adapter renders them (greyscale PGM at the same size), untimed: the
+  // floor is tesseract's own rate on exactly the images it reads.
   const folder = mkdtempSync(path.join(tmpdir(), 'writ-bench-ocr-'));
   writeFileSync(path.join(folder, 'scan.pdf'), scan);
   const longSide = String(Math.round((297 / 25.4) * DEFAULT_OCR_OPTIONS.dpi));
-  await run('pdftoppm', ['-r', String(DEFAULT_OCR_OPTIONS.dpi), '-scale-to', longSide, '-gray', '-png', 'scan.pdf', 'page'], {
+  await run('pdftoppm', ['-r', String(DEFAULT_OCR_OPTIONS.dpi), '-scale-to', longSide, '-gray', 'scan.pdf', 'page'], {
     cwd: folder,
   });
   const images = readdirSync(folder)
-    .filter((name) => name.endsWith('.png'))
+    .filter((name) => name.endsWith('.pgm'))
     .sort();
   const environment = { ...process.env, OMP_THREAD_LIMIT: '1' };
   let oursSeconds = 0;
