@@ -6,11 +6,19 @@
  *   - delivery to acknowledgement: real servers (Dovecot and OpenSMTPD on loopback, as the tests use), a notice sent
  *     over SMTP to the mailbox, and the time until its receipt is in the sender's IMAP mailbox — at the default
  *     settings (IDLE on, a check every 20 s) and with IDLE off (the 20 s check alone).
- * Needs root and Debian's dovecot-imapd, dovecot-lmtpd and opensmtpd (scripts/install-mail-servers.sh) for the last
- * part; `--no-servers` skips it. Prints a JSON summary and writes it to bench/results/intake.json.
+ *   - OCR: scanned notices (rasterised in the run and wrapped back as image-only PDFs of 20 pages) read through the
+ *     reader with Tesseract, in pages per second, against the floor of the `tesseract` command alone on the same
+ *     pages (rendered beforehand, untimed), document by document in turn so both see the same load; and the
+ *     process's memory after each document, to show it stays flat (`--ocr-pages`, 200 by default; `--no-ocr`).
+ * Needs root and Debian's dovecot-imapd, dovecot-lmtpd and opensmtpd (scripts/install-mail-servers.sh) for the
+ * delivery part (`--no-servers` skips it), and tesseract and pdftoppm (scripts/install-ocr.sh) for OCR. Prints a
+ * JSON summary and writes it to bench/results/intake.json.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
@@ -18,13 +26,24 @@ import nodemailer from 'nodemailer';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { loadConfig } from '../../src/config/config.ts';
 import { extractFields } from '../../src/intake/extract.ts';
-import { mailReader } from '../../src/intake/reader.ts';
+import { DEFAULT_OCR_OPTIONS, tesseractOcr } from '../../src/intake/ocr.ts';
+import { DEFAULT_READER_LIMITS, mailReader } from '../../src/intake/reader.ts';
 import { createContext, createLogger, startJobs, startMailbox } from '../../src/server/context.ts';
 import { buildMessage, newMessageId } from '../../test/support/mail.ts';
 import { startMailServers } from '../../test/support/mail-servers.ts';
+import { imageOnlyPdf, rasterise, textPdf } from '../../test/support/scans.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const { values: options } = parseArgs({ options: { 'no-servers': { type: 'boolean' } }, strict: true });
+const { values: options } = parseArgs({
+  options: {
+    'no-servers': { type: 'boolean' },
+    'no-ocr': { type: 'boolean' },
+    'ocr-pages': { type: 'string', default: '200' },
+    'ocr-languages': { type: 'string', default: 'eng' },
+  },
+  strict: true,
+});
+const run = promisify(execFile);
 const round = (value: number) => Math.round(value * 10) / 10;
 
 const notices = readdirSync(path.join(root, 'test/fixtures/intake-eval'))
@@ -88,6 +107,96 @@ const result: Record<string, unknown> = {
   withoutPdf: { ...(await throughput(plain)), targetMessagesPerSecond: 100 },
   withFivePagePdf: { ...(await throughput(withPdf)), pdfBytes: pdf.length, targetMessagesPerSecond: 20 },
 };
+process.stderr.write(`${JSON.stringify(result)}\n`);
+
+/**
+ * OCR throughput: `pages` scanned pages in documents of 20, read by the reader with Tesseract (our rate), and the same
+ * pages by the tesseract command alone (the floor), one document each in turn; the RSS after each of our documents.
+ */
+async function ocrThroughput(pages: number, languages: string) {
+  const PAGES_PER_DOCUMENT = 20;
+  const distinct = await Promise.all(
+    notices.slice(0, 5).map(async (notice) =>
+      rasterise(
+        await textPdf(
+          notice
+            .replace(/[^\x20-\x7e\n]/g, '?')
+            .split('\n')
+            .slice(0, 32)
+            .map((line) => line.slice(0, 80)),
+        ),
+      ),
+    ),
+  );
+  const documents = Math.ceil(pages / PAGES_PER_DOCUMENT);
+  const scan = await imageOnlyPdf(Array.from({ length: PAGES_PER_DOCUMENT }, (_, index) => distinct[index % distinct.length]!));
+  const message = buildMessage({
+    from: 'officer@police.bench.test',
+    subject: 'Scanned order',
+    text: 'The order is attached.',
+    attachments: [{ fileName: 'order.pdf', contentType: 'application/pdf', content: scan }],
+  });
+  const ocr = tesseractOcr({ ...DEFAULT_OCR_OPTIONS, languages, concurrency: 1 });
+  if (!(await ocr.availability()).available) return { skipped: 'tesseract or pdftoppm is not installed' };
+  const reader = mailReader({ ...DEFAULT_READER_LIMITS, maxPdfPages: PAGES_PER_DOCUMENT }, { ocr });
+  // The floor's page images, rendered as the adapter renders them (greyscale PGM at the same size), untimed: the
+  // floor is tesseract's own rate on exactly the images it reads.
+  const folder = mkdtempSync(path.join(tmpdir(), 'writ-bench-ocr-'));
+  writeFileSync(path.join(folder, 'scan.pdf'), scan);
+  const longSide = String(Math.round((297 / 25.4) * DEFAULT_OCR_OPTIONS.dpi));
+  await run('pdftoppm', ['-r', String(DEFAULT_OCR_OPTIONS.dpi), '-scale-to', longSide, '-gray', 'scan.pdf', 'page'], {
+    cwd: folder,
+  });
+  const images = readdirSync(folder)
+    .filter((name) => name.endsWith('.pgm'))
+    .sort();
+  const environment = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  let oursSeconds = 0;
+  let floorSeconds = 0;
+  let unread = 0;
+  const rss: number[] = [];
+  try {
+    for (let document = 0; document < documents; document += 1) {
+      const started = performance.now();
+      const read = await reader.read(message);
+      oursSeconds += (performance.now() - started) / 1000;
+      unread += read.attachments[0]?.pages?.filter((page) => page.needsManualReading).length ?? PAGES_PER_DOCUMENT;
+      rss.push(process.memoryUsage().rss);
+      const floorStarted = performance.now();
+      for (const image of images) {
+        await run('tesseract', [image, 'stdout', '-l', languages, 'tsv'], { cwd: folder, env: environment, maxBuffer: 16 * 1024 * 1024 });
+      }
+      floorSeconds += (performance.now() - floorStarted) / 1000;
+      const done = (document + 1) * PAGES_PER_DOCUMENT;
+      process.stderr.write(
+        `ocr: ${done} pages, ours ${(done / oursSeconds).toFixed(2)} pages/s, tesseract alone ${(done / floorSeconds).toFixed(2)} pages/s, rss ${Math.round(rss.at(-1)! / 1_048_576)} MB\n`,
+      );
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+  const total = documents * PAGES_PER_DOCUMENT;
+  const megabytes = (bytes: number) => Math.round(bytes / 104_857.6) / 10;
+  return {
+    pages: total,
+    languages,
+    pagesNeedingManualReading: unread,
+    pagesPerSecond: Math.round((total / oursSeconds) * 100) / 100,
+    floorPagesPerSecond: Math.round((total / floorSeconds) * 100) / 100,
+    shareOfFloor: Math.round((floorSeconds / oursSeconds) * 1000) / 1000,
+    targetShareOfFloor: 0.8,
+    rssMegabytes: {
+      afterFirstDocument: megabytes(rss[0]!),
+      afterLastDocument: megabytes(rss.at(-1)!),
+      max: megabytes(Math.max(...rss)),
+      perDocument: rss.map(megabytes),
+    },
+  };
+}
+
+if (!options['no-ocr']) {
+  result.ocr = await ocrThroughput(Math.max(20, Number(options['ocr-pages'])), options['ocr-languages'] ?? 'eng');
+}
 
 if (!options['no-servers']) {
   const servers = await startMailServers(14390);

@@ -316,6 +316,48 @@ export const configSchema = z.object({
     .min(65_536)
     .default(209_715_200)
     .describe('The largest message stored (default 200 MiB). A larger one is left in the mailbox, unread, and a warning is logged.'),
+  WRIT_OCR: z
+    .enum(['auto', 'off'])
+    .default('auto')
+    .describe(
+      "OCR of scanned PDF pages and attached images in the worker, with Tesseract (`tesseract` and poppler's `pdftoppm`, from Debian: scripts/install-ocr.sh). auto: used when installed; when it is not (or off), scans are kept, marked OCR_UNAVAILABLE and NEEDS_MANUAL_READING.",
+    ),
+  WRIT_OCR_LANGUAGES: z
+    .string()
+    .regex(/^[a-z_]{3,20}(\+[a-z_]{3,20}){0,15}$/, 'Tesseract language codes joined by +')
+    .default('eng+kor+chi_sim+chi_tra+jpn+rus+spa')
+    .describe(
+      'Tesseract languages a page is read in, joined by + (the first counts most). Codes whose language pack is not installed are left out. Each extra language slows OCR (all seven: about 3× English alone).',
+    ),
+  WRIT_OCR_MIN_CONFIDENCE: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.6)
+    .describe('A page whose mean word confidence (0–1) is below this is marked NEEDS_MANUAL_READING (its text is still kept).'),
+  WRIT_OCR_PAGE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe('Rendering and reading one page, at most; past it the page is marked NEEDS_MANUAL_READING and the next one read.'),
+  WRIT_OCR_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe('Pages of one document read at once (each a tesseract process of one thread, with one page image on disk).'),
+  WRIT_OCR_DPI: z.coerce
+    .number()
+    .int()
+    .min(72)
+    .max(600)
+    .default(300)
+    .describe('Resolution PDF pages are rendered at for OCR; no page image is larger than an A4 page at this resolution.'),
+  WRIT_OCR_TESSERACT: z.string().min(1).max(500).default('tesseract').describe('The tesseract program (a name on PATH or a full path).'),
+  WRIT_OCR_PDFTOPPM: z.string().min(1).max(500).default('pdftoppm').describe("poppler's pdftoppm program (a name on PATH or a full path)."),
   WRIT_INTAKE_ACKS_PER_SENDER_HOUR: z.coerce
     .number()
     .int()

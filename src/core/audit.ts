@@ -269,6 +269,12 @@ export type AuditEvent =
       requestId?: undefined;
       data: { draftId: string; messageId: string; field: string; trust: string };
     }
+  /**
+   * The sender of a confirmed draft was mailed its tracking number and the portal link (once), or was not, because
+   * the trust rules hold the sender (`reason`: its trust level, or the agency's status).
+   */
+  | { type: 'intake.confirmation_mailed'; requestId: string; data: { draftId: string; trackingNumber: string } }
+  | { type: 'intake.confirmation_withheld'; requestId: string; data: { draftId: string; reason: string } }
   /** The desk discarded a draft, with why. */
   | { type: 'intake.draft_discarded'; requestId?: undefined; data: { draftId: string; reason: string } }
   /** The platform's first signing key was made (it signs productions and the audit log's tree heads). */

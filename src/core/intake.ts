@@ -32,8 +32,15 @@ export const INTAKE_FLAGS = [
   'ARCHIVE_BOMB',
   /** An archive attachment: listed, not unpacked. */
   'ARCHIVE_NOT_READ',
-  /** A PDF with no text layer (a scan), encrypted or unreadable: kept for a person to read (no OCR yet). */
+  /**
+   * A page OCR could not read (too little text, or confidence below WRIT_OCR_MIN_CONFIDENCE), an encrypted or broken
+   * PDF, or a scan when OCR is off: kept, listed page by page, for a person to read.
+   */
   'NEEDS_MANUAL_READING',
+  /** Some text was read by OCR from a scan or an image: check the values taken from it against the page. */
+  'OCR_READ',
+  /** A scan or an image came, but OCR is unavailable here (tesseract or pdftoppm missing, or WRIT_OCR=off). */
+  'OCR_UNAVAILABLE',
   /** An automatic reply (out of office, Auto-Submitted, ...): stored, never acknowledged. */
   'AUTO_REPLY',
   /** A delivery failure report (bounce): stored, never acknowledged. */
@@ -492,6 +499,54 @@ export interface IntakeAttachment {
   readonly textCharacters: number;
   readonly needsManualReading: boolean;
   readonly note: string | null;
+  /**
+   * A PDF or an image: a legal-process document of the draft, its bytes kept in the file store under `sha256`, and
+   * attached to the request when the desk confirms the draft.
+   */
+  readonly document?: boolean;
+  /** A document's pages, each read from its text layer or by OCR, or marked for a person to read; never dropped. */
+  readonly pages?: readonly DocumentPage[];
+}
+
+/** One page of a document as read. */
+export interface DocumentPage {
+  /** 1-based. */
+  readonly page: number;
+  /** text_layer: the PDF's own text; ocr: recognised from the page's image; none: nothing could be read. */
+  readonly source: 'text_layer' | 'ocr' | 'none';
+  readonly characters: number;
+  /** OCR's mean word confidence, 0..1 (null for a text layer, or when nothing was recognised). */
+  readonly confidence: number | null;
+  readonly needsManualReading: boolean;
+  readonly note: string | null;
+}
+
+/**
+ * Where a stretch [start, end) of the reading text came from: the message itself (`attachment` null: subject, body,
+ * forwarded messages, text attachments) or page `page` of the document `attachments[attachment]`.
+ */
+export interface ReadingSegment {
+  readonly start: number;
+  readonly end: number;
+  readonly attachment: number | null;
+  readonly page: number | null;
+}
+
+/**
+ * The segment a span of the reading text lies in (the one holding its start), or undefined when the reading has
+ * no segments (a message read before they were kept) or the span lies outside them.
+ */
+export function segmentOf(segments: readonly ReadingSegment[], span: SourceSpan): ReadingSegment | undefined {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const segment = segments[middle]!;
+    if (span.start < segment.start) high = middle - 1;
+    else if (span.start >= segment.end) low = middle + 1;
+    else return segment;
+  }
+  return undefined;
 }
 
 /** A message as read: headers that matter, the reading text fields are found in, attachments and marks. */
@@ -505,6 +560,10 @@ export interface ReadMessage {
   readonly reading: string;
   readonly attachments: readonly IntakeAttachment[];
   readonly flags: readonly IntakeFlag[];
+  /** Where each stretch of `reading` came from, in order, without gaps between the parts read. */
+  readonly segments?: readonly ReadingSegment[];
+  /** The bytes of each attachment that is a document (`attachments[attachment].document`), to keep in the file store. */
+  readonly documents?: ReadonlyArray<{ readonly attachment: number; readonly bytes: Uint8Array }>;
 }
 
 /** Reads a raw message: MIME, character sets, HTML, PDFs, nested messages, archives. Never throws. */
@@ -539,6 +598,8 @@ export interface IntakeMessageRecord {
   readonly flags: readonly IntakeFlag[];
   readonly trust: SenderTrust | null;
   readonly reading: string | null;
+  /** Where each stretch of `reading` came from: the message, or a page of one of its documents. */
+  readonly readingSegments: readonly ReadingSegment[];
   readonly attachments: readonly IntakeAttachment[];
   readonly fields: DraftFields | null;
   readonly draftId: string | null;
@@ -602,6 +663,7 @@ export interface IntakeRepository {
       flags: readonly IntakeFlag[];
       trust: SenderTrust;
       reading: string;
+      readingSegments: readonly ReadingSegment[];
       attachments: readonly IntakeAttachment[];
       fields: DraftFields;
       draftId: string | null;
@@ -652,6 +714,19 @@ export interface IntakeRepository {
   /** The send failed before the server took it: the claim is given back so a retry may send. */
   releaseAcknowledgement(messageId: string): Promise<void>;
   acknowledgementSent(messageId: string, at: Date): Promise<void>;
+  /**
+   * Claims the one mail telling a confirmed draft's sender its tracking number: false when it was claimed before
+   * (sent, being sent, or withheld), so a retried job never mails twice.
+   */
+  claimConfirmationMail(claim: { draftId: string; recipient: string; at: Date }): Promise<boolean>;
+  /** The send failed before the server took it: the claim is given back so a retry may send. */
+  releaseConfirmationMail(draftId: string): Promise<void>;
+  /** `sent`, or `withheld` with why (the trust rules hold the sender): either way it is never sent after. */
+  finishConfirmationMail(draftId: string, outcome: { state: 'sent' | 'withheld'; reason?: string | undefined; at: Date }): Promise<void>;
+  /** Where the confirmation mail of a draft stands, if it was ever claimed. */
+  confirmationMail(
+    draftId: string,
+  ): Promise<{ readonly state: 'sending' | 'sent' | 'withheld'; readonly reason: string | null; readonly at: string } | undefined>;
   /** The last UID read from a mailbox, for its UIDVALIDITY (none when the mailbox was renumbered). */
   mailboxPosition(mailbox: string, uidValidity: string): Promise<number>;
   setMailboxPosition(mailbox: string, uidValidity: string, lastUid: number): Promise<void>;

@@ -726,6 +726,32 @@ export interface FileStore {
   remove(sha256: string): Promise<void>;
 }
 
+/** One page as OCR read it. */
+export interface OcrPage {
+  /** 1-based. */
+  readonly page: number;
+  readonly text: string;
+  /** Mean word confidence, 0..1; null when no word was recognised. */
+  readonly confidence: number | null;
+  /** Too little text, or confidence below the threshold, or the page could not be rendered or read in time. */
+  readonly needsManualReading: boolean;
+  readonly note: string | null;
+}
+
+/**
+ * Optical character recognition of scans and images (Tesseract, `src/intake/ocr.ts`). Pages are read one image at a
+ * time, a bounded number at once, each within a time limit; a page that cannot be read is returned marked, never
+ * dropped. Never throws for bad input.
+ */
+export interface PageOcr {
+  /** Whether OCR can run here; when not, why (a missing program, or OCR turned off). */
+  availability(): Promise<{ readonly available: true } | { readonly available: false; readonly reason: string }>;
+  /** The given pages (1-based) of a PDF, in page order. */
+  pdfPages(pdf: Uint8Array, pages: readonly number[]): AsyncIterable<OcrPage>;
+  /** An image (PNG, JPEG, TIFF, …): one page. */
+  image(bytes: Uint8Array): Promise<OcrPage>;
+}
+
 /** The unguessable token of a notice page: derived from the notice's id with a key kept outside the database. */
 export interface NoticeTokens {
   tokenFor(noticeId: string): string;

@@ -12,6 +12,7 @@ import type {
   IntakeMessageStatus,
   IntakeRepository,
   IntakeSource,
+  ReadingSegment,
   SenderTrust,
 } from '../core/intake.ts';
 import { decodeCursor, encodeCursor } from '../core/pagination.ts';
@@ -41,6 +42,7 @@ export interface IntakeMessagesTable {
   flags: ColumnType<string[], string[] | undefined, string[]>;
   trust: ColumnType<SenderTrust | null, string | null | undefined, string | null>;
   reading: Nullable<string>;
+  reading_segments: ColumnType<ReadingSegment[], string | undefined, string>;
   attachments: ColumnType<IntakeAttachment[], string | undefined, string>;
   fields: ColumnType<DraftFields | null, string | null | undefined, string | null>;
   draft_id: Nullable<string>;
@@ -74,6 +76,15 @@ export interface IntakeAcknowledgementsTable {
   sent_at: Nullable<Date>;
 }
 
+export interface IntakeConfirmationMailTable {
+  draft_id: string;
+  recipient: string;
+  state: string;
+  reason: Nullable<string>;
+  claimed_at: Date;
+  finished_at: Nullable<Date>;
+}
+
 export interface IntakeMailboxStateTable {
   mailbox: string;
   uid_validity: string;
@@ -87,6 +98,7 @@ declare module './schema.ts' {
     intake_drafts: IntakeDraftsTable;
     intake_acknowledgements: IntakeAcknowledgementsTable;
     intake_mailbox_state: IntakeMailboxStateTable;
+    intake_confirmation_mail: IntakeConfirmationMailTable;
   }
 }
 
@@ -122,6 +134,7 @@ function toMessage(row: MessageRow): IntakeMessageRecord {
     flags: row.flags as IntakeFlag[],
     trust: row.trust,
     reading: row.reading,
+    readingSegments: row.reading_segments ?? [],
     attachments: row.attachments,
     fields: row.fields,
     draftId: row.draft_id,
@@ -243,6 +256,7 @@ export function intakeRepository(db: Kysely<Database>): IntakeRepository {
           >`(SELECT coalesce(array_agg(DISTINCT f), '{}') FROM unnest(flags || ${sql.val([...result.flags])}::text[]) AS f)`,
           trust: JSON.stringify(result.trust),
           reading: result.reading,
+          reading_segments: JSON.stringify(result.readingSegments),
           attachments: JSON.stringify(result.attachments),
           fields: JSON.stringify(result.fields),
           draft_id: result.draftId,
@@ -372,6 +386,36 @@ export function intakeRepository(db: Kysely<Database>): IntakeRepository {
     },
     async acknowledgementSent(messageId, at) {
       await db.updateTable('intake_acknowledgements').set({ state: 'sent', sent_at: at }).where('message_id', '=', messageId).execute();
+    },
+    async claimConfirmationMail(claim) {
+      const inserted = await db
+        .insertInto('intake_confirmation_mail')
+        .values({ draft_id: claim.draftId, recipient: claim.recipient, state: 'sending', claimed_at: claim.at })
+        .onConflict((conflict) => conflict.column('draft_id').doNothing())
+        .returning('draft_id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+    async releaseConfirmationMail(draftId) {
+      await db.deleteFrom('intake_confirmation_mail').where('draft_id', '=', draftId).where('state', '=', 'sending').execute();
+    },
+    async finishConfirmationMail(draftId, outcome) {
+      await db
+        .updateTable('intake_confirmation_mail')
+        .set({ state: outcome.state, reason: outcome.reason ?? null, finished_at: outcome.at })
+        .where('draft_id', '=', draftId)
+        .execute();
+    },
+    async confirmationMail(draftId) {
+      if (!UUID.test(draftId)) return undefined;
+      const row = await db.selectFrom('intake_confirmation_mail').selectAll().where('draft_id', '=', draftId).executeTakeFirst();
+      return row
+        ? {
+            state: row.state as 'sending' | 'sent' | 'withheld',
+            reason: row.reason,
+            at: iso(row.finished_at ?? row.claimed_at)!,
+          }
+        : undefined;
     },
     async mailboxPosition(mailbox, uidValidity) {
       const row = await db

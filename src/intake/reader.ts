@@ -7,8 +7,19 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import yauzl from 'yauzl';
-import { addressIn, firstHeader, parseHeaderBlock, type IntakeAttachment, type IntakeFlag, type MessageReader } from '../core/intake.ts';
-import { pdfText } from './pdf.ts';
+import { sniffDocumentType } from '../core/documents.ts';
+import {
+  addressIn,
+  firstHeader,
+  parseHeaderBlock,
+  type DocumentPage,
+  type IntakeAttachment,
+  type IntakeFlag,
+  type MessageReader,
+  type ReadingSegment,
+} from '../core/intake.ts';
+import type { PageOcr } from '../core/ports.ts';
+import { hasTextLayer, pdfText } from './pdf.ts';
 
 export interface ReaderLimits {
   /** A message larger than this is kept but not parsed beyond its headers. */
@@ -157,10 +168,84 @@ async function inspectZip(bytes: Buffer): Promise<{ bomb: boolean; note: string 
 const addressList = (value: ParsedMail['to']): string[] =>
   [value ?? []].flat().flatMap((group) => group.value.map((entry) => entry.address?.toLowerCase() ?? '').filter(Boolean));
 
+/** A part of the reading text and where it came from; `glue` goes before it (a blank line between parts). */
+interface Piece {
+  readonly text: string;
+  readonly attachment: number | null;
+  readonly page: number | null;
+  readonly glue: string;
+}
+const messagePiece = (text: string): Piece => ({ text, attachment: null, page: null, glue: '\n\n' });
+
 interface Collected {
-  readonly sections: string[];
+  readonly sections: Piece[];
   readonly attachments: IntakeAttachment[];
+  readonly documents: Array<{ attachment: number; bytes: Uint8Array }>;
   readonly flags: Set<IntakeFlag>;
+  readonly ocr: PageOcr | undefined;
+}
+
+const NO_OCR = 'OCR is not configured in this reader.';
+
+/**
+ * A PDF's pages: the text layer where a page has one, OCR where it has none (a scan), and a page that neither reads
+ * is listed as needing manual reading. Pages go into the reading text one by one, so a span tells its page.
+ */
+async function readPdf(
+  content: Buffer,
+  index: number,
+  heading: string,
+  limits: ReaderLimits,
+  collected: Collected,
+): Promise<{ pages: DocumentPage[]; characters: number; needsManualReading: boolean; note: string | null }> {
+  const pdf = await pdfText(content, { maxPages: limits.maxPdfPages });
+  if (pdf.pages === 0) return { pages: [], characters: 0, needsManualReading: true, note: pdf.note };
+  const texts = pdf.pageTexts.map((text) => (hasTextLayer(text) ? text : ''));
+  const pages: DocumentPage[] = texts.map((text, at) => ({
+    page: at + 1,
+    source: 'text_layer',
+    characters: text.length,
+    confidence: null,
+    needsManualReading: false,
+    note: null,
+  }));
+  const scanned = pages.filter((page) => texts[page.page - 1] === '').map((page) => page.page);
+  if (scanned.length > 0) {
+    const status = collected.ocr ? await collected.ocr.availability() : { available: false as const, reason: NO_OCR };
+    if (!status.available) collected.flags.add('OCR_UNAVAILABLE');
+    const results = status.available
+      ? collected.ocr!.pdfPages(content, scanned)
+      : (async function* () {
+          for (const page of scanned) yield { page, text: '', confidence: null, needsManualReading: true, note: status.reason };
+        })();
+    for await (const result of results) {
+      texts[result.page - 1] = result.text;
+      pages[result.page - 1] = {
+        page: result.page,
+        source: result.text === '' ? 'none' : 'ocr',
+        characters: result.text.length,
+        confidence: result.confidence,
+        needsManualReading: result.needsManualReading,
+        note: result.note,
+      };
+      if (result.text !== '') collected.flags.add('OCR_READ');
+    }
+  }
+  const characters = texts.reduce((sum, text) => sum + text.length, 0);
+  if (characters > 0) {
+    collected.sections.push({ text: heading, attachment: index, page: null, glue: '\n\n' });
+    texts.forEach((text, at) => {
+      if (text !== '') collected.sections.push({ text, attachment: index, page: at + 1, glue: '\n' });
+    });
+  }
+  const unread = pages.filter((page) => page.needsManualReading).length;
+  const truncated = pdf.pages > limits.maxPdfPages ? `only the first ${limits.maxPdfPages} of ${pdf.pages} pages were read` : null;
+  return {
+    pages,
+    characters,
+    needsManualReading: unread > 0 || truncated !== null,
+    note: [unread > 0 ? `${unread} of ${pages.length} page(s) need manual reading` : null, truncated].filter(Boolean).join('; ') || null,
+  };
 }
 
 async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collected: Collected): Promise<ParsedMail | undefined> {
@@ -191,7 +276,7 @@ async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collec
     collected.flags.add('CHARSET_PROBLEM');
   }
   if (/\r(?!\n)/.test(body)) collected.flags.add('CR_LINE_ENDINGS');
-  if (body.trim() !== '') collected.sections.push(body);
+  if (body.trim() !== '') collected.sections.push(messagePiece(body));
   for (const attachment of parsed.attachments) {
     const fileName = attachment.filename ?? '(unnamed)';
     const size = attachment.size ?? attachment.content.length;
@@ -210,10 +295,13 @@ async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collec
       }
       const before = collected.sections.length;
       const inner = await readPart(attachment.content, depth + 1, limits, collected);
-      const innerText = collected.sections.slice(before).join('\n');
+      const innerText = collected.sections
+        .slice(before)
+        .map((piece) => piece.text)
+        .join('\n');
       if (inner) {
         const heading = `--- forwarded message: ${inner.subject ?? ''} (from ${inner.from?.text ?? 'unknown'}) ---`;
-        collected.sections.splice(before, 0, heading);
+        collected.sections.splice(before, 0, messagePiece(heading));
       }
       collected.attachments.push({
         ...record,
@@ -223,15 +311,20 @@ async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collec
       });
       continue;
     }
+    const documentType = sniffDocumentType(attachment.content.subarray(0, 1024));
     if (/pdf/i.test(attachment.contentType) || /\.pdf$/i.test(fileName)) {
-      const pdf = await pdfText(attachment.content, { maxPages: limits.maxPdfPages });
+      const index = collected.attachments.length;
+      const pdf = await readPdf(attachment.content, index, `--- attachment: ${fileName} ---`, limits, collected);
       if (pdf.needsManualReading) collected.flags.add('NEEDS_MANUAL_READING');
-      if (pdf.text) collected.sections.push(`--- attachment: ${fileName} ---\n${pdf.text}`);
+      const isDocument = documentType === 'application/pdf';
+      if (isDocument) collected.documents.push({ attachment: index, bytes: attachment.content });
       collected.attachments.push({
         ...record,
-        textCharacters: pdf.text.length,
+        textCharacters: pdf.characters,
         needsManualReading: pdf.needsManualReading,
         note: pdf.note,
+        document: isDocument,
+        pages: pdf.pages,
       });
       continue;
     }
@@ -246,8 +339,42 @@ async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collec
     }
     if (/^text\/plain/i.test(attachment.contentType)) {
       const text = attachment.content.toString('utf8');
-      collected.sections.push(`--- attachment: ${fileName} ---\n${text}`);
+      collected.sections.push(messagePiece(`--- attachment: ${fileName} ---\n${text}`));
       collected.attachments.push({ ...record, textCharacters: text.length, needsManualReading: false, note: null });
+      continue;
+    }
+    if (documentType !== undefined && documentType !== 'application/pdf' && !attachment.related) {
+      // A scanned page sent as a picture: read by OCR, kept as a document of the draft.
+      const index = collected.attachments.length;
+      const status = collected.ocr ? await collected.ocr.availability() : { available: false as const, reason: NO_OCR };
+      const result = status.available
+        ? await collected.ocr!.image(attachment.content)
+        : { page: 1, text: '', confidence: null, needsManualReading: true, note: status.reason };
+      if (!status.available) collected.flags.add('OCR_UNAVAILABLE');
+      if (result.needsManualReading) collected.flags.add('NEEDS_MANUAL_READING');
+      if (result.text !== '') {
+        collected.flags.add('OCR_READ');
+        collected.sections.push({ text: `--- attachment: ${fileName} ---`, attachment: index, page: null, glue: '\n\n' });
+        collected.sections.push({ text: result.text, attachment: index, page: 1, glue: '\n' });
+      }
+      collected.documents.push({ attachment: index, bytes: attachment.content });
+      collected.attachments.push({
+        ...record,
+        textCharacters: result.text.length,
+        needsManualReading: result.needsManualReading,
+        note: result.note,
+        document: true,
+        pages: [
+          {
+            page: 1,
+            source: result.text === '' ? 'none' : 'ocr',
+            characters: result.text.length,
+            confidence: result.confidence,
+            needsManualReading: result.needsManualReading,
+            note: result.note,
+          },
+        ],
+      });
       continue;
     }
     if (/^image\//i.test(attachment.contentType) && !attachment.related) collected.flags.add('NEEDS_MANUAL_READING');
@@ -261,8 +388,36 @@ async function readPart(raw: Buffer, depth: number, limits: ReaderLimits, collec
   return parsed;
 }
 
-/** Makes the reader; `limits` bound the work one message can cost. */
-export function mailReader(limits: ReaderLimits = DEFAULT_READER_LIMITS): MessageReader {
+/**
+ * The reading text made of its parts, each normalised on its own, with where each stretch came from: consecutive
+ * parts of the message are one segment, each page of a document one of its own.
+ */
+export function assembleReading(pieces: readonly Piece[]): { reading: string; segments: ReadingSegment[]; repaired: boolean } {
+  let reading = '';
+  let repaired = false;
+  const segments: ReadingSegment[] = [];
+  pieces.forEach((piece, index) => {
+    const fixed = repairMojibake(normaliseText(piece.text));
+    repaired ||= fixed.repaired;
+    if (index > 0) reading += piece.glue;
+    const start = reading.length;
+    reading += fixed.text;
+    const last = segments.at(-1);
+    if (last && last.attachment === piece.attachment && last.page === piece.page)
+      segments[segments.length - 1] = { ...last, end: reading.length };
+    else segments.push({ start, end: reading.length, attachment: piece.attachment, page: piece.page });
+  });
+  return { reading, segments, repaired };
+}
+
+/**
+ * Makes the reader; `limits` bound the work one message can cost; `ocr` reads scans and images (without it they are
+ * kept and marked OCR_UNAVAILABLE and NEEDS_MANUAL_READING).
+ */
+export function mailReader(
+  limits: ReaderLimits = DEFAULT_READER_LIMITS,
+  options: { readonly ocr?: PageOcr | undefined } = {},
+): MessageReader {
   return {
     async read(bytes) {
       const flags = new Set<IntakeFlag>();
@@ -285,9 +440,16 @@ export function mailReader(limits: ReaderLimits = DEFAULT_READER_LIMITS): Messag
       if (raw.length > limits.maxMessageBytes) {
         flags.add('TOO_LARGE_TO_READ');
         const subject = firstHeader(headers, 'subject') ?? '';
-        return { ...base, subject, reading: subject, attachments: [], flags: [...flags] };
+        return {
+          ...base,
+          subject,
+          reading: subject,
+          segments: [{ start: 0, end: subject.length, attachment: null, page: null }],
+          attachments: [],
+          flags: [...flags],
+        };
       }
-      const collected: Collected = { sections: [], attachments: [], flags };
+      const collected: Collected = { sections: [], attachments: [], documents: [], flags, ocr: options.ocr };
       let parsed: ParsedMail | undefined;
       try {
         parsed = await readPart(raw, 0, limits, collected);
@@ -295,13 +457,12 @@ export function mailReader(limits: ReaderLimits = DEFAULT_READER_LIMITS): Messag
         flags.add('READ_FAILED');
       }
       const subject = parsed?.subject ?? firstHeader(headers, 'subject') ?? '';
-      let reading = normaliseText([subject, ...collected.sections].join('\n\n'));
-      const fixed = repairMojibake(reading);
-      if (fixed.repaired) {
-        flags.add('MOJIBAKE_REPAIRED');
-        reading = fixed.text;
-      }
-      if (collected.sections.join('').trim() === '') flags.add('EMPTY_BODY');
+      const { reading, segments, repaired } = assembleReading([
+        { text: subject, attachment: null, page: null, glue: '' },
+        ...collected.sections,
+      ]);
+      if (repaired) flags.add('MOJIBAKE_REPAIRED');
+      if (collected.sections.every((piece) => piece.text.trim() === '')) flags.add('EMPTY_BODY');
       const from = parsed?.from?.value[0];
       const date = parsed?.date;
       return {
@@ -311,7 +472,9 @@ export function mailReader(limits: ReaderLimits = DEFAULT_READER_LIMITS): Messag
         subject: normaliseText(subject),
         sentAt: date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined,
         reading,
+        segments,
         attachments: collected.attachments,
+        documents: collected.documents,
         flags: [...flags],
       };
     },

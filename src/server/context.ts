@@ -50,6 +50,7 @@ import { createPager } from '../notify/pager.ts';
 import { fireDueTasks } from '../services/schedule.ts';
 import { startJobRunner, type JobRunner } from '../jobs/job-runner.ts';
 import type { MailboxWatcher } from '../intake/imap.source.ts';
+import type { TesseractOptions } from '../intake/ocr.ts';
 import { receiveIntakeMessage } from '../services/receive-intake-message.ts';
 import { isWritError } from '../core/errors.ts';
 import { directoryFileStore } from '../storage/directory.file-store.ts';
@@ -192,7 +193,7 @@ export async function createContext(
     submissionsPerHour: config.WRIT_SUBMISSIONS_PER_HOUR,
     mailer,
     confirmationHours: config.WRIT_CONFIRMATION_HOURS,
-    reader: lazyReader(config.WRIT_INTAKE_MAX_MESSAGE_BYTES),
+    reader: lazyReader(config),
     extractor: lazyExtractor,
     intake: { trustedAuthservIds: config.WRIT_IMAP_AUTHSERV_ID, ownAddresses: ownAddresses(config) },
     acknowledgement: {
@@ -227,17 +228,36 @@ export async function createContext(
 }
 
 // mailparser, pdf.js, chrono-node and imapflow load with the first message, not at start: most commands never read mail.
-function lazyReader(maxMessageBytes: number): MessageReader {
+function lazyReader(config: Config): MessageReader {
   let reader: Promise<MessageReader> | undefined;
   return {
     async read(raw) {
-      reader ??= import('../intake/reader.ts').then(({ DEFAULT_READER_LIMITS, mailReader }) =>
-        mailReader({ ...DEFAULT_READER_LIMITS, maxMessageBytes }),
+      reader ??= Promise.all([import('../intake/reader.ts'), import('../intake/ocr.ts')]).then(
+        ([{ DEFAULT_READER_LIMITS, mailReader }, { tesseractOcr }]) =>
+          mailReader(
+            { ...DEFAULT_READER_LIMITS, maxMessageBytes: config.WRIT_INTAKE_MAX_MESSAGE_BYTES },
+            { ocr: tesseractOcr(ocrOptions(config)) },
+          ),
       );
       return (await reader).read(raw);
     },
   };
 }
+/** The OCR adapter's settings from the configuration. */
+export function ocrOptions(config: Config): TesseractOptions {
+  return {
+    mode: config.WRIT_OCR,
+    tesseractCommand: config.WRIT_OCR_TESSERACT,
+    pdftoppmCommand: config.WRIT_OCR_PDFTOPPM,
+    languages: config.WRIT_OCR_LANGUAGES,
+    dpi: config.WRIT_OCR_DPI,
+    minConfidence: config.WRIT_OCR_MIN_CONFIDENCE,
+    minCharacters: 20,
+    pageTimeoutMs: config.WRIT_OCR_PAGE_TIMEOUT_SECONDS * 1000,
+    concurrency: config.WRIT_OCR_CONCURRENCY,
+  };
+}
+
 const lazyExtractor: FieldExtractor = {
   extract: async (reading, hints) => (await import('../intake/extract.ts')).ruleExtractor.extract(reading, hints),
 };

@@ -6,6 +6,7 @@
 import type { Actor } from '../core/actor.ts';
 import { SYSTEM_ACTOR } from '../core/actor.ts';
 import { canonicalJson } from '../core/canonical.ts';
+import { safeFileName } from '../core/documents.ts';
 import { WritError } from '../core/errors.ts';
 import {
   TARGET_KINDS,
@@ -15,10 +16,12 @@ import {
   type DraftStatus,
   type ExtractedValue,
   type IntakeMessageRecord,
+  type DocumentPage,
   type IntakeMessageStatus,
   type SourceSpan,
   type TargetKind,
   type TrustLevel,
+  segmentOf,
 } from '../core/intake.ts';
 import {
   acceptDraftFieldInputSchema,
@@ -36,7 +39,7 @@ import type { IdentifierKind } from '../core/request.ts';
 import { submitRequestSchema } from '../core/schemas.ts';
 import { applyTransition, parseInput, requirePermission } from './common.ts';
 
-type IntakeStore = Transactor<Pick<Repositories, 'intake' | 'requests' | 'users' | 'organisations' | 'audit' | 'outbox'>>;
+type IntakeStore = Transactor<Pick<Repositories, 'intake' | 'requests' | 'users' | 'organisations' | 'audit' | 'outbox' | 'documents'>>;
 
 export interface IntakeDeskDeps {
   readonly store: IntakeStore;
@@ -49,10 +52,12 @@ const notFound = () => new WritError('INTAKE_MESSAGE_NOT_FOUND', 'No such messag
 const draftNotFound = () => new WritError('DRAFT_NOT_FOUND', 'No such draft.');
 
 /** A message as listed: who sent it, what it is, what was found, never its text. */
-export type IntakeMessageSummary = Omit<IntakeMessageRecord, 'reading' | 'fields' | 'attachments'> & { readonly attachments: number };
+export type IntakeMessageSummary = Omit<IntakeMessageRecord, 'reading' | 'readingSegments' | 'fields' | 'attachments'> & {
+  readonly attachments: number;
+};
 
 const summarise = (message: IntakeMessageRecord): IntakeMessageSummary => {
-  const { reading: _reading, fields: _fields, attachments, ...rest } = message;
+  const { reading: _reading, readingSegments: _segments, fields: _fields, attachments, ...rest } = message;
   return { ...rest, attachments: attachments.length };
 };
 
@@ -105,6 +110,18 @@ export interface FieldSource {
 }
 
 /**
+ * Where a value was read: the message itself, or a page of one of its documents; the words around it (within that
+ * part, up to 300 characters each side) and the words themselves, for the desk to see the value in its place.
+ */
+export interface ValueSource {
+  readonly document: { readonly index: number; readonly fileName: string; readonly sha256: string } | null;
+  readonly page: number | null;
+  readonly before: string;
+  readonly text: string;
+  readonly after: string;
+}
+
+/**
  * One field of a draft: its value now, what extraction found (with where, from which message and its trust, and how
  * sure), and whether the desk changed it.
  */
@@ -114,7 +131,10 @@ export interface DraftFieldView<T> {
     readonly value: unknown;
     readonly span: SourceSpan | null;
     readonly excerpt: string | null;
+    /** Where it was read, with the words around it. */
+    readonly place: ValueSource | null;
     readonly confidence: number;
+    /** Which message it came from, and that message's trust. */
     readonly source: FieldSource;
   } | null;
   readonly corrected: boolean;
@@ -129,6 +149,19 @@ export interface DraftFollowUpView {
   readonly trust: TrustLevel | null;
   readonly heldApart: boolean;
   readonly offers: Readonly<Partial<Record<DraftFieldName, unknown>>>;
+}
+
+/** A document that came with the draft's messages (a PDF or an image), page by page as it was read. */
+export interface DraftDocument {
+  readonly messageId: string;
+  readonly index: number;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly needsManualReading: boolean;
+  readonly note: string | null;
+  readonly pages: readonly DocumentPage[];
 }
 
 export interface DraftView {
@@ -146,6 +179,7 @@ export interface DraftView {
   /** The trust of the draft's first message (each field's own source says which message it came from). */
   readonly trust: IntakeMessageRecord['trust'];
   readonly followUps: readonly DraftFollowUpView[];
+  readonly documents: readonly DraftDocument[];
 }
 
 const SCALARS = DRAFT_SCALAR_FIELDS satisfies ReadonlyArray<keyof DraftFields>;
@@ -156,22 +190,74 @@ function excerpt(reading: string | null, span: SourceSpan | null): string | null
   return reading.slice(Math.max(0, span.start), Math.min(reading.length, span.end, span.start + 500));
 }
 
+const CONTEXT = 300;
+
+/** The part of the first message's reading a span lies in (the message, or a document's page), with the span marked. */
+export function sourceOf(message: IntakeMessageRecord | undefined, span: SourceSpan | null): ValueSource | null {
+  const reading = message?.reading;
+  if (!message || !reading || !span || span.start < 0 || span.end > reading.length || span.end < span.start) return null;
+  const segment = segmentOf(message.readingSegments, span) ?? { start: 0, end: reading.length, attachment: null, page: null };
+  const end = Math.min(span.end, segment.end);
+  const attachment = segment.attachment === null ? undefined : message.attachments[segment.attachment];
+  return {
+    document: attachment ? { index: segment.attachment!, fileName: attachment.fileName, sha256: attachment.sha256 } : null,
+    page: segment.page,
+    before: reading.slice(Math.max(segment.start, span.start - CONTEXT), span.start),
+    text: reading.slice(span.start, end),
+    after: reading.slice(end, Math.min(segment.end, end + CONTEXT)),
+  };
+}
+
+/** The documents of a draft's messages, in the order they came. */
+export function draftDocuments(messages: readonly IntakeMessageRecord[]): DraftDocument[] {
+  return messages.flatMap((message) =>
+    message.attachments.flatMap((attachment, index) =>
+      attachment.document
+        ? [
+            {
+              messageId: message.id,
+              index,
+              fileName: attachment.fileName,
+              mediaType: attachment.mediaType,
+              size: attachment.size,
+              sha256: attachment.sha256,
+              needsManualReading: attachment.needsManualReading,
+              note: attachment.note,
+              pages: attachment.pages ?? [],
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
 /** Reads an extracted value against the message it came from (the draft's first unless it names another). */
-type Provenance = (entry: ExtractedValue<unknown>) => { reading: string | null; source: FieldSource };
+type Provenance = (entry: ExtractedValue<unknown>) => {
+  reading: string | null;
+  source: FieldSource;
+  message: IntakeMessageRecord | undefined;
+};
 
 function provenanceOf(draft: DraftRecord, messages: readonly IntakeMessageRecord[]): Provenance {
   const byId = new Map(messages.map((message) => [message.id, message]));
   return (entry) => {
     const messageId = entry.messageId ?? draft.firstMessageId;
     const message = byId.get(messageId);
-    return { reading: message?.reading ?? null, source: { messageId, trust: message?.trust?.level ?? null } };
+    return { reading: message?.reading ?? null, source: { messageId, trust: message?.trust?.level ?? null }, message };
   };
 }
 
 const extractedWith = (provenance: Provenance) => (entry: ExtractedValue<unknown> | null) => {
   if (!entry) return null;
-  const { reading, source } = provenance(entry);
-  return { value: entry.value, span: entry.span, excerpt: excerpt(reading, entry.span), confidence: entry.confidence, source };
+  const { reading, source, message } = provenance(entry);
+  return {
+    value: entry.value,
+    span: entry.span,
+    excerpt: excerpt(reading, entry.span),
+    place: sourceOf(message, entry.span),
+    confidence: entry.confidence,
+    source,
+  };
 };
 
 /** The draft's fields as they stand: extracted, with the desk's corrections over them. */
@@ -260,6 +346,7 @@ function draftView(draft: DraftRecord, messages: readonly IntakeMessageRecord[])
     messages: messages.map(summarise),
     trust: first?.trust ?? null,
     followUps,
+    documents: draftDocuments(messages),
   };
 }
 
@@ -550,7 +637,12 @@ export async function confirmDraft(
         })
       ).id;
 
-    const payloadSha256 = deps.secrets.sha256Hex(canonicalJson(payload));
+    // The documents that came with the draft's messages become the request's legal process documents, filed as
+    // uploaded by the officer; their SHA-256s are part of what the payload's hash covers.
+    const documents = draftDocuments(messages).slice(0, 20);
+    const payloadSha256 = deps.secrets.sha256Hex(
+      canonicalJson(documents.length > 0 ? { ...payload, documents: documents.map((document) => document.sha256) } : payload),
+    );
     const stored = await repositories.requests.insert(
       {
         trackingNumber: draft.trackingNumber,
@@ -582,6 +674,21 @@ export async function confirmDraft(
       requestId: stored.id,
       data: { trackingNumber: stored.trackingNumber, payloadSha256, kind: stored.kind },
     });
+    for (const document of documents) {
+      const record = await repositories.documents.insert({
+        organisationId: agency.id,
+        uploadedBy: officerId,
+        fileName: safeFileName(document.fileName),
+        mediaType: document.mediaType,
+        size: document.size,
+        sha256: document.sha256,
+      });
+      await repositories.documents.attach(agency.id, [record.id], stored.id);
+      await repositories.audit.append(SYSTEM_ACTOR, {
+        type: 'document.uploaded',
+        data: { documentId: record.id, sha256: record.sha256, size: record.size, mediaType: record.mediaType },
+      });
+    }
     // Held at once, by email's nature: the desk confirms the requester through the directory before review.
     await applyTransition(repositories, SYSTEM_ACTOR, stored, 'begin_verification');
     const trust = first?.trust;
@@ -621,6 +728,8 @@ export async function confirmDraft(
       requestId: stored.id,
       data: { draftId: draft.id, trackingNumber: stored.trackingNumber, officerCreated: account === undefined, payloadSha256 },
     });
+    // The sender learns the tracking number and where to follow it, once, after this commits (if the trust rules allow).
+    await repositories.outbox.add('intake.confirmation_mail', { draftId: draft.id });
     const view = draftView(await loadDraft(repositories, draft.id), await messagesOf(repositories, draft.id));
     return { trackingNumber: stored.trackingNumber, requestId: stored.id, draft: view };
   });

@@ -90,6 +90,17 @@ export async function processIntakeMessage(
   const flags = new Set<IntakeFlag>(read.flags);
   const automatic = automaticMail(headers, deps.intake.ownAddresses);
   if (automatic) flags.add(automatic);
+  // Scans and pictures attached are the draft's documents: their bytes go into the file store now (under their
+  // SHA-256, so a retry stores nothing twice), to be attached to the request when the desk confirms the draft.
+  for (const document of read.documents ?? []) {
+    const stored = await deps.files.put(
+      (async function* () {
+        yield document.bytes;
+      })(),
+      Math.max(document.bytes.length, 1),
+    );
+    await stored.commit();
+  }
   const fields = await deps.extractor.extract(read.reading, {
     sentAt: read.sentAt,
     senderDomain: read.fromAddress ? domainOf(read.fromAddress) : undefined,
@@ -174,6 +185,7 @@ export async function processIntakeMessage(
       flags: [...flags],
       trust,
       reading: read.reading,
+      readingSegments: read.segments ?? [],
       attachments: read.attachments,
       fields,
       draftId,

@@ -2,19 +2,22 @@
  * The mailbox, end to end, with real servers (Dovecot for IMAP and LMTP, OpenSMTPD for SMTP, on loopback): a notice
  * sent to the platform's address is polled from IMAP and becomes a draft with its fields; the receipt reaches the
  * sender's own mailbox; a follow-up joins the draft; a forged sender's receipt holds no link and no data; broken
- * mail is stored and marked and the poller goes on; the poller survives the IMAP server restarting.
+ * mail is stored and marked and the poller goes on; the poller survives the IMAP server restarting; a scanned
+ * warrant sent by mail is read by OCR into a draft with its document, and the desk's API shows each value on its page.
  */
 import { deflateRawSync, crc32 } from 'node:zlib';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IntakeMessageRecord } from '../../src/core/intake.ts';
+import { buildApp, type App } from '../../src/server/app.ts';
 import { startJobs, startMailbox, type AppContext } from '../../src/server/context.ts';
 import type { MailboxWatcher } from '../../src/intake/imap.source.ts';
 import { describeOnEachDatabase } from '../support/databases.ts';
-import { buildWorld, type World } from '../support/factories.ts';
+import { buildWorld, sessionFor, type World } from '../support/factories.ts';
 import { authenticationResults, buildMessage, newMessageId } from '../support/mail.ts';
 import { startMailServers, type MailServers } from '../support/mail-servers.ts';
+import { scannedWarrant, WARRANT_LINES } from '../support/scans.ts';
 
 const AUTHSERV = 'mx.platform.test';
 // Ports 14300–14399 are this suite's; IMAP, LMTP and SMTP take three in a row.
@@ -314,6 +317,66 @@ describeOnEachDatabase(
       expect(next.draftId).not.toBeNull();
     }, 120_000);
 
+    it('reads a scanned warrant sent by mail into a draft with its document; the API shows each value on its page', async () => {
+      const id = newMessageId(domain);
+      const warrant = await scannedWarrant(WARRANT_LINES, { noisePage: true });
+      await send(
+        buildMessage({
+          from: officer,
+          to: mailbox,
+          messageId: id,
+          subject: 'Search warrant (scanned)',
+          text: 'The signed warrant is attached.',
+          headers: [authenticationResults(AUTHSERV, domain, 'pass')],
+          attachments: [{ fileName: 'warrant.pdf', contentType: 'application/pdf', content: warrant }],
+        }),
+        officer,
+        mailbox,
+      );
+      const message = await eventually(
+        'the scan to be read',
+        async () => {
+          await context.jobs!.drain(180_000);
+          const page = await context.store.read.intake.listMessages({ limit: 200 });
+          const found = page.items.find((entry) => entry.messageId === id && entry.status !== 'received');
+          return found && (await context.store.read.intake.findMessage(found.id));
+        },
+        180_000,
+      );
+      expect(message.flags).toEqual(expect.arrayContaining(['OCR_READ', 'NEEDS_MANUAL_READING']));
+      const app: App = await buildApp(context);
+      try {
+        const cookie = `writ_session=${await sessionFor(context, world.reviewer)}`;
+        const response = await app.inject({ method: 'GET', url: `/api/v1/intake/drafts/${message.draftId}`, headers: { cookie } });
+        expect(response.statusCode).toBe(200);
+        const view = response.json() as {
+          fields: Record<
+            string,
+            {
+              value: unknown;
+              extracted: Array<{ place: { document: { fileName: string } | null; page: number; before: string; text: string } }>;
+            }
+          >;
+          documents: Array<{ fileName: string; sha256: string; pages: Array<{ source: string; needsManualReading: boolean }> }>;
+        };
+        expect(view.fields['targets.usernames']!.value).toContain('scan_target_one');
+        const source = view.fields['targets.usernames']!.extracted[0]!.place;
+        expect(source.document?.fileName).toBe('warrant.pdf');
+        expect(source.page).toBe(1);
+        expect(source.text).toContain('scan_target_one');
+        expect(source.before).toContain('Instagram account');
+        expect(view.documents.map((document) => [document.fileName, document.sha256])).toEqual([
+          ['warrant.pdf', context.secrets.sha256Hex(warrant)],
+        ]);
+        expect(view.documents[0]!.pages.map((page) => [page.source, page.needsManualReading])).toEqual([
+          ['ocr', false],
+          ['none', true],
+        ]);
+      } finally {
+        await app.close();
+      }
+    }, 300_000);
+
     it('goes on reading after the IMAP server restarts', async () => {
       await servers.stopImap();
       await eventually('the poller to notice', async () => (watcher.connected ? undefined : true));
@@ -334,5 +397,10 @@ describeOnEachDatabase(
       await receiptIn(`mule@gmail-${db().kind}.test`, (await context.store.read.intake.findDraft(message.draftId!))!.trackingNumber);
     }, 120_000);
   },
-  { WRIT_IMAP_AUTHSERV_ID: AUTHSERV, WRIT_SMTP_URL: `smtp://127.0.0.1:${BASE + 2}`, WRIT_MAIL_FROM: 'Writ <writ@platform.test>' },
+  {
+    WRIT_IMAP_AUTHSERV_ID: AUTHSERV,
+    WRIT_SMTP_URL: `smtp://127.0.0.1:${BASE + 2}`,
+    WRIT_MAIL_FROM: 'Writ <writ@platform.test>',
+    WRIT_OCR_LANGUAGES: 'eng',
+  },
 );

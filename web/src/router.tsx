@@ -93,6 +93,11 @@ const routeTree = rootRoute.addChildren([
   }),
   createRoute({
     getParentRoute: () => rootRoute,
+    path: '/desk/intake/$reference',
+    component: lazyRouteComponent(() => import('./pages/desk/intake-draft'), 'IntakeDraftPage'),
+  }),
+  createRoute({
+    getParentRoute: () => rootRoute,
     path: '/desk/agencies',
     component: lazyRouteComponent(() => import('./pages/desk/agencies'), 'AgenciesPageRoute'),
   }),

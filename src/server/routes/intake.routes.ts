@@ -54,6 +54,17 @@ const trustSchema = z
     "How far the sender is trusted: verified_officer (authenticated, an active officer of a verified agency), agency_domain (authenticated at an agency's official domain, no account), unverified, suspicious (a lookalike domain, failed authentication for an official one, a suspended agency).",
   );
 
+const documentPageSchema = z.object({
+  page: z.number().int(),
+  source: z
+    .enum(['text_layer', 'ocr', 'none'])
+    .describe("text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read."),
+  characters: z.number().int(),
+  confidence: z.number().nullable().describe("OCR's mean word confidence, 0–1."),
+  needsManualReading: z.boolean(),
+  note: z.string().nullable(),
+});
+
 const attachmentSchema = z.object({
   fileName: z.string(),
   mediaType: z.string(),
@@ -62,6 +73,15 @@ const attachmentSchema = z.object({
   textCharacters: z.number().int(),
   needsManualReading: z.boolean(),
   note: z.string().nullable(),
+  document: z.boolean().optional().describe("A PDF or an image kept as the draft's document; the request gets it on confirmation."),
+  pages: z.array(documentPageSchema).readonly().optional(),
+});
+
+const segmentSchema = z.object({
+  start: z.number().int(),
+  end: z.number().int(),
+  attachment: z.number().int().nullable().describe('null: the message itself; else the index of the document in attachments.'),
+  page: z.number().int().nullable(),
 });
 
 const messageBase = {
@@ -99,6 +119,10 @@ export const intakeMessageSchema = z.object({
   ...messageBase,
   attachments: z.array(attachmentSchema).readonly(),
   reading: z.string().nullable().describe('Subject, body and attachment text as read: every span indexes into it.'),
+  readingSegments: z
+    .array(segmentSchema)
+    .readonly()
+    .describe('Where each stretch of the reading text came from: the message, or a page of a document.'),
   fields: z.unknown().describe('What extraction found in this message (DraftFields): each value with its span and confidence.'),
 });
 
@@ -107,6 +131,18 @@ const extractedSchema = z
     value: z.unknown(),
     span: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
     excerpt: z.string().nullable().describe('The words of the message the value was read from.'),
+    place: z
+      .object({
+        document: z.object({ index: z.number().int(), fileName: z.string(), sha256: z.string() }).nullable(),
+        page: z.number().int().nullable(),
+        before: z.string(),
+        text: z.string(),
+        after: z.string(),
+      })
+      .nullable()
+      .describe(
+        'Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place.',
+      ),
     confidence: z.number(),
     source: z
       .object({ messageId: z.uuid(), trust: z.enum(TRUST_LEVELS).nullable() })
@@ -157,6 +193,22 @@ export const draftViewSchema = z.object({
       }),
     )
     .readonly(),
+  documents: z
+    .array(
+      z.object({
+        messageId: z.uuid(),
+        index: z.number().int(),
+        fileName: z.string(),
+        mediaType: z.string(),
+        size: z.number().int(),
+        sha256: z.string(),
+        needsManualReading: z.boolean(),
+        note: z.string().nullable(),
+        pages: z.array(documentPageSchema).readonly(),
+      }),
+    )
+    .readonly()
+    .describe("The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request."),
 });
 
 export const intakeRoutes =

@@ -7286,7 +7286,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7479,7 +7479,7 @@ export interface paths {
                             inReplyTo: string | null;
                             readonly referenceIds: string[];
                             /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                            readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                             trust: {
                                 /** @enum {string} */
                                 level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7514,9 +7514,32 @@ export interface paths {
                                 textCharacters: number;
                                 needsManualReading: boolean;
                                 note: string | null;
+                                /** @description A PDF or an image kept as the draft's document; the request gets it on confirmation. */
+                                document?: boolean;
+                                readonly pages?: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
                             }[];
                             /** @description Subject, body and attachment text as read: every span indexes into it. */
                             reading: string | null;
+                            /** @description Where each stretch of the reading text came from: the message, or a page of a document. */
+                            readonly readingSegments: {
+                                start: number;
+                                end: number;
+                                /** @description null: the message itself; else the index of the document in attachments. */
+                                attachment: number | null;
+                                page: number | null;
+                            }[];
                             /** @description What extraction found in this message (DraftFields): each value with its span and confidence. */
                             fields: unknown;
                         };
@@ -7895,6 +7918,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -7910,6 +7945,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -7943,7 +7990,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -7999,6 +8046,31 @@ export interface paths {
                                 offers: {
                                     [key: string]: unknown;
                                 };
+                            }[];
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
                             }[];
                         };
                     };
@@ -8210,6 +8282,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -8225,6 +8309,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -8258,7 +8354,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8314,6 +8410,31 @@ export interface paths {
                                 offers: {
                                     [key: string]: unknown;
                                 };
+                            }[];
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
                             }[];
                         };
                     };
@@ -8535,6 +8656,18 @@ export interface paths {
                                             } | null;
                                             /** @description The words of the message the value was read from. */
                                             excerpt: string | null;
+                                            /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                            place: {
+                                                document: {
+                                                    index: number;
+                                                    fileName: string;
+                                                    sha256: string;
+                                                } | null;
+                                                page: number | null;
+                                                before: string;
+                                                text: string;
+                                                after: string;
+                                            } | null;
                                             confidence: number;
                                             /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                             source: {
@@ -8550,6 +8683,18 @@ export interface paths {
                                             } | null;
                                             /** @description The words of the message the value was read from. */
                                             excerpt: string | null;
+                                            /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                            place: {
+                                                document: {
+                                                    index: number;
+                                                    fileName: string;
+                                                    sha256: string;
+                                                } | null;
+                                                page: number | null;
+                                                before: string;
+                                                text: string;
+                                                after: string;
+                                            } | null;
                                             confidence: number;
                                             /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                             source: {
@@ -8583,7 +8728,7 @@ export interface paths {
                                     inReplyTo: string | null;
                                     readonly referenceIds: string[];
                                     /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                    readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                     trust: {
                                         /** @enum {string} */
                                         level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8639,6 +8784,31 @@ export interface paths {
                                     offers: {
                                         [key: string]: unknown;
                                     };
+                                }[];
+                                /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                                readonly documents: {
+                                    /** Format: uuid */
+                                    messageId: string;
+                                    index: number;
+                                    fileName: string;
+                                    mediaType: string;
+                                    size: number;
+                                    sha256: string;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                    readonly pages: {
+                                        page: number;
+                                        /**
+                                         * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                         * @enum {string}
+                                         */
+                                        source: "text_layer" | "ocr" | "none";
+                                        characters: number;
+                                        /** @description OCR's mean word confidence, 0–1. */
+                                        confidence: number | null;
+                                        needsManualReading: boolean;
+                                        note: string | null;
+                                    }[];
                                 }[];
                             };
                         };
@@ -8831,6 +9001,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -8846,6 +9028,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -8879,7 +9073,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -8935,6 +9129,31 @@ export interface paths {
                                 offers: {
                                     [key: string]: unknown;
                                 };
+                            }[];
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
                             }[];
                         };
                     };
@@ -9117,6 +9336,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -9132,6 +9363,18 @@ export interface paths {
                                         } | null;
                                         /** @description The words of the message the value was read from. */
                                         excerpt: string | null;
+                                        /** @description Where the value was read: the message (document null) or a page of a document, with the words before and after it in that part (up to 300 characters each) and the words themselves, to show the value marked in its place. */
+                                        place: {
+                                            document: {
+                                                index: number;
+                                                fileName: string;
+                                                sha256: string;
+                                            } | null;
+                                            page: number | null;
+                                            before: string;
+                                            text: string;
+                                            after: string;
+                                        } | null;
                                         confidence: number;
                                         /** @description The message the value came from (the draft's first, an authenticated follow-up merged in, or a follow-up the desk accepted it from) and how far its sender was trusted. */
                                         source: {
@@ -9165,7 +9408,7 @@ export interface paths {
                                 inReplyTo: string | null;
                                 readonly referenceIds: string[];
                                 /** @description What was wrong or unusual: MALFORMED_MIME, NEEDS_MANUAL_READING, AUTO_REPLY, … */
-                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
+                                readonly flags: ("MALFORMED_MIME" | "CR_LINE_ENDINGS" | "EMPTY_BODY" | "CHARSET_PROBLEM" | "MOJIBAKE_REPAIRED" | "HTML_ONLY" | "TOO_LARGE_TO_READ" | "ATTACHMENT_TOO_LARGE" | "NESTED_TOO_DEEP" | "ARCHIVE_BOMB" | "ARCHIVE_NOT_READ" | "NEEDS_MANUAL_READING" | "OCR_READ" | "OCR_UNAVAILABLE" | "AUTO_REPLY" | "BOUNCE" | "OWN_ACKNOWLEDGEMENT" | "MAIL_LOOP" | "BULK" | "DUPLICATE_MESSAGE_ID" | "THREAD_SENDER_MISMATCH" | "THREAD_TRUST_DOWNGRADE" | "ACKNOWLEDGEMENT_LIMIT" | "READ_FAILED")[];
                                 trust: {
                                     /** @enum {string} */
                                     level: "verified_officer" | "agency_domain" | "unverified" | "suspicious";
@@ -9221,6 +9464,31 @@ export interface paths {
                                 offers: {
                                     [key: string]: unknown;
                                 };
+                            }[];
+                            /** @description The PDFs and images that came with the draft's messages, page by page; confirming gives them to the request. */
+                            readonly documents: {
+                                /** Format: uuid */
+                                messageId: string;
+                                index: number;
+                                fileName: string;
+                                mediaType: string;
+                                size: number;
+                                sha256: string;
+                                needsManualReading: boolean;
+                                note: string | null;
+                                readonly pages: {
+                                    page: number;
+                                    /**
+                                     * @description text_layer: the PDF's own text; ocr: read from the page's image; none: nothing read.
+                                     * @enum {string}
+                                     */
+                                    source: "text_layer" | "ocr" | "none";
+                                    characters: number;
+                                    /** @description OCR's mean word confidence, 0–1. */
+                                    confidence: number | null;
+                                    needsManualReading: boolean;
+                                    note: string | null;
+                                }[];
                             }[];
                         };
                     };
