@@ -136,7 +136,11 @@ export interface Evidence {
 
 export function evidenceFor(text: string, candidate: { start: number; end: number }, before: string, after: string): Evidence {
   // The sentence the value is in: what precedes it back to a full stop, what follows it up to one.
-  const sentence = before.split(/(?<=[.!?。！？])\s+(?=\S)/).at(-1) ?? before;
+  const unabbreviated = before.replace(
+    /\b(Det|Sgt|Insp|Dr|Mr|Mrs|Ms|St|No|Nr|Tel|Ph|Lt|Capt|Cst|Supt|Const|Ofc|Atty|Hon|Jr|Sr|Sra|Lic|Ing|Mag|Ref|e\.g|i\.e)\./gi,
+    '$1_',
+  );
+  const sentence = unabbreviated.split(/(?<=[.!?。！？])\s+(?=\S)/).at(-1) ?? before;
   const afterClause = after.split(/[.;。；!?！？]/)[0] ?? '';
   const lastIndex = (pattern: RegExp, value: string) => {
     let at = -1;
