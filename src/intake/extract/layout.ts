@@ -171,7 +171,7 @@ const QUOTE_HEADER = /^\s*(?:On .{5,120} wrote:|El .{5,120} escribió:|.{5,120} 
 const CAPTION_LINE =
   /^\s*(?:IN THE [A-Z .,'-]{3,80}COURT|(?:UNITED STATES |U\.S\. )?(?:DISTRICT|CIRCUIT|SUPERIOR|SUPREME|MAGISTRATE|BANKRUPTCY|COUNTY|MUNICIPAL|CRIMINAL|HIGH|CROWN|FAMILY|REGIONAL|CITY|DISTRICT)[A-Z .,'-]{0,40}COURT\b|[A-Z][A-Z .'-]{2,60}(?:GERICHT|HÂKİMLİĞİ|TRIBUNAL|JUZGADO)\b|Case\s+\d{1,2}:\d{2}-[a-z]{1,4}-\d{3,6}.{0,80}(?:Document|Filed|Page)|In the Matter of\b|IN THE MATTER OF\b|[A-Z][\w .,'-]{1,60}\s+v\.?\s+[A-Z][\w .,'-]{1,60}$|[가-힣]{2,10}(?:지방)?법원\s*$|[\u4e00-\u9fff]{2,20}人民法院\s*$|[А-ЯЁ][А-ЯЁа-яё ,.-]{2,80}(?:СУД|суд)\s*$)/u;
 const ADDRESSEE_LINE =
-  /^\s*(?:To|Attn\.?|Attention|For the attention of|Dear|À l'attention de|Para|Destinatario|A la atención de|Кому|수신|받는\s*사람|致|收件人)(?:\s*[:：,]?\s|\s*[:：,]?\s*$)|^\s*(?:Custodian of Records|Legal (?:Department|Process|Compliance)|Law Enforcement (?:Response|Relations|Liaison)|Trust (?:and|&) Safety)\b/i;
+  /^\s*(?:To|Attn\.?|Attention|For the attention of|Dear|À l'attention de|Para(?=\s*[:：])|Destinatario|A la atención de|Кому|수신|받는\s*사람|致|收件人)(?:\s*[:：,]?\s|\s*[:：,]?\s*$)|^\s*(?:Custodian of Records|Legal (?:Department|Process|Compliance)|Law Enforcement (?:Response|Relations|Liaison)|Trust (?:and|&) Safety)\b/i;
 
 /** Cut a text into zones, each with the reason it was drawn. */
 export function layoutOf(text: string, language = detectLanguage(text)): Layout {
