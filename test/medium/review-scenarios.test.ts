@@ -159,7 +159,7 @@ describe('named scenarios', () => {
     {
       name: 'Korean IP logs without a stated reason',
       overrides: { categories: ['traffic'], summary: null, legalProcess: { instrumentType: 'communication_confirmation_permit' } },
-      has: ['REASON_MISSING@pcsa-13'],
+      has: ['REASON_MISSING@pcsa-13-reason'],
     },
     {
       name: 'an EU production order for traffic data signed by a prosecutor, two-year maximum',
@@ -257,7 +257,7 @@ describe('named scenarios', () => {
         legalProcess: { instrumentType: 'emergency_request' },
         emergency: { dangerDescription: '납치된 아동의 생명이 위험합니다.' },
       },
-      has: ['EMERGENCY_PERMIT_DUE@pcsa-5-8', 'CALLBACK_AND_SECOND_APPROVER@policy-4', 'INSTRUMENT_INSUFFICIENT@pcsa-13'],
+      has: ['EMERGENCY_PERMIT_DUE@pcsa-8', 'CALLBACK_AND_SECOND_APPROVER@policy-4', 'INSTRUMENT_INSUFFICIENT@pcsa-13'],
       lacks: ['EMERGENCY_FACTS_MISSING@contents'],
     },
     {
@@ -479,9 +479,10 @@ describe('named scenarios', () => {
       ruleId: 'kr.traffic.court-permission',
       pack: 'kr',
       fired: true,
+      cells: 1,
     });
-    expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({ fired: false, failed: 'categories' });
-    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.none')).toMatchObject({ fired: false, failed: 'kind' });
+    expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({ fired: false, failed: 'category == "content"' });
+    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.none')).toMatchObject({ fired: false, failed: 'request.kind == "preservation"' });
     expect(trace.some((rule) => rule.pack === 'us')).toBe(false);
   });
 });
