@@ -138,7 +138,10 @@ export const dataFactsSchema = z.strictObject({
   beyondRetention: z.boolean().describe('the range starts before what the platform keeps of it'),
 });
 
-export const platformFactsSchema = z.strictObject({ home: z.array(z.string()) });
+export const platformFactsSchema = z.strictObject({
+  home: z.array(z.string()),
+  options: z.array(z.string()).describe("optional practices the platform's policy turns on (policy.yaml `options`)"),
+});
 
 /** Everything one cell is reviewed on. The top-level keys are the variables of every rule expression. */
 export const factsSchema = z.strictObject({
@@ -272,6 +275,8 @@ export interface ReviewRequest {
 /** What the platform's policy contributes to the facts. */
 export interface PlatformFacts {
   readonly home: readonly string[];
+  /** Optional practices the policy turns on (e.g. `suspects_named_in_judicial_order`). */
+  readonly options?: readonly string[];
   readonly holds: Partial<Record<DataCategory, { readonly held: boolean; readonly days?: number | undefined }>>;
   readonly neverProduces: readonly DataCategory[];
 }
@@ -456,7 +461,7 @@ export function requestFacts(
       victimRequest: offenceInput.victimRequest ?? false,
       sentenceMonths: offenceInput.sentenceMonths,
     }) as Facts['offence'],
-    platform: { home: [...context.platform.home] },
+    platform: { home: [...context.platform.home], options: [...(context.platform.options ?? [])] },
     at: now.toISOString(),
     targets,
     data,

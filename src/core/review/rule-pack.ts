@@ -159,6 +159,8 @@ export const policySchema = z
     name: text,
     /** Where the platform is established: requests from elsewhere are foreign. */
     home: z.array(region).min(1),
+    /** Optional practices the platform turns on; rules read them as `platform.options`. */
+    options: z.array(z.string().regex(/^[a-z0-9_]{2,60}$/)).default([]),
     holds: z.partialRecord(
       z.enum(DATA_CATEGORIES),
       z.strictObject({ held: z.boolean(), days: z.number().int().positive().optional(), note: text.optional() }),

@@ -69,6 +69,11 @@ export const INSTRUMENT_FORMS = {
     en: 'Emergency disclosure request (18 U.S.C. 2702(b)(8), (c)(4))',
     jurisdictions: ['US'],
   },
+  us_fisa_702_directive: {
+    family: 'other',
+    en: 'Directive under FISA Section 702 (50 U.S.C. 1881a(i))',
+    jurisdictions: ['US'],
+  },
   us_2705b_order: { family: 'court_order', en: 'Preclusion-of-notice order (18 U.S.C. 2705(b))', jurisdictions: ['US'] },
   // European Union
   eu_epoc: {
@@ -145,6 +150,11 @@ export const INSTRUMENT_FORMS = {
     en: 'Emergency request through the 24/7 network (Second Additional Protocol Art. 9)',
     jurisdictions: ['COE'],
   },
+  coe_art32b_consent: {
+    family: 'letter',
+    en: 'Trans-border access with consent (Budapest Convention Art. 32(b))',
+    jurisdictions: ['COE'],
+  },
   coe_mla_request: { family: 'mlat_request', en: 'Mutual legal assistance request (Budapest Convention Art. 27)', jurisdictions: ['COE'] },
   // India
   in_s69_direction: {
@@ -171,6 +181,48 @@ export const INSTRUMENT_FORMS = {
     en: 'Written inquiry on investigation matters (Code of Criminal Procedure Art. 197(2))',
     original: '捜査関係事項照会書',
     jurisdictions: ['JP'],
+  },
+  jp_record_order_seizure_warrant: {
+    family: 'search_warrant',
+    en: 'Warrant for seizure with a recording order (Code of Criminal Procedure Arts. 99-2, 218(1))',
+    original: '記録命令付差押許可状',
+    jurisdictions: ['JP'],
+  },
+  jp_remote_access_warrant: {
+    family: 'search_warrant',
+    en: 'Seizure warrant with remote access to connected storage (Code of Criminal Procedure Art. 218(2))',
+    original: '差押許可状（刑訴法218条2項・リモートアクセス）',
+    jurisdictions: ['JP'],
+  },
+  jp_preservation_request: {
+    family: 'preservation_order',
+    en: 'Request to preserve communication history (Code of Criminal Procedure Art. 197(3))',
+    original: '通信履歴の保全要請',
+    jurisdictions: ['JP'],
+  },
+  jp_interception_warrant: {
+    family: 'interception_order',
+    en: 'Interception warrant (Act on Interception of Communications for Criminal Investigation)',
+    original: '傍受令状',
+    jurisdictions: ['JP'],
+  },
+  de_stpo_100a_order: {
+    family: 'interception_order',
+    en: 'Court order for interception of telecommunications (StPO §§ 100a, 100e)',
+    original: 'Beschluss nach § 100a StPO',
+    jurisdictions: ['DE'],
+  },
+  de_stpo_100k_order: {
+    family: 'court_order',
+    en: 'Court order for usage data of digital services (StPO § 100k)',
+    original: 'Beschluss nach § 100k StPO',
+    jurisdictions: ['DE'],
+  },
+  de_stpo_94_seizure_order: {
+    family: 'search_warrant',
+    en: 'Seizure order for data held by the provider (StPO §§ 94, 98)',
+    original: 'Beschlagnahmebeschluss nach §§ 94, 98 StPO',
+    jurisdictions: ['DE'],
   },
   de_stpo_100g_order: {
     family: 'court_order',
@@ -256,6 +308,8 @@ export const OFFENCE_LISTS = {
   national_security: 'National security offence',
   terrorism: 'Terrorist offence (Directive (EU) 2017/541 or national law)',
   csam: 'Child sexual abuse or exploitation material',
+  de_stpo_100a_2: 'StPO § 100a(2): the catalogue of serious offences for interception (Katalogtaten)',
+  jp_interception_schedule: 'Act on Interception of Communications, Appended Table (別表): offences for which interception may be ordered',
 } as const;
 export type OffenceList = keyof typeof OFFENCE_LISTS;
 export const OFFENCE_LIST_IDS = Object.keys(OFFENCE_LISTS) as [OffenceList, ...OffenceList[]];
