@@ -52,7 +52,11 @@ type Plain = Record<string, unknown>;
 const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
 function merge(base: Plain, over: Plain): Plain {
   const out: Plain = { ...base };
-  for (const [key, value] of Object.entries(over)) out[key] = isPlain(value) && isPlain(out[key]) ? merge(out[key] as Plain, value) : value;
+  for (const [key, value] of Object.entries(over)) {
+    // null removes what the defaults would give: the request does not state it at all.
+    if (value === null) delete out[key];
+    else out[key] = isPlain(value) && isPlain(out[key]) ? merge(out[key] as Plain, value) : value;
+  }
   return out;
 }
 
