@@ -194,12 +194,22 @@ function evaluate(compiled: CompiledRule, facts: Facts): { fired: boolean; error
   return { fired: true };
 }
 
-function fire(compiled: CompiledRule, level: RequestLevelFacts, groups: ReturnType<typeof targetGroups>, categories: readonly DataCategory[]): Firing {
+function fire(
+  compiled: CompiledRule,
+  level: RequestLevelFacts,
+  groups: ReturnType<typeof targetGroups>,
+  categories: readonly DataCategory[],
+): Firing {
   const first = groups[0]?.facts ?? UNKNOWN_TARGET;
   if (!compiled.readsTarget && !compiled.readsCategory) {
     // Read with the first target and category: the rule reads neither, so any will do.
     const result = evaluate(compiled, cellFacts(level, first, categories[0] ?? 'subscriber'));
-    return { all: result.fired, cells: [], ...(result.error ? { error: result.error } : {}), ...(result.unless ? { failed: 'unless' } : {}) };
+    return {
+      all: result.fired,
+      cells: [],
+      ...(result.error ? { error: result.error } : {}),
+      ...(result.unless ? { failed: 'unless' } : {}),
+    };
   }
   const cells: Array<{ group: number; category: DataCategory }> = [];
   let error: string | undefined;
@@ -264,7 +274,8 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
         const finding = rule.finding;
         const source = pack.sources[finding.source];
         if (source) {
-          const splits = finding.per_category && firedCategories.length > 1 ? firedCategories.map((category) => [category]) : [firedCategories];
+          const splits =
+            finding.per_category && firedCategories.length > 1 ? firedCategories.map((category) => [category]) : [firedCategories];
           for (const split of splits) {
             const values = { categories: split, duplicates, targets: request.targets.length, ...(due ? { due } : {}) };
             findings.push({
@@ -372,7 +383,12 @@ function noBasisReason(policy: Policy): VerdictReason {
   if (!policy.no_basis) return DEFAULT_NO_BASIS;
   const source = policy.sources[policy.no_basis.source];
   if (!source) return DEFAULT_NO_BASIS;
-  return { ...DEFAULT_NO_BASIS, pack: 'policy', message: policy.no_basis.message, source: { id: policy.no_basis.source, pack: 'policy', ...source } };
+  return {
+    ...DEFAULT_NO_BASIS,
+    pack: 'policy',
+    message: policy.no_basis.message,
+    source: { id: policy.no_basis.source, pack: 'policy', ...source },
+  };
 }
 
 /** The findings on a request (see `review` for the verdicts as well). */
