@@ -184,8 +184,8 @@ interface Firing {
   readonly failed?: string;
 }
 
-function evaluate(compiled: CompiledRule, facts: Facts): { fired: boolean; error?: string; unless?: boolean } {
-  const result = holds(compiled.test, facts);
+function evaluate(compiled: CompiledRule, facts: Facts, test = compiled.test): { fired: boolean; error?: string; unless?: boolean } {
+  const result = holds(test, facts);
   if (!result.value) return result.error ? { fired: false, error: result.error } : { fired: false };
   if (compiled.exception) {
     const exception = holds(compiled.exception, facts);
@@ -201,6 +201,12 @@ function fire(
   categories: readonly DataCategory[],
 ): Firing {
   const first = groups[0]?.facts ?? UNKNOWN_TARGET;
+  if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory)) {
+    // The clauses about the request alone decide for every cell at once: most rules end here.
+    const result = holds(compiled.requestTest, cellFacts(level, first, categories[0] ?? 'subscriber'));
+    if (!result.value) return { all: false, cells: [], ...(result.error ? { error: result.error } : {}) };
+  }
+  const cellTest = compiled.requestTest ? (compiled.cellTest ?? TRUE) : compiled.test;
   if (!compiled.readsTarget && !compiled.readsCategory) {
     // Read with the first target and category: the rule reads neither, so any will do.
     const result = evaluate(compiled, cellFacts(level, first, categories[0] ?? 'subscriber'));
@@ -217,7 +223,7 @@ function fire(
   const groupList = compiled.readsTarget ? groups.map((_, index) => index) : [0];
   for (const category of categories) {
     for (const group of groupList) {
-      const result = evaluate(compiled, cellFacts(level, groups[group]?.facts ?? first, category));
+      const result = evaluate(compiled, cellFacts(level, groups[group]?.facts ?? first, category), cellTest);
       if (result.error) error ??= result.error;
       if (result.unless) unless = true;
       if (!result.fired) continue;
@@ -228,6 +234,7 @@ function fire(
   return { all: false, cells, ...(error ? { error } : {}), ...(unless && cells.length === 0 ? { failed: 'unless' } : {}) };
 }
 
+const TRUE = () => true;
 const fired = (firing: Firing) => firing.all || firing.cells.length > 0;
 
 function dueOf(rule: Rule, level: RequestLevelFacts): string | undefined {
