@@ -257,8 +257,9 @@ describe('named scenarios', () => {
         legalProcess: { instrumentType: 'emergency_request' },
         emergency: { dangerDescription: '납치된 아동의 생명이 위험합니다.' },
       },
-      has: ['EMERGENCY_PERMIT_DUE@pcsa-8', 'CALLBACK_AND_SECOND_APPROVER@policy-4', 'INSTRUMENT_INSUFFICIENT@pcsa-13'],
-      lacks: ['EMERGENCY_FACTS_MISSING@contents'],
+      has: ['EMERGENCY_PERMIT_DUE@pcsa-8', 'CALLBACK_AND_SECOND_APPROVER@policy-4'],
+      // PCSA Art. 13 lets an emergency request come before the court permission: no block until the permit is overdue.
+      lacks: ['EMERGENCY_FACTS_MISSING@contents', 'INSTRUMENT_INSUFFICIENT@pcsa-13', 'EMERGENCY_PERMIT_OVERDUE@pcsa-8'],
     },
     {
       name: 'a request for everyone in a 3,000-member group',
@@ -481,8 +482,14 @@ describe('named scenarios', () => {
       fired: true,
       cells: 1,
     });
-    expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({ fired: false, failed: 'category == "content"' });
-    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.none')).toMatchObject({ fired: false, failed: 'request.kind == "preservation"' });
+    expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({
+      fired: false,
+      failed: 'category == "content"',
+    });
+    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.none')).toMatchObject({
+      fired: false,
+      failed: 'request.kind == "preservation"',
+    });
     expect(trace.some((rule) => rule.pack === 'us')).toBe(false);
   });
 });

@@ -43,6 +43,7 @@ function celType(node: Record<string, unknown>): CelSchema {
 }
 
 let environment: Environment | undefined;
+let evaluator: Environment | undefined;
 /** The one CEL environment: a variable per top-level fact, and two pure functions on instants. */
 export function celEnvironment(): Environment {
   if (environment) return environment;
@@ -53,9 +54,26 @@ export function celEnvironment(): Environment {
     if (typeof type === 'string') env.registerVariable(name, type);
     else env.registerVariable({ name, schema: type });
   }
+  registerFunctions(env);
+  environment = env;
+  return env;
+}
+
+function registerFunctions(env: Environment) {
   env.registerFunction('hours(string, string): double', (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / HOUR);
   env.registerFunction('days(string, string): double', (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / (24 * HOUR));
-  environment = env;
+}
+
+/**
+ * The environment programs run in: the same variables, untyped. Every expression was type-checked against the facts
+ * schema first; running it untyped spares converting each fact object on every evaluation (about a third faster).
+ */
+function evaluationEnvironment(): Environment {
+  if (evaluator) return evaluator;
+  const env = new Environment({ homogeneousAggregateLiterals: false });
+  for (const name of Object.keys(factsSchema.shape)) env.registerVariable(name, 'dyn');
+  registerFunctions(env);
+  evaluator = env;
   return env;
 }
 
@@ -72,6 +90,10 @@ type Program = (facts: Facts) => unknown;
 export interface CompiledRule {
   readonly rule: Rule;
   readonly test: Program;
+  /** The clauses that read only request-level facts, evaluated once per request before any cell. */
+  readonly requestTest?: Program;
+  /** The clauses that read the target or the category (all of `test` when it is not an `all`). */
+  readonly cellTest?: Program;
   readonly exception?: Program;
   /** For `explain`: each clause of a top-level `all`, in order, to name the first that did not hold. */
   readonly clauses: ReadonlyArray<{ readonly source: string; readonly test: Program }>;
@@ -91,7 +113,7 @@ function program(source: string, where: string): Program {
   const checked = env.check(source);
   if (!checked.valid) throw new Error(`${where}: ${checked.error?.message.split('\n')[0] ?? 'not a valid expression'}`);
   if (checked.type !== 'bool') throw new Error(`${where}: gives ${checked.type}, not a boolean`);
-  const parsed = env.parse(source);
+  const parsed = evaluationEnvironment().parse(source);
   return (facts) => parsed(facts as unknown as Record<string, unknown>);
 }
 
@@ -105,9 +127,14 @@ export function compileRule(rule: Rule): CompiledRule {
     return { source: text, test: program(text, `rule ${rule.id}, if (clause ${index + 1})`) };
   });
   const whole = `${source}${exception ? ` ${exception}` : ''}`;
+  const perCell = (text: string) => reads(text, ['target', 'category', 'data']);
+  const requestClauses = clauses.filter((clause) => !perCell(clause.source)).map((clause) => `(${clause.source})`);
+  const cellClauses = clauses.filter((clause) => perCell(clause.source)).map((clause) => `(${clause.source})`);
   return {
     rule,
     test: program(source, `rule ${rule.id}, if`),
+    ...(requestClauses.length ? { requestTest: program(requestClauses.join(' && '), `rule ${rule.id}, if`) } : {}),
+    ...(cellClauses.length ? { cellTest: program(cellClauses.join(' && '), `rule ${rule.id}, if`) } : {}),
     ...(exception ? { exception: program(exception, `rule ${rule.id}, unless`) } : {}),
     clauses,
     readsTarget: reads(whole, ['target']),

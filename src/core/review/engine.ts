@@ -184,8 +184,8 @@ interface Firing {
   readonly failed?: string;
 }
 
-function evaluate(compiled: CompiledRule, facts: Facts): { fired: boolean; error?: string; unless?: boolean } {
-  const result = holds(compiled.test, facts);
+function evaluate(compiled: CompiledRule, facts: Facts, test = compiled.test): { fired: boolean; error?: string; unless?: boolean } {
+  const result = holds(test, facts);
   if (!result.value) return result.error ? { fired: false, error: result.error } : { fired: false };
   if (compiled.exception) {
     const exception = holds(compiled.exception, facts);
@@ -194,12 +194,28 @@ function evaluate(compiled: CompiledRule, facts: Facts): { fired: boolean; error
   return { fired: true };
 }
 
-function fire(compiled: CompiledRule, level: RequestLevelFacts, groups: ReturnType<typeof targetGroups>, categories: readonly DataCategory[]): Firing {
+function fire(
+  compiled: CompiledRule,
+  level: RequestLevelFacts,
+  groups: ReturnType<typeof targetGroups>,
+  categories: readonly DataCategory[],
+): Firing {
   const first = groups[0]?.facts ?? UNKNOWN_TARGET;
+  if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory)) {
+    // The clauses about the request alone decide for every cell at once: most rules end here.
+    const result = holds(compiled.requestTest, cellFacts(level, first, categories[0] ?? 'subscriber'));
+    if (!result.value) return { all: false, cells: [], ...(result.error ? { error: result.error } : {}) };
+  }
+  const cellTest = compiled.requestTest ? (compiled.cellTest ?? TRUE) : compiled.test;
   if (!compiled.readsTarget && !compiled.readsCategory) {
     // Read with the first target and category: the rule reads neither, so any will do.
     const result = evaluate(compiled, cellFacts(level, first, categories[0] ?? 'subscriber'));
-    return { all: result.fired, cells: [], ...(result.error ? { error: result.error } : {}), ...(result.unless ? { failed: 'unless' } : {}) };
+    return {
+      all: result.fired,
+      cells: [],
+      ...(result.error ? { error: result.error } : {}),
+      ...(result.unless ? { failed: 'unless' } : {}),
+    };
   }
   const cells: Array<{ group: number; category: DataCategory }> = [];
   let error: string | undefined;
@@ -207,7 +223,7 @@ function fire(compiled: CompiledRule, level: RequestLevelFacts, groups: ReturnTy
   const groupList = compiled.readsTarget ? groups.map((_, index) => index) : [0];
   for (const category of categories) {
     for (const group of groupList) {
-      const result = evaluate(compiled, cellFacts(level, groups[group]?.facts ?? first, category));
+      const result = evaluate(compiled, cellFacts(level, groups[group]?.facts ?? first, category), cellTest);
       if (result.error) error ??= result.error;
       if (result.unless) unless = true;
       if (!result.fired) continue;
@@ -218,6 +234,7 @@ function fire(compiled: CompiledRule, level: RequestLevelFacts, groups: ReturnTy
   return { all: false, cells, ...(error ? { error } : {}), ...(unless && cells.length === 0 ? { failed: 'unless' } : {}) };
 }
 
+const TRUE = () => true;
 const fired = (firing: Firing) => firing.all || firing.cells.length > 0;
 
 function dueOf(rule: Rule, level: RequestLevelFacts): string | undefined {
@@ -264,7 +281,8 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
         const finding = rule.finding;
         const source = pack.sources[finding.source];
         if (source) {
-          const splits = finding.per_category && firedCategories.length > 1 ? firedCategories.map((category) => [category]) : [firedCategories];
+          const splits =
+            finding.per_category && firedCategories.length > 1 ? firedCategories.map((category) => [category]) : [firedCategories];
           for (const split of splits) {
             const values = { categories: split, duplicates, targets: request.targets.length, ...(due ? { due } : {}) };
             findings.push({
@@ -372,7 +390,12 @@ function noBasisReason(policy: Policy): VerdictReason {
   if (!policy.no_basis) return DEFAULT_NO_BASIS;
   const source = policy.sources[policy.no_basis.source];
   if (!source) return DEFAULT_NO_BASIS;
-  return { ...DEFAULT_NO_BASIS, pack: 'policy', message: policy.no_basis.message, source: { id: policy.no_basis.source, pack: 'policy', ...source } };
+  return {
+    ...DEFAULT_NO_BASIS,
+    pack: 'policy',
+    message: policy.no_basis.message,
+    source: { id: policy.no_basis.source, pack: 'policy', ...source },
+  };
 }
 
 /** The findings on a request (see `review` for the verdicts as well). */

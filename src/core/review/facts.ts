@@ -78,7 +78,9 @@ export const requestFactsSchema = z.strictObject({
   gag: z.enum(['none', 'ordered_until', 'ordered_without_end']).describe('a non-disclosure order, and whether it has an end'),
   gagUntil: instant.optional(),
   duplicateCount: z.number().describe('other open requests naming the same targets'),
-  threatToLife: z.boolean().describe('the facts (or, failing them, the danger described, read with negation) show a danger of death or serious injury'),
+  threatToLife: z
+    .boolean()
+    .describe('the facts (or, failing them, the danger described, read with negation) show a danger of death or serious injury'),
   network: z.boolean().describe('the request reaches a group, its members or a contact network'),
   protectedGroup: z.boolean().describe('journalists, political groups, activists or protest are concerned'),
   journalist: z.boolean().describe("a journalist or a journalist's source is concerned (the facts, or the text read with negation)"),
@@ -331,12 +333,15 @@ export function requestFacts(
   context: { readonly platform: PlatformFacts; readonly now: Date; readonly duplicateCount?: number },
 ): RequestLevelFacts {
   const stated = request.facts ?? {};
-  const text = [request.summary ?? '', request.offence?.description ?? '', ...request.targets.map((target) => target.note ?? '')].join('\n');
+  const text = [request.summary ?? '', request.offence?.description ?? '', ...request.targets.map((target) => target.note ?? '')].join(
+    '\n',
+  );
   const danger = request.emergency?.dangerDescription ?? '';
   const form = formOf(request);
   const formFamily = INSTRUMENT_FORMS[form].family;
   const type: InstrumentType = stated.instrument?.form ? formFamily : request.legalProcess.instrumentType;
-  const issuerRole = stated.instrument?.issuerRole ?? (request.legalProcess.issuerType ? DEFAULT_ISSUER_ROLE[request.legalProcess.issuerType] : 'unknown');
+  const issuerRole =
+    stated.instrument?.issuerRole ?? (request.legalProcess.issuerType ? DEFAULT_ISSUER_ROLE[request.legalProcess.issuerType] : 'unknown');
   const issuer = issuerRole === 'unknown' ? 'unknown' : ISSUER_ROLES[issuerRole].family;
   const range = request.dateRange;
   const rangeDays = range ? (Date.parse(range.to) - Date.parse(range.from)) / DAY : undefined;

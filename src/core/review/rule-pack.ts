@@ -24,7 +24,8 @@ const region = z.string().regex(/^(?:[A-Z]{2}|EU|COE)$/, 'a jurisdiction code (K
 const text = z.strictObject({ en: z.string().min(1).max(2000), ko: z.string().min(1).max(2000) });
 
 /** A condition: one CEL expression, or `all` / `any` of conditions, or `not` a condition. */
-export type Condition = string | { readonly all: readonly Condition[] } | { readonly any: readonly Condition[] } | { readonly not: Condition };
+export type Condition =
+  string | { readonly all: readonly Condition[] } | { readonly any: readonly Condition[] } | { readonly not: Condition };
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z.string().min(1).max(4000),
@@ -122,7 +123,8 @@ function checkSources(
 ) {
   const ids = new Set<string>();
   pack.rules.forEach((rule, index) => {
-    if (ids.has(rule.id)) context.addIssue({ code: 'custom', path: [...path, 'rules', index, 'id'], message: `rule id ${rule.id} repeats` });
+    if (ids.has(rule.id))
+      context.addIssue({ code: 'custom', path: [...path, 'rules', index, 'id'], message: `rule id ${rule.id} repeats` });
     ids.add(rule.id);
     for (const [where, name] of [
       ['finding', rule.finding?.source],
@@ -135,7 +137,11 @@ function checkSources(
   if (pack.pack === 'kr') {
     for (const [name, source] of Object.entries(pack.sources)) {
       if (!HANGUL_FIRST.test(source.cite))
-        context.addIssue({ code: 'custom', path: [...path, 'sources', name, 'cite'], message: 'Korean law is cited by its Korean name first' });
+        context.addIssue({
+          code: 'custom',
+          path: [...path, 'sources', name, 'cite'],
+          message: 'Korean law is cited by its Korean name first',
+        });
     }
   }
 }

@@ -6,10 +6,11 @@
  * after it.
  */
 
-const CLAUSE_BREAK = /[.;!?\n]+|,\s*(?:but|however|yet|although|though)\b|\s+(?:but|however|although|though|whereas)\s+|(?:지만|으나|는데)\s/iu;
+const CLAUSE_BREAK =
+  /[.;!?\n]+|,\s*(?:but|however|yet|although|though)\b|\s+(?:but|however|although|though|whereas)\s+|(?:지만|으나|는데)\s/iu;
 const EN_NEGATION =
   /\b(?:no|not|never|none|nobody|nothing|neither|nor|without|cannot|can't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|hasn't|haven't|hadn't|won't|lack(?:s|ing)?|absence of|free of|denie[sd]|deny|ruled out|unrelated to|rather than|instead of)\b/iu;
-const KO_NEGATION = /(?:없[다고는으음었어습지]|없$|아니[다고며라었에]|아님|않[다고는았으]|못[한하했]|무관)/u;
+const KO_NEGATION = /(?:없[다고는으음었어습지니]|없$|아니|아닙|아님|않|못\s?[한하했]|무관)/u;
 
 const compiled = new Map<string, RegExp>();
 const pattern = (source: string) => {
