@@ -157,6 +157,11 @@ export const INSTRUMENT_FORMS = {
   },
   coe_mla_request: { family: 'mlat_request', en: 'Mutual legal assistance request (Budapest Convention Art. 27)', jurisdictions: ['COE'] },
   // India
+  in_bnss_94_notice: {
+    family: 'letter',
+    en: 'Summons or written order to produce a document or other thing (BNSS 2023 s. 94; formerly CrPC s. 91)',
+    jurisdictions: ['IN'],
+  },
   in_s69_direction: {
     family: 'interception_order',
     en: 'Direction for interception, monitoring or decryption (IT Act s. 69)',
