@@ -40,6 +40,8 @@ interface Scenario {
   readonly at: string;
   readonly platform?: { readonly home?: string[]; readonly options?: string[]; readonly policy?: 'shipped' | 'law' };
   readonly request: Record<string, unknown>;
+  /** Other open requests naming the same targets: target value → their tracking numbers. */
+  readonly duplicates?: Record<string, string[]>;
   readonly expect: readonly Expectation[];
 }
 interface ScenarioFile {
@@ -130,7 +132,12 @@ function run(entry: (typeof all)[number]): string[] {
   const merged = merge(merge(baseRequest(scenario.at), defaults), scenario.request);
   // The stated facts go through their schema as the API's would (defaults filled, unknown fields refused).
   const request = { ...merged, ...(merged.facts ? { facts: factsInputSchema.parse(merged.facts) } : {}) } as unknown as ReviewRequest;
-  const result = review(request, { packs, policy: policyFor(scenario), now: new Date(scenario.at) });
+  const result = review(request, {
+    packs,
+    policy: policyFor(scenario),
+    now: new Date(scenario.at),
+    ...(scenario.duplicates ? { duplicates: new Map(Object.entries(scenario.duplicates)) } : {}),
+  });
   for (const finding of result.findings) fired.add(`${finding.pack}:${finding.ruleId}`);
   for (const verdict of result.verdicts)
     for (const reason of [...verdict.basis, ...verdict.overruled]) fired.add(`${reason.pack}:${reason.ruleId}`);
