@@ -118,7 +118,7 @@ describe('EU production orders: issuer and offence threshold', () => {
       { policy: euPolicy },
     );
     const got = codes(findings);
-    expect(got.includes('ISSUER_NOT_COMPETENT@eevid-4')).toBe(category !== 'subscriber' && issuer === 'prosecutor');
+    expect(got.includes('ISSUER_NOT_COMPETENT@eevid-4-2')).toBe(category !== 'subscriber' && issuer === 'prosecutor');
     expect(got.includes('OFFENCE_BELOW_THRESHOLD@eevid-5')).toBe(category !== 'subscriber' && penalty < 3);
     expect(got).toContain('RESPONSE_DEADLINE@eevid-10');
   });
@@ -171,10 +171,10 @@ describe('named scenarios', () => {
       },
       policy: euPolicy,
       has: [
-        'ISSUER_NOT_COMPETENT@eevid-4',
+        'ISSUER_NOT_COMPETENT@eevid-4-2',
         'OFFENCE_BELOW_THRESHOLD@eevid-5',
         'RESPONSE_DEADLINE@eevid-10',
-        'THRESHOLD_CONDITIONS@cpp-60-1-2',
+        'OFFENCE_BELOW_THRESHOLD@cpp-60-1-2',
       ],
     },
     {
@@ -182,20 +182,20 @@ describe('named scenarios', () => {
       overrides: { jurisdiction: 'DE', categories: ['traffic'], legalProcess: { instrumentType: 'production_order', issuerType: null } },
       policy: euPolicy,
       has: ['ISSUER_UNKNOWN@eevid-4'],
-      lacks: ['ISSUER_NOT_COMPETENT@eevid-4'],
+      lacks: ['ISSUER_NOT_COMPETENT@eevid-4-2'],
     },
     {
       name: 'a foreign agency asking a US platform directly for content',
       overrides: { jurisdiction: 'KR', categories: ['content'] },
       policy: usPolicy,
-      has: ['ROUTE_VIA_MLAT@ecpa-foreign'],
+      has: ['ROUTE_VIA_MLAT@sca-2702a'],
     },
     {
       name: 'a UK agency asking a US platform for content under the data access agreement',
       overrides: { jurisdiction: 'GB', categories: ['content'] },
       policy: usPolicy,
-      has: ['CLOUD_ACT_AGREEMENT@us-uk-agreement'],
-      lacks: ['ROUTE_VIA_MLAT@ecpa-foreign'],
+      has: ['CLOUD_ACT_AGREEMENT@cloud-act-agreement'],
+      lacks: ['ROUTE_VIA_MLAT@sca-2702a'],
     },
     {
       name: 'a US subpoena sent to an EU-established platform',
@@ -206,7 +206,7 @@ describe('named scenarios', () => {
     {
       name: 'a foreign request to the Korean demo platform',
       overrides: { jurisdiction: 'US', categories: ['content'] },
-      has: ['ROUTE_VIA_MLAT@kr-not-party', 'POLICY_HOME_WARRANT@policy-3'],
+      has: ['ROUTE_VIA_MLAT@kr-mla', 'POLICY_HOME_WARRANT@policy-3'],
     },
     {
       name: 'a preservation request past 90 days without renewal',
@@ -222,9 +222,10 @@ describe('named scenarios', () => {
       lacks: ['PRESERVATION_EXPIRED@sca-2703f'],
     },
     {
+      // The Criminal Procedure Act amendment of 12 Dec 2025 lets a prosecutor ask for preservation (anchors-2026-12 §5.3).
       name: 'a preservation request to Korea',
-      overrides: { kind: 'preservation', legalProcess: { instrumentType: 'letter' } },
-      has: ['NO_PRESERVATION_LAW@kr-preservation'],
+      overrides: { kind: 'preservation', legalProcess: { instrumentType: 'letter', issuerType: 'prosecutor' } },
+      has: ['PRESERVATION_REQUEST@kr-preservation'],
     },
     {
       name: 'an emergency with no facts about danger to life',
@@ -395,7 +396,7 @@ describe('named scenarios', () => {
         categories: ['subscriber', 'traffic'],
         legalProcess: { instrumentType: 'production_order', issuerType: 'prosecutor' },
       },
-      has: ['INSTRUMENT_INSUFFICIENT@p2-7', 'RESPONSE_DEADLINE@p2-7'],
+      has: ['INSTRUMENT_INSUFFICIENT@p2-8', 'RESPONSE_DEADLINE@p2-7'],
     },
     {
       name: 'a UK local authority asking for connection records',
@@ -484,9 +485,9 @@ describe('named scenarios', () => {
     });
     expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({
       fired: false,
-      failed: 'category == "content"',
+      failed: 'category in ["content", "payment"]',
     });
-    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.none')).toMatchObject({
+    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.prosecutor')).toMatchObject({
       fired: false,
       failed: 'request.kind == "preservation"',
     });
