@@ -174,7 +174,6 @@ describe('named scenarios', () => {
         'ISSUER_NOT_COMPETENT@eevid-4-2',
         'OFFENCE_BELOW_THRESHOLD@eevid-5',
         'RESPONSE_DEADLINE@eevid-10',
-        'OFFENCE_BELOW_THRESHOLD@cpp-60-1-2',
       ],
     },
     {

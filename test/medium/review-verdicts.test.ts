@@ -48,12 +48,15 @@ describe('verdicts', () => {
   it('allows a Korean warrant for stored content, citing the article in Korean first', () => {
     const [verdict] = verdicts(request({ categories: ['content'] }));
     expect(verdict?.outcome).toBe('allow');
-    expect(decidedBy(verdict)).toContain('allow@cpa-106-seizure');
-    expect(verdict?.basis[0]?.source.cite).toMatch(/^형사소송법 제106조 제3항/u);
+    expect(decidedBy(verdict)).toContain('allow@cpa-215');
+    expect(verdict?.basis[0]?.source.cite).toMatch(/^형사소송법 제215조 제1항, 제106조 제3항/u);
   });
 
   it('never allows by default: a cell no rule gives a basis for needs information', () => {
-    const [verdict] = verdicts(request({ jurisdiction: 'JP', categories: ['subscriber'] }), { policy: usPolicy });
+    // A jurisdiction no pack covers, asking a platform at home there: nothing gives a basis.
+    const [verdict] = verdicts(request({ jurisdiction: 'BR', categories: ['subscriber'] }), {
+      policy: { ...krPolicy, home: ['BR'], rules: [] },
+    });
     expect(verdict?.outcome).toBe('needs_info');
     expect(decidedBy(verdict)).toContain('needs_info@policy-1');
   });
@@ -69,22 +72,30 @@ describe('verdicts', () => {
   });
 
   it('turns elapsed time into a verdict: a Korean emergency measure at hour 3 and at hour 40', () => {
-    const emergency = (hoursAgo: number, facts?: FactsInput) =>
+    // PCSA Art. 8: an emergency interception may start first; without a court permit within 36 hours it must stop.
+    // (An urgent request for communication confirmation data under Art. 13 owes its permission "without delay", with
+    // no number of hours, so the clock is tested on the interception.)
+    const emergency = (hoursAgo: number, history?: FactsInput['history']) =>
       request({
-        kind: 'emergency',
-        categories: ['traffic'],
-        legalProcess: { ...request().legalProcess, instrumentType: 'emergency_request' },
+        kind: 'prospective',
+        categories: ['content'],
+        legalProcess: { ...request().legalProcess, instrumentType: 'emergency_request', issuerType: 'prosecutor' },
         emergency: { dangerDescription: '납치된 아동의 생명이 위험합니다.' },
         receivedAt: ago(hoursAgo),
-        ...(facts ? { facts } : {}),
+        facts: {
+          instrument: { form: 'kr_emergency_interception' },
+          emergency: { isEmergency: true },
+          offence: { lists: ['kr_pcsa_art5_1'] },
+          ...(history ? { history } : {}),
+        },
       });
     expect(verdicts(emergency(3))[0]?.outcome).toBe('allow');
     const late = verdicts(emergency(40))[0];
     expect(late?.outcome).toBe('block');
     expect(decidedBy(late)).toContain('block@pcsa-8');
-    expect(verdicts(emergency(40, { history: { permitServedAt: ago(10) } }))[0]?.outcome).not.toBe('block');
+    expect(verdicts(emergency(40, { permitServedAt: ago(10) }))[0]?.outcome).not.toBe('block');
     // The clock runs from when the measure began, which may be before the request reached the platform.
-    expect(verdicts(emergency(3, { history: { emergencyStartedAt: ago(50) } }))[0]?.outcome).toBe('block');
+    expect(verdicts(emergency(3, { emergencyStartedAt: ago(50) }))[0]?.outcome).toBe('block');
   });
 
   it('reviews per target: a warrant naming one account does not reach the two others', () => {
@@ -106,7 +117,7 @@ describe('verdicts', () => {
       }),
     );
     expect(list.map((verdict) => `${verdict.target}:${verdict.outcome}`)).toEqual(['a:allow', 'b:block', 'c:block']);
-    expect(decidedBy(cell(list, 'b', 'content'))).toContain('block@contents');
+    expect(decidedBy(cell(list, 'b', 'content'))).toContain('block@particularity');
   });
 
   it('takes the strictest outcome: counsel holds a lawful request about speech', () => {
@@ -153,7 +164,7 @@ describe('verdicts', () => {
           offence: { description: 'Harassment', maximumPenaltyYears: penalty },
           facts: { instrument: { form: 'fr_requisition_60_1_2' }, offence },
         }),
-        { policy: { ...krPolicy, home: ['IE'], rules: [] } },
+        { policy: { ...krPolicy, home: ['FR'], rules: [] } },
       )[0];
     it('CPP art. 60-1-2: any one condition suffices', () => {
       expect(french(5)?.outcome).toBe('allow');
@@ -176,7 +187,9 @@ describe('verdicts', () => {
           { packs, policy: { ...krPolicy, home: ['IE'], rules: [] }, now: NOW },
         );
       expect(order({}).findings.map((finding) => finding.code)).toContain('OFFENCE_BELOW_THRESHOLD');
-      const listed = order({ lists: ['eu_eevidence_art5_4'] });
+      // Art. 5(4)(b): the listed offence counts when committed by means of an information system.
+      expect(order({ lists: ['eu_eevidence_art5_4'] }).verdicts[0]?.outcome).toBe('needs_info');
+      const listed = order({ lists: ['eu_eevidence_art5_4'], committedOnline: true });
       expect(listed.findings.map((finding) => finding.code)).not.toContain('OFFENCE_BELOW_THRESHOLD');
       expect(listed.verdicts[0]?.outcome).toBe('allow');
     });
