@@ -390,6 +390,15 @@ export const findingsSchema = z.object({
     .describe('With explain=true (desk only): every rule that applies, whether it fired, and the first condition that did not hold.'),
 });
 
+export const dryRunSchema = z.object({
+  at: z.string().describe('The instant the review is for.'),
+  packs: z.array(z.string()).readonly().describe('The packs that applied.'),
+  findings: findingsSchema.shape.findings,
+  verdicts: findingsSchema.shape.verdicts,
+  rules: findingsSchema.shape.rules,
+  facts: z.unknown().optional().describe('With explain: the facts as the rules saw them (docs/facts.schema.json).'),
+});
+
 export const treeHeadSchema = z
   .object({
     treeSize: z.number().int().describe('How many events the tree holds.'),

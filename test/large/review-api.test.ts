@@ -1,4 +1,6 @@
 /** Findings over HTTP: the desk sees all with their sources and why; the officer what concerns them; blocks need counsel. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyRequest } from '../../src/services/verify-request.ts';
@@ -155,6 +157,34 @@ describeOnEachDatabase('review over HTTP', (db) => {
     const second = await submit('Fraud: the account collected payments.');
     const body = (await findings('reviewer', second)).json<{ findings: FindingView[] }>();
     expect(body.findings.find((finding) => finding.code === 'DUPLICATE_TARGETS')?.message.en).toContain(tracking);
+  });
+
+  it('reviews a request written by hand for the desk, storing nothing, at the instant asked', async () => {
+    const body = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../docs/examples/review-kr-emergency.json'), 'utf8'));
+    const { context } = db();
+    const before = await sql<{ n: string }>`SELECT count(*)::text AS n FROM requests`.execute(context.database.db);
+    const dryRun = (who: string, query: string, payload: unknown) =>
+      app.inject({ method: 'POST', url: `/api/v1/review${query}`, headers: as[who], payload: payload as Record<string, unknown> });
+    type Result = {
+      at: string;
+      packs: string[];
+      verdicts: Array<{ target: string; category: string; outcome: string }>;
+      rules?: unknown[];
+    };
+    const early = await dryRun('reviewer', '?at=2026-11-20T05:00:00Z', body);
+    expect(early.statusCode).toBe(200);
+    const outcomes = (result: Result) => result.verdicts.map((verdict) => `${verdict.target}/${verdict.category}:${verdict.outcome}`);
+    expect(outcomes(early.json<Result>())).toContain('kidnapper.kim/traffic:allow');
+    const late = (await dryRun('counsel', '?at=2026-11-21T16:00:00Z&explain=true', body)).json<Result>();
+    expect(outcomes(late)).toContain('kidnapper.kim/traffic:block');
+    expect(late.packs).toEqual(['global', 'kr', 'policy']);
+    expect(late.rules?.length).toBeGreaterThan(10);
+    expect((await dryRun('officer', '', body)).statusCode).toBe(403);
+    const bad = await dryRun('reviewer', '', { ...body, legalProcess: { issuerTyp: 'court' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const after = await sql<{ n: string }>`SELECT count(*)::text AS n FROM requests`.execute(context.database.db);
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
   it('lets only counsel approve against a block finding, with a written reason, and records the override', async () => {
