@@ -78,6 +78,8 @@ export interface RequestsTable {
   offence: Json | null;
   non_disclosure: boolean;
   non_disclosure_until: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Stated review facts (migration 0070). */
+  facts: ColumnType<unknown, string | null | undefined, string | null>;
   deadline: Date | null;
   emergency: Json | null;
   follow_up_due: ColumnType<Date | null, never, Date | null>;

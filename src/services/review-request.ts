@@ -6,7 +6,17 @@
 import { can, type Actor } from '../core/actor.ts';
 import type { RequestRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
-import { explainReview, forAgency, reviewRequest, type Finding, type ReviewRequest, type RuleTrace } from '../core/review/engine.ts';
+import {
+  explainReview,
+  forAgency,
+  review,
+  reviewRequest,
+  verdictsForAgency,
+  type Finding,
+  type ReviewRequest,
+  type RuleTrace,
+  type Verdict,
+} from '../core/review/engine.ts';
 import type { Policy, RulePack } from '../core/review/rule-pack.ts';
 import { loadRequest, requirePermission } from './common.ts';
 
@@ -45,6 +55,8 @@ async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'docum
     nonDisclosure: request.nonDisclosure,
     emergency: request.emergency,
     receivedAt: request.receivedAt,
+    deadline: request.deadline,
+    facts: request.facts,
     requester: agency ? { status: agency.verificationStatus, jurisdiction: agency.jurisdiction } : null,
   };
   const duplicates = await repositories.requests.openRequestsNaming(
@@ -72,7 +84,7 @@ export async function getFindings(
   deps: FindingsDeps,
   actor: Actor,
   input: { reference: string; explain?: boolean },
-): Promise<{ findings: Finding[]; rules?: RuleTrace[] }> {
+): Promise<{ findings: Finding[]; verdicts: Verdict[]; rules?: RuleTrace[] }> {
   requirePermission(actor, 'request.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const { input: reviewed, duplicates } = await reviewInputs(deps.store.read, request);
@@ -81,8 +93,8 @@ export async function getFindings(
     repositories.audit.append(actor, { type: 'request.viewed', requestId: request.id, data: { part: 'findings' } }),
   );
   const context = { ...deps.review, now: deps.clock.now(), duplicates };
-  const findings = reviewRequest(reviewed, context);
+  const { findings, verdicts } = review(reviewed, context);
   const desk = can(actor, 'request.read_notes');
-  if (!desk) return { findings: forAgency(findings) };
-  return input.explain ? { findings, rules: explainReview(reviewed, context) } : { findings };
+  if (!desk) return { findings: forAgency(findings), verdicts: verdictsForAgency(verdicts) };
+  return input.explain ? { findings, verdicts, rules: explainReview(reviewed, context) } : { findings, verdicts };
 }

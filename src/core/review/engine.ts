@@ -52,6 +52,8 @@ export interface VerdictReason {
   readonly channel?: Channel;
   readonly message: { readonly en: string; readonly ko: string };
   readonly source: Citation;
+  /** `both`: the officer may see this reason; `desk`: reviewers and counsel only (as the rule's finding says). */
+  readonly audience: 'desk' | 'both';
 }
 
 export interface Verdict {
@@ -316,6 +318,7 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
           ...(rule.channel ? { channel: rule.channel } : {}),
           message: { en: fill(text.en, 'en', values), ko: fill(text.ko, 'ko', values) },
           source: citation,
+          audience: rule.finding?.audience ?? 'both',
         };
       };
       if (firing.all) {
@@ -374,6 +377,7 @@ const DEFAULT_NO_BASIS: VerdictReason = {
   ruleId: 'no-basis',
   pack: 'engine',
   outcome: 'needs_info',
+  audience: 'both',
   message: {
     en: 'No rule of the packs that apply gives a lawful basis for disclosing this; the desk must find one or ask the agency.',
     ko: '적용되는 규칙 중 이 정보를 제공할 법적 근거를 주는 규칙이 없습니다. 데스크가 근거를 찾거나 기관에 문의해야 합니다.',
@@ -431,6 +435,14 @@ export function explainReview(request: ReviewRequest, context: ReviewContext): R
 
 const cellsOf = (firing: Firing, groups: ReturnType<typeof targetGroups>) =>
   firing.cells.reduce((sum, cell) => sum + (groups[cell.group]?.members.length ?? 0), 0);
+
+/** The verdicts an officer sees: every cell's outcome, with only the reasons meant for them. */
+export const verdictsForAgency = (verdicts: readonly Verdict[]): Verdict[] =>
+  verdicts.map((verdict) => ({
+    ...verdict,
+    basis: verdict.basis.filter((reason) => reason.audience === 'both'),
+    overruled: verdict.overruled.filter((reason) => reason.audience === 'both'),
+  }));
 
 /** The findings an officer sees: those meant for them, never the desk's own. */
 export const forAgency = (findings: readonly Finding[]): Finding[] => findings.filter((finding) => finding.audience === 'both');
