@@ -85,7 +85,7 @@ describeOnEachDatabase('review over HTTP', (db) => {
     expect(body.rules.find((rule) => rule.ruleId === 'kr.traffic.court-permission')).toMatchObject({ fired: true });
     expect(body.rules.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({
       fired: false,
-      failed: 'category == "content"',
+      failed: 'category in ["content", "payment"]',
     });
   });
 
@@ -127,7 +127,7 @@ describeOnEachDatabase('review over HTTP', (db) => {
     const desk = (await findings('reviewer', number)).json<{ verdicts: VerdictView[] }>();
     const named = desk.verdicts.find((verdict) => verdict.target === 'named.one');
     expect(named).toMatchObject({ category: 'traffic', outcome: 'allow' });
-    expect(named?.basis[0]?.source).toMatchObject({ id: 'pcsa-13', cite: expect.stringMatching(/^통신비밀보호법 제13조 제1항/u) });
+    expect(named?.basis[0]?.source).toMatchObject({ id: 'pcsa-13', cite: expect.stringMatching(/^통신비밀보호법 제13조/u) });
     expect(desk.verdicts.find((verdict) => verdict.target === 'not.named')).toMatchObject({ outcome: 'block' });
     const officer = (await findings('officer', number)).json<{ verdicts: VerdictView[] }>();
     expect(officer.verdicts.map((verdict) => `${verdict.target}:${verdict.outcome}`)).toEqual(['named.one:allow', 'not.named:block']);
@@ -174,9 +174,10 @@ describeOnEachDatabase('review over HTTP', (db) => {
     const early = await dryRun('reviewer', '?at=2026-11-20T05:00:00Z', body);
     expect(early.statusCode).toBe(200);
     const outcomes = (result: Result) => result.verdicts.map((verdict) => `${verdict.target}/${verdict.category}:${verdict.outcome}`);
-    expect(outcomes(early.json<Result>())).toContain('kidnapper.kim/traffic:allow');
+    expect(outcomes(early.json<Result>())).toContain('kidnapper.kim/content:allow');
     const late = (await dryRun('counsel', '?at=2026-11-21T16:00:00Z&explain=true', body)).json<Result>();
-    expect(outcomes(late)).toContain('kidnapper.kim/traffic:block');
+    // PCSA Art. 8(5): no court permit 36 hours after the emergency interception began.
+    expect(outcomes(late)).toContain('kidnapper.kim/content:block');
     expect(late.packs).toEqual(['global', 'kr', 'policy']);
     expect(late.rules?.length).toBeGreaterThan(10);
     expect((await dryRun('officer', '', body)).statusCode).toBe(403);
