@@ -93,7 +93,9 @@ function loadScenarios(): Array<{ file: string; pack: string; scenario: Scenario
   for (const pack of readdirSync(scenarioRoot).sort()) {
     const folder = path.join(scenarioRoot, pack);
     if (!statSync(folder).isDirectory()) continue;
-    for (const name of readdirSync(folder).filter((file) => file.endsWith('.yaml')).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((file) => file.endsWith('.yaml'))
+      .sort()) {
       const file = path.join(folder, name);
       const parsed = parse(readFileSync(file, 'utf8')) as ScenarioFile;
       for (const scenario of parsed.scenarios)

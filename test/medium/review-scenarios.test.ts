@@ -170,11 +170,7 @@ describe('named scenarios', () => {
         offence: { description: 'Harassment', maximumPenaltyYears: 2 },
       },
       policy: euPolicy,
-      has: [
-        'ISSUER_NOT_COMPETENT@eevid-4-2',
-        'OFFENCE_BELOW_THRESHOLD@eevid-5',
-        'RESPONSE_DEADLINE@eevid-10',
-      ],
+      has: ['ISSUER_NOT_COMPETENT@eevid-4-2', 'OFFENCE_BELOW_THRESHOLD@eevid-5', 'RESPONSE_DEADLINE@eevid-10'],
     },
     {
       name: 'an EU production order with no issuer stated',

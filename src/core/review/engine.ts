@@ -147,7 +147,12 @@ function duplicatesOf(request: ReviewRequest, context: ReviewContext): string[] 
 
 function levelOf(request: ReviewRequest, context: ReviewContext, duplicates: readonly string[]): RequestLevelFacts {
   return requestFacts(request, {
-    platform: { home: context.policy.home, options: context.policy.options, holds: context.policy.holds, neverProduces: context.policy.never_produces },
+    platform: {
+      home: context.policy.home,
+      options: context.policy.options,
+      holds: context.policy.holds,
+      neverProduces: context.policy.never_produces,
+    },
     now: context.now,
     duplicateCount: duplicates.length,
   });
