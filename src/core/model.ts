@@ -35,6 +35,8 @@ export interface RequestRecord {
   readonly emergency: { readonly dangerDescription: string; readonly attestation: true } | null;
   /** Facts stated beyond the request for its review (core/review/facts.ts); null when none were. */
   readonly facts: FactsInput | null;
+  /** The block verdicts (`rule|category`) of the last recorded review, and when it ran; null before the first. */
+  readonly lastReview: { readonly blocks: readonly string[]; readonly at: string } | null;
   /** The legal process an emergency request promises: when it is due (set on approval) and when the desk recorded it. */
   readonly followUp: { readonly due: string | null; readonly receivedAt: string | null };
   /** The deadline that binds (core/deadlines.ts): when, and what set it; null until verification works it out. */
@@ -44,7 +46,10 @@ export interface RequestRecord {
   readonly updatedAt: string;
 }
 
-export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'due' | 'receivedAt' | 'updatedAt'>;
+export type NewRequest = Omit<
+  RequestRecord,
+  'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'due' | 'lastReview' | 'receivedAt' | 'updatedAt'
+>;
 
 export interface TargetRecord {
   readonly id: string;

@@ -63,6 +63,7 @@ function toRecord(row: Row): RequestRecord {
     deadline: row.deadline ? iso(row.deadline) : null,
     emergency: row.emergency as RequestRecord['emergency'],
     facts: (row.facts as RequestRecord['facts']) ?? null,
+    lastReview: row.reviewed_at ? { blocks: (row.review_blocks as string[] | null) ?? [], at: iso(row.reviewed_at) } : null,
     followUp: {
       due: row.follow_up_due ? iso(row.follow_up_due) : null,
       receivedAt: row.follow_up_received_at ? iso(row.follow_up_received_at) : null,
@@ -297,6 +298,13 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       await db
         .updateTable('requests')
         .set({ non_disclosure: nonDisclosure.ordered, non_disclosure_until: nonDisclosure.until })
+        .where('id', '=', requestId)
+        .execute();
+    },
+    async setLastReview(requestId, review) {
+      await db
+        .updateTable('requests')
+        .set({ review_blocks: JSON.stringify(review.blocks), reviewed_at: new Date(review.at) })
         .where('id', '=', requestId)
         .execute();
     },

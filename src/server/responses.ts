@@ -395,6 +395,7 @@ export const dryRunSchema = z.object({
   packs: z.array(z.string()).readonly().describe('The packs that applied.'),
   findings: findingsSchema.shape.findings,
   verdicts: findingsSchema.shape.verdicts,
+  clocks: z.array(z.string()).readonly().describe('Instants after `at` when a verdict may change by time alone.'),
   rules: findingsSchema.shape.rules,
   facts: z.unknown().optional().describe('With explain: the facts as the rules saw them (docs/facts.schema.json).'),
 });

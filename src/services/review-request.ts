@@ -14,6 +14,7 @@ import {
   verdictsForAgency,
   type Finding,
   type ReviewRequest,
+  type Review,
   type RuleTrace,
   type Verdict,
 } from '../core/review/engine.ts';
@@ -74,6 +75,16 @@ export async function findingsOf(
 ): Promise<Finding[]> {
   const { input, duplicates } = await reviewInputs(repositories, request);
   return reviewRequest(input, { ...deps.review, now: deps.clock.now(), duplicates });
+}
+
+/** The whole review of a stored request now: findings, verdicts and the clocks ahead. */
+export async function reviewOf(
+  repositories: Pick<Repositories, 'requests' | 'documents' | 'organisations'>,
+  deps: Pick<ReviewDeps, 'review' | 'clock'>,
+  request: RequestRecord,
+): Promise<Review> {
+  const { input, duplicates } = await reviewInputs(repositories, request);
+  return review(input, { ...deps.review, now: deps.clock.now(), duplicates });
 }
 
 export interface FindingsDeps extends Omit<ReviewDeps, 'store'> {

@@ -100,6 +100,20 @@ export interface CompiledRule {
   /** Which parts of a cell the rule reads: decides whether it is evaluated once, per category, or per target. */
   readonly readsTarget: boolean;
   readonly readsCategory: boolean;
+  /**
+   * The clocks the rule watches: `hours(<fact>, at) > N` (or `>=`, or `days(...)`) passes when `at` reaches the fact's
+   * instant plus N hours. The re-review schedule wakes at each such instant.
+   */
+  readonly clocks: ReadonlyArray<{ readonly fact: string; readonly hours: number }>;
+}
+
+const CLOCK = /\b(hours|days)\(\s*([a-z]+\.[A-Za-z]+)\s*,\s*at\s*\)\s*>=?\s*(\d+(?:\.\d+)?)/g;
+/** The clocks an expression watches (see `CompiledRule.clocks`). */
+export function clocksOf(source: string): Array<{ fact: string; hours: number }> {
+  return [...source.matchAll(CLOCK)].map((match) => ({
+    fact: match[2] ?? '',
+    hours: Number(match[3]) * (match[1] === 'days' ? 24 : 1),
+  }));
 }
 
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
@@ -137,6 +151,7 @@ export function compileRule(rule: Rule): CompiledRule {
     ...(cellClauses.length ? { cellTest: program(cellClauses.join(' && '), `rule ${rule.id}, if`) } : {}),
     ...(exception ? { exception: program(exception, `rule ${rule.id}, unless`) } : {}),
     clauses,
+    clocks: clocksOf(whole),
     readsTarget: reads(whole, ['target']),
     readsCategory: reads(whole, ['category', 'data']),
   };

@@ -135,13 +135,13 @@ export function dryRunReview(
   const at = options.at ?? (input.at ? new Date(input.at) : context.now);
   const request = reviewRequestOf(input, at);
   const full = { ...context, now: at };
-  const { findings, verdicts } = review(request, full);
+  const { findings, verdicts, clocks } = review(request, full);
   const packs = [...applicablePacks(context.packs, request.jurisdiction).map((pack) => pack.pack), 'policy'];
-  if (!options.explain) return { at: at.toISOString(), packs, findings, verdicts };
+  if (!options.explain) return { at: at.toISOString(), packs, findings, verdicts, clocks };
   const level = requestFacts(request, {
     platform: { home: context.policy.home, holds: context.policy.holds, neverProduces: context.policy.never_produces },
     now: at,
   });
   const { text: _text, ...facts } = level;
-  return { at: at.toISOString(), packs, findings, verdicts, rules: explainReview(request, full), facts };
+  return { at: at.toISOString(), packs, findings, verdicts, clocks, rules: explainReview(request, full), facts };
 }

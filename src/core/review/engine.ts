@@ -84,6 +84,8 @@ export interface RuleTrace {
 export interface Review {
   readonly findings: Finding[];
   readonly verdicts: Verdict[];
+  /** Instants after the review's when a verdict or finding may change by time alone, soonest first. */
+  readonly clocks: string[];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { block: 0, needs_info: 1, warn: 2, info: 3 };
@@ -375,7 +377,36 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   });
 
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  return { findings, verdicts };
+  return { findings, verdicts, clocks: clocksAhead(level, findings, rulesOf(request, context)) };
+}
+
+/** Fact paths that are instants: when one passes, a rule may read it differently (a gag ends, a permit falls due). */
+const INSTANT_FACTS = [
+  'request.deadline',
+  'request.gagUntil',
+  'instrument.validUntil',
+  'history.preservationUntil',
+] as const;
+
+function factAt(level: RequestLevelFacts, path: string): string | undefined {
+  const [group, key] = path.split('.') as [string, string];
+  const value = (level as unknown as Record<string, Record<string, unknown> | undefined>)[group]?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function clocksAhead(level: RequestLevelFacts, findings: readonly Finding[], packs: readonly PackRules[]): string[] {
+  const now = Date.parse(level.at);
+  const instants = new Set<number>();
+  const add = (value: string | undefined, hours = 0) => {
+    if (!value) return;
+    const time = Date.parse(value) + hours * 3_600_000;
+    if (Number.isFinite(time) && time > now) instants.add(time);
+  };
+  for (const finding of findings) add(finding.due);
+  for (const path of INSTANT_FACTS) add(factAt(level, path));
+  for (const { rules } of packs) for (const compiled of rules) for (const clock of compiled.clocks) add(factAt(level, clock.fact), clock.hours);
+  // A clock passes just after its instant: `hours(x, at) > 36` holds only once 36 hours have gone by.
+  return [...instants].sort((a, b) => a - b).map((time) => new Date(time + 1000).toISOString());
 }
 
 const DEFAULT_NO_BASIS: VerdictReason = {
