@@ -1,6 +1,6 @@
 /**
- * Re-review on time and events, with time moved by hand: a Korean emergency request for traffic data is lawful at
- * hour 3 (PCSA: the court permit may follow) and blocked once 36 hours have passed without it. The clock that turns it
+ * Re-review on time and events, with time moved by hand: a Korean emergency interception is lawful at hour 3 (PCSA
+ * Art. 8: the court permit may follow) and blocked once 36 hours have passed without it (Art. 8(5)). The clock that turns it
  * is scheduled at verification; when it passes, the review runs again by itself, records the new block, holds the
  * request and pages the desk, once; a re-review that finds nothing new pages no one.
  */
@@ -53,10 +53,15 @@ describeOnEachDatabase(
       clock.set(new Date());
       const documentId = await uploadPdf(context, world.officerA);
       const payload = requestPayload({
-        kind: 'emergency',
-        categories: ['traffic'],
+        kind: 'prospective',
+        categories: ['content'],
         legalProcess: { instrumentType: 'emergency_request', issuingAuthority: 'Seoul Police', documentIds: [documentId] },
-        emergency: { dangerDescription: 'An abducted child is held; there is a threat to her life.', attestation: true },
+        summary: 'An abducted child is held; there is a threat to her life. Emergency interception under PCSA Art. 8.',
+        facts: {
+          instrument: { form: 'kr_emergency_interception', issuerRole: 'prosecutor' },
+          emergency: { isEmergency: true, threatToLife: true },
+          offence: { lists: ['kr_pcsa_art5_1'] },
+        },
       });
       const receipt = await submitRequest(context, world.officerA, { payload });
       await context.jobs!.drain();
@@ -79,14 +84,14 @@ describeOnEachDatabase(
       await context.jobs!.drain();
       const rerun = (await events(request.id, 'review.rerun')).at(-1);
       expect(rerun?.trigger).toMatch(/^clock /);
-      expect(rerun?.newBlocks).toContain('kr.emergency.permit-overdue|traffic');
+      expect(rerun?.newBlocks).toContain('kr.interception.emergency-overdue|content');
       const held = await events(request.id, 'request.held');
       expect(held.at(-1)).toMatchObject({ reasons: [{ code: 'REVIEW_BLOCK' }] });
       const paged = pages.filter((page) => page.trackingNumber === receipt.trackingNumber);
       expect(paged.length).toBe(pagedBefore + 1);
       expect(String(paged.at(-1)?.reason)).toContain('New block after re-review');
       expect((await context.store.read.requests.find({ kind: 'desk' }, request.id))?.lastReview?.blocks).toContain(
-        'kr.emergency.permit-overdue|traffic',
+        'kr.interception.emergency-overdue|content',
       );
 
       // Again later: the block is known, no new page.
