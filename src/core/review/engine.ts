@@ -376,12 +376,7 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
 }
 
 /** Fact paths that are instants: when one passes, a rule may read it differently (a gag ends, a permit falls due). */
-const INSTANT_FACTS = [
-  'request.deadline',
-  'request.gagUntil',
-  'instrument.validUntil',
-  'history.preservationUntil',
-] as const;
+const INSTANT_FACTS = ['request.deadline', 'request.gagUntil', 'instrument.validUntil', 'history.preservationUntil'] as const;
 
 function factAt(level: RequestLevelFacts, path: string): string | undefined {
   const [group, key] = path.split('.') as [string, string];
@@ -399,7 +394,8 @@ function clocksAhead(level: RequestLevelFacts, findings: readonly Finding[], pac
   };
   for (const finding of findings) add(finding.due);
   for (const path of INSTANT_FACTS) add(factAt(level, path));
-  for (const { rules } of packs) for (const compiled of rules) for (const clock of compiled.clocks) add(factAt(level, clock.fact), clock.hours);
+  for (const { rules } of packs)
+    for (const compiled of rules) for (const clock of compiled.clocks) add(factAt(level, clock.fact), clock.hours);
   // A clock passes just after its instant: `hours(x, at) > 36` holds only once 36 hours have gone by.
   return [...instants].sort((a, b) => a - b).map((time) => new Date(time + 1000).toISOString());
 }
