@@ -274,7 +274,8 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   const reasons = new Map<string, VerdictReason[]>();
   const wholeRequest: VerdictReason[] = [];
 
-  for (const { pack, rules } of rulesOf(request, context)) {
+  const packs = rulesOf(request, context);
+  for (const { pack, rules } of packs) {
     for (const compiled of rules) {
       const firing = fire(compiled, level, groups, categories);
       if (!fired(firing)) continue;
@@ -372,7 +373,7 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   });
 
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  return { findings, verdicts, clocks: clocksAhead(level, findings, rulesOf(request, context)) };
+  return { findings, verdicts, clocks: clocksAhead(level, findings, packs) };
 }
 
 /** Fact paths that are instants: when one passes, a rule may read it differently (a gag ends, a permit falls due). */
