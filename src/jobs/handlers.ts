@@ -63,7 +63,9 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [REMIND_TOPIC]: (payload) => remindDeadline(deps, { taskId: payload.taskId }).then(() => undefined),
     [PAGE_TOPIC]: (payload) => pageOnCall(deps, { taskId: payload.taskId }).then(() => undefined),
     [REREVIEW_TOPIC]: (payload) => reReviewOnClock(deps, { taskId: payload.taskId }).then(() => undefined),
-    [REREVIEW_NOW_TOPIC]: forRequest((requestId, payload) => reReviewOnEvent(deps, { requestId, trigger: payload.trigger }).then(() => undefined)),
+    [REREVIEW_NOW_TOPIC]: forRequest((requestId, payload) =>
+      reReviewOnEvent(deps, { requestId, trigger: payload.trigger }).then(() => undefined),
+    ),
     ...intakeHandlers(deps),
   };
 }

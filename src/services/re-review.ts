@@ -50,7 +50,13 @@ export function blocksOf(review: Pick<Review, 'verdicts' | 'findings'>): string[
 export async function scheduleClocks(repositories: Pick<Repositories, 'schedule'>, requestId: string, clocks: readonly string[]) {
   await repositories.schedule.cancel({ requestId, keyPrefix: `review:${requestId}:` });
   for (const at of clocks.slice(0, CLOCKS_AHEAD)) {
-    await repositories.schedule.put({ key: `review:${requestId}:${at}`, topic: REREVIEW_TOPIC, requestId, dueAt: new Date(at), payload: {} });
+    await repositories.schedule.put({
+      key: `review:${requestId}:${at}`,
+      topic: REREVIEW_TOPIC,
+      requestId,
+      dueAt: new Date(at),
+      payload: {},
+    });
   }
 }
 

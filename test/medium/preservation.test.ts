@@ -225,7 +225,9 @@ describeOnEachDatabase(
       const after = await getPreservation(context, world.reviewer, { reference: request.trackingNumber });
       expect(after.copyState).toBe('released');
       expect(
-        (await context.store.read.schedule.forRequest(request.id)).filter((task) => task.state === 'pending' && task.topic !== 'review.clock'),
+        (await context.store.read.schedule.forRequest(request.id)).filter(
+          (task) => task.state === 'pending' && task.topic !== 'review.clock',
+        ),
       ).toEqual([]);
       // Another agency sees a preservation that is not its own as no preservation at all.
       await expect(getPreservation(context, world.officerA, { reference: request.trackingNumber })).rejects.toMatchObject({

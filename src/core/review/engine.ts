@@ -279,7 +279,8 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   const reasons = new Map<string, VerdictReason[]>();
   const wholeRequest: VerdictReason[] = [];
 
-  for (const { pack, rules } of rulesOf(request, context)) {
+  const packs = rulesOf(request, context);
+  for (const { pack, rules } of packs) {
     for (const compiled of rules) {
       const firing = fire(compiled, level, groups, categories);
       if (!fired(firing)) continue;
@@ -377,16 +378,11 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   });
 
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  return { findings, verdicts, clocks: clocksAhead(level, findings, rulesOf(request, context)) };
+  return { findings, verdicts, clocks: clocksAhead(level, findings, packs) };
 }
 
 /** Fact paths that are instants: when one passes, a rule may read it differently (a gag ends, a permit falls due). */
-const INSTANT_FACTS = [
-  'request.deadline',
-  'request.gagUntil',
-  'instrument.validUntil',
-  'history.preservationUntil',
-] as const;
+const INSTANT_FACTS = ['request.deadline', 'request.gagUntil', 'instrument.validUntil', 'history.preservationUntil'] as const;
 
 function factAt(level: RequestLevelFacts, path: string): string | undefined {
   const [group, key] = path.split('.') as [string, string];
@@ -404,7 +400,8 @@ function clocksAhead(level: RequestLevelFacts, findings: readonly Finding[], pac
   };
   for (const finding of findings) add(finding.due);
   for (const path of INSTANT_FACTS) add(factAt(level, path));
-  for (const { rules } of packs) for (const compiled of rules) for (const clock of compiled.clocks) add(factAt(level, clock.fact), clock.hours);
+  for (const { rules } of packs)
+    for (const compiled of rules) for (const clock of compiled.clocks) add(factAt(level, clock.fact), clock.hours);
   // A clock passes just after its instant: `hours(x, at) > 36` holds only once 36 hours have gone by.
   return [...instants].sort((a, b) => a - b).map((time) => new Date(time + 1000).toISOString());
 }

@@ -12,10 +12,11 @@ const EN_NEGATION =
   /\b(?:no|not|never|none|nobody|nothing|neither|nor|without|cannot|can't|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|hasn't|haven't|hadn't|won't|lack(?:s|ing)?|absence of|free of|denie[sd]|deny|ruled out|unrelated to|rather than|instead of)\b/iu;
 const KO_NEGATION = /(?:없[다고는으음었어습지니]|없$|아니|아닙|아님|않|못\s?[한하했]|무관)/u;
 
-const compiled = new Map<string, RegExp>();
-const pattern = (source: string) => {
-  let found = compiled.get(source);
-  if (!found) compiled.set(source, (found = new RegExp(source, 'giu')));
+// One regular expression per list of patterns (their alternation), compiled once.
+const compiled = new WeakMap<readonly string[], RegExp>();
+const pattern = (sources: readonly string[]) => {
+  let found = compiled.get(sources);
+  if (!found) compiled.set(sources, (found = new RegExp(sources.map((source) => `(?:${source})`).join('|'), 'giu')));
   found.lastIndex = 0;
   return found;
 };
@@ -25,14 +26,12 @@ export function mentions(text: string, patterns: readonly string[]): boolean {
   if (!text) return false;
   for (const clause of text.split(CLAUSE_BREAK)) {
     if (!clause) continue;
-    for (const source of patterns) {
-      const regex = pattern(source);
-      for (let match = regex.exec(clause); match; match = regex.exec(clause)) {
-        const before = clause.slice(0, match.index);
-        const after = clause.slice(match.index + match[0].length);
-        if (!EN_NEGATION.test(before) && !KO_NEGATION.test(after)) return true;
-        if (match[0].length === 0) regex.lastIndex += 1;
-      }
+    const regex = pattern(patterns);
+    for (let match = regex.exec(clause); match; match = regex.exec(clause)) {
+      const before = clause.slice(0, match.index);
+      const after = clause.slice(match.index + match[0].length);
+      if (!EN_NEGATION.test(before) && !KO_NEGATION.test(after)) return true;
+      if (match[0].length === 0) regex.lastIndex += 1;
     }
   }
   return false;
