@@ -12,7 +12,7 @@ module.exports = {
     {
       name: 'core-is-pure',
       comment:
-        'core holds the model, rules and maths: no I/O, no Node built-ins that do I/O, no adapters, no packages but zod and libphonenumber-js.',
+        'core holds the model, rules and maths: no I/O, no Node built-ins that do I/O, no adapters, no packages but zod, libphonenumber-js and cel-js (a pure expression evaluator).',
       severity: 'error',
       from: { path: '^src/core/' },
       to: {
@@ -20,6 +20,7 @@ module.exports = {
           '^src/core/',
           '^node_modules/zod/',
           '^node_modules/libphonenumber-js/',
+          '^node_modules/@marcbachmann/cel-js/',
           '^node_modules/fast-check/',
           '^node_modules/vitest/',
           '^node_modules/@vitest/',

@@ -33,6 +33,10 @@ Commands:
   report (--half <YYYY-H1|YYYY-H2> | --from <date> --to <date>) --out <dir> [--band-below <n>]
                         Write the transparency report (report.json, report.csv, report.pdf), the audit log's tree
                         head it was computed under, and removal decisions as DSA statements of reasons.
+  review <request.json | -> [--at <instant>] [--explain]
+                        Review a request written by hand, storing nothing: print as JSON its findings and the
+                        verdict per target × category with citations (the body POST /api/v1/review takes;
+                        docs/rules.md). --explain adds every rule's walk and the facts as the rules saw them.
   totp <secret>         Print the current code for a TOTP secret (the demo accounts' are in data/demo-logins.txt).
   keys list | keys rotate
                         List the platform's signing keys, or make a new one sign new productions (old keys stay
@@ -56,6 +60,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./report.command.ts')).reportCommand,
   keys: async () => (await import('./keys.command.ts')).keysCommand,
   totp: async () => (await import('./totp.command.ts')).totpCommand,
+  review: async () => (await import('./review.command.ts')).reviewCommand,
   intake: async () => (await import('./intake.command.ts')).intakeCommand,
   openapi: async () => (await import('./admin.command.ts')).openapiCommand,
   'config-docs': async () => (await import('./admin.command.ts')).configDocsCommand,

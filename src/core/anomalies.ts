@@ -16,6 +16,8 @@ export const HOLD_CODES = [
   'NEW_NETWORK',
   'JURISDICTION_MISMATCH',
   'EMAIL_INTAKE',
+  /** A re-review (a clock passed, a fact changed) found a block the last review did not have. */
+  'REVIEW_BLOCK',
 ] as const;
 export type HoldCode = (typeof HOLD_CODES)[number];
 

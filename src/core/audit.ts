@@ -164,6 +164,8 @@ export type AuditEvent =
   | { type: 'job.retried'; requestId?: undefined; data: { deadLetterId: string; topic: string } }
   /** A deadline reminder went out (stage: half-way, close, passed) and to whom (desk mail, on-call webhook or mail). */
   | { type: 'deadline.reminded'; requestId: string; data: { stage: string; due: string; channels: readonly string[] } }
+  /** The review ran again (a clock passed, a fact changed): how many blocks it has, and those that are new. */
+  | { type: 'review.rerun'; requestId: string; data: { trigger: string; blocks: number; newBlocks: readonly string[] } }
   /** On-call was paged about a request (an emergency arriving). */
   | { type: 'oncall.paged'; requestId: string; data: { reason: string; channels: readonly string[] } }
   /** The copy a preservation secures was sealed: its items, records and the SHA-256 over their hashes. */

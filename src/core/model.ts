@@ -1,6 +1,7 @@
 /** Records as the use cases see them, independent of how they are stored. */
 import type { Actor, Role } from './actor.ts';
 import type { DataCategory, IdentifierKind, InstrumentType, IssuerType, RequestKind, RequestState } from './request.ts';
+import type { FactsInput } from './review/facts.ts';
 
 export interface DateRange {
   readonly from: string;
@@ -32,6 +33,10 @@ export interface RequestRecord {
   readonly nonDisclosure: { readonly ordered: boolean; readonly until: string | null };
   readonly deadline: string | null;
   readonly emergency: { readonly dangerDescription: string; readonly attestation: true } | null;
+  /** Facts stated beyond the request for its review (core/review/facts.ts); null when none were. */
+  readonly facts: FactsInput | null;
+  /** The block verdicts (`rule|category`) of the last recorded review, and when it ran; null before the first. */
+  readonly lastReview: { readonly blocks: readonly string[]; readonly at: string } | null;
   /** The legal process an emergency request promises: when it is due (set on approval) and when the desk recorded it. */
   readonly followUp: { readonly due: string | null; readonly receivedAt: string | null };
   /** The deadline that binds (core/deadlines.ts): when, and what set it; null until verification works it out. */
@@ -41,7 +46,10 @@ export interface RequestRecord {
   readonly updatedAt: string;
 }
 
-export type NewRequest = Omit<RequestRecord, 'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'due' | 'receivedAt' | 'updatedAt'>;
+export type NewRequest = Omit<
+  RequestRecord,
+  'id' | 'agencyName' | 'state' | 'version' | 'followUp' | 'due' | 'lastReview' | 'receivedAt' | 'updatedAt'
+>;
 
 export interface TargetRecord {
   readonly id: string;

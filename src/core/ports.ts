@@ -81,6 +81,8 @@ export interface RequestRepository {
   sentSince(officerId: string, since: Date, atMost: number): Promise<{ count: number; earliest: Date | undefined }>;
   /** Sets (or clears) the deadline that binds the request. */
   setDue(requestId: string, due: { readonly at: string; readonly basis: string } | null): Promise<void>;
+  /** Records what the last review blocked and when (services/re-review.ts). */
+  setLastReview(requestId: string, review: { readonly blocks: readonly string[]; readonly at: string }): Promise<void>;
   /**
    * What is due and not done, soonest first: response deadlines not yet met, emergency follow-ups not yet received,
    * preservations in force (their expiry); with `overdueOnly`, only what is past at `now`.

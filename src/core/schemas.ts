@@ -8,6 +8,7 @@ import { ROLES } from './actor.ts';
 import { SECURITY_EVENT_TYPES } from './audit.ts';
 import { USER_STATUSES } from './model.ts';
 import { CALLBACK_OUTCOMES } from './emergency.ts';
+import { factsInputSchema } from './review/facts.ts';
 import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, ISSUER_TYPES, REQUEST_KINDS, REQUEST_STATES } from './request.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -51,6 +52,11 @@ const submitRequestFields = {
   offence: z.strictObject({ description: text(2000), maximumPenaltyYears: z.number().min(0).max(100).optional() }).optional(),
   nonDisclosure: z.strictObject({ ordered: z.boolean(), until: day.optional() }).optional(),
   deadline: instant.optional(),
+  facts: factsInputSchema
+    .optional()
+    .describe(
+      "Facts for the legal review beyond the fields above (docs/rules.md): each target's role, residence, US-person status and whether the process names it; the instrument as the law names it, its issuer, dates, period and renewal; earlier preservations and emergency measures; offence lists and protected persons.",
+    ),
   emergency: z
     .strictObject({
       dangerDescription: text(5000).describe('The facts showing danger of death or serious physical injury.'),

@@ -62,6 +62,8 @@ function toRecord(row: Row): RequestRecord {
     nonDisclosure: { ordered: row.non_disclosure, until: row.non_disclosure_until },
     deadline: row.deadline ? iso(row.deadline) : null,
     emergency: row.emergency as RequestRecord['emergency'],
+    facts: (row.facts as RequestRecord['facts']) ?? null,
+    lastReview: row.reviewed_at ? { blocks: (row.review_blocks as string[] | null) ?? [], at: iso(row.reviewed_at) } : null,
     followUp: {
       due: row.follow_up_due ? iso(row.follow_up_due) : null,
       receivedAt: row.follow_up_received_at ? iso(row.follow_up_received_at) : null,
@@ -112,6 +114,7 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
           non_disclosure_until: request.nonDisclosure.until,
           deadline: request.deadline ? new Date(request.deadline) : null,
           emergency: request.emergency ? JSON.stringify(request.emergency) : null,
+          facts: request.facts ? JSON.stringify(request.facts) : null,
           payload_sha256: request.payloadSha256,
           sender_network: request.senderNetwork ?? null,
           // For the transparency report: the accounts a request specified (migration 0021).
@@ -296,6 +299,13 @@ export function requestRepository(db: Kysely<Database>): RequestRepository {
       await db
         .updateTable('requests')
         .set({ non_disclosure: nonDisclosure.ordered, non_disclosure_until: nonDisclosure.until })
+        .where('id', '=', requestId)
+        .execute();
+    },
+    async setLastReview(requestId, review) {
+      await db
+        .updateTable('requests')
+        .set({ review_blocks: JSON.stringify(review.blocks), reviewed_at: new Date(review.at) })
         .where('id', '=', requestId)
         .execute();
     },

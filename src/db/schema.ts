@@ -83,6 +83,11 @@ export interface RequestsTable {
   offence: Json | null;
   non_disclosure: boolean;
   non_disclosure_until: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Stated review facts (migration 0070). */
+  facts: ColumnType<unknown, string | null | undefined, string | null>;
+  /** The blocks of the last review, and when (migration 0071). */
+  review_blocks: ColumnType<unknown, string | null | undefined, string | null>;
+  reviewed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   deadline: Date | null;
   emergency: Json | null;
   follow_up_due: ColumnType<Date | null, never, Date | null>;

@@ -4,6 +4,7 @@
  */
 import type { FileStore, Repositories, Transactor } from '../core/ports.ts';
 import { pageOnCall, remindDeadline, PAGE_TOPIC, REMIND_TOPIC, type RemindDeps } from '../services/deadlines.ts';
+import { reReviewOnClock, reReviewOnEvent, REREVIEW_NOW_TOPIC, REREVIEW_TOPIC } from '../services/re-review.ts';
 import { planDisclosureNotices, sendNotice, SEND_NOTICE_TOPIC, type SendNoticeDeps } from '../services/notices.ts';
 import {
   expirePreservation,
@@ -63,6 +64,10 @@ export function jobHandlers(deps: JobDeps): Record<string, JobHandler> {
     [REMIND_TOPIC]: (payload) => remindDeadline(deps, { taskId: payload.taskId }).then(() => undefined),
     [PAGE_TOPIC]: (payload) => pageOnCall(deps, { taskId: payload.taskId }).then(() => undefined),
     [DELETE_ORPHAN_TOPIC]: (payload) => deleteOrphanDocument(deps, { taskId: payload.taskId }).then(() => undefined),
+    [REREVIEW_TOPIC]: (payload) => reReviewOnClock(deps, { taskId: payload.taskId }).then(() => undefined),
+    [REREVIEW_NOW_TOPIC]: forRequest((requestId, payload) =>
+      reReviewOnEvent(deps, { requestId, trigger: payload.trigger }).then(() => undefined),
+    ),
     ...intakeHandlers(deps),
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Reads the rule packs (`rules/<pack>.yaml`) and the platform policy (`policy.yaml`) at start, and refuses to start on
- * any that does not validate, naming the file and the place in it.
+ * any that does not validate, naming the file and the place in it, or whose conditions name a fact the facts model does
+ * not have.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import { compileRules } from '../core/review/compile.ts';
 import { policySchema, rulePackSchema, type Policy, type RulePack } from '../core/review/rule-pack.ts';
 
 function readYaml<S extends z.ZodType>(file: string, schema: S): z.output<S> {
@@ -19,6 +21,13 @@ function readYaml<S extends z.ZodType>(file: string, schema: S): z.output<S> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${file}: invalid at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? 'unknown problem'}`);
+  }
+  const data = parsed.data as { rules: RulePack['rules'] };
+  try {
+    // Every condition is checked against the facts schema now, so a fact path that does not exist stops the start.
+    compileRules(data.rules);
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
   }
   return parsed.data;
 }

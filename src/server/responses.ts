@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, REQUEST_KINDS, REQUEST_STATES } from '../core/request.ts';
 import { REQUEST_EVENTS } from '../core/transitions.ts';
 import { HOLD_CODES } from '../core/anomalies.ts';
+import { OUTCOMES } from '../core/review/rule-pack.ts';
+import { CHANNEL_IDS } from '../core/review/vocabulary.ts';
 
 const range = z.object({ from: z.string(), to: z.string() });
 
@@ -336,15 +338,72 @@ export const findingSchema = z.object({
     url: z.string().optional(),
   }),
   due: z.string().optional().describe('A deadline this finding sets, counted from receipt.'),
+  verdict: z.enum(OUTCOMES).optional().describe('The verdict the rule gives for the cells it applies to.'),
+  channel: z.enum(CHANNEL_IDS).optional(),
 });
+
+const citationSchema = z.object({
+  id: z.string(),
+  pack: z.string(),
+  cite: z.string().describe('As shown; Korean law by its Korean name first.'),
+  status: z.enum(['confirmed', 'secondary', 'believed']),
+  url: z.string().optional(),
+  pinpoint: z
+    .object({ instrument: z.string(), article: z.string().optional(), paragraph: z.string().optional(), point: z.string().optional() })
+    .optional(),
+  case: z.object({ court: z.string(), number: z.string(), date: z.string() }).optional(),
+});
+
+const verdictReasonSchema = z.object({
+  ruleId: z.string(),
+  pack: z.string(),
+  outcome: z.enum(OUTCOMES),
+  channel: z.enum(CHANNEL_IDS).optional(),
+  message: z.object({ en: z.string(), ko: z.string() }),
+  source: citationSchema,
+});
+
+export const verdictSchema = z
+  .object({
+    target: z.string().describe('The target as the request names it.'),
+    targetIndex: z.number().int(),
+    category: z.enum(DATA_CATEGORIES),
+    outcome: z
+      .enum(OUTCOMES)
+      .describe('The strictest outcome any rule gives: block > hold_for_counsel > route_elsewhere > needs_info > allow.'),
+    channel: z.enum(CHANNEL_IDS).optional().describe('For route_elsewhere: where the request must go.'),
+    basis: z.array(verdictReasonSchema).readonly().describe('The rules that gave this outcome; for allow, the lawful basis.'),
+    overruled: z.array(verdictReasonSchema).readonly().describe('Rules whose outcome a stricter one overruled.'),
+  })
+  .describe('The verdict for one target × category, with its basis and citations.');
 
 export const findingsSchema = z.object({
   findings: z.array(findingSchema).readonly(),
+  verdicts: z.array(verdictSchema).readonly().describe('The verdict per target × category (officers see only the reasons meant for them).'),
   rules: z
-    .array(z.object({ ruleId: z.string(), pack: z.string(), fired: z.boolean(), failed: z.string().optional() }))
+    .array(
+      z.object({
+        ruleId: z.string(),
+        pack: z.string(),
+        fired: z.boolean(),
+        failed: z.string().optional().describe('The first clause that did not hold, or "unless" when the exception applied.'),
+        undetermined: z.string().optional().describe('A fact the rule needed and the request lacks.'),
+        cells: z.number().int().optional().describe('How many target × category cells it fired for.'),
+      }),
+    )
     .readonly()
     .optional()
     .describe('With explain=true (desk only): every rule that applies, whether it fired, and the first condition that did not hold.'),
+});
+
+export const dryRunSchema = z.object({
+  at: z.string().describe('The instant the review is for.'),
+  packs: z.array(z.string()).readonly().describe('The packs that applied.'),
+  findings: findingsSchema.shape.findings,
+  verdicts: findingsSchema.shape.verdicts,
+  clocks: z.array(z.string()).readonly().describe('Instants after `at` when a verdict may change by time alone.'),
+  rules: findingsSchema.shape.rules,
+  facts: z.unknown().optional().describe('With explain: the facts as the rules saw them (docs/facts.schema.json).'),
 });
 
 export const treeHeadSchema = z

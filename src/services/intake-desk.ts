@@ -665,6 +665,7 @@ export async function confirmDraft(
         nonDisclosure: { ordered: request.nonDisclosure?.ordered ?? false, until: null },
         deadline: request.deadline ?? null,
         emergency: request.emergency ?? null,
+        facts: request.facts ?? null,
         payloadSha256,
       },
       request.targets.map((target, position) => ({ position, kind: target.kind, value: target.value, note: target.note ?? null })),

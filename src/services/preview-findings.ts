@@ -41,6 +41,7 @@ export async function previewFindings(deps: PreviewFindingsDeps, actor: Actor, i
       nonDisclosure: draft.nonDisclosure ? { ordered: draft.nonDisclosure.ordered, until: draft.nonDisclosure.until ?? null } : null,
       emergency: draft.emergency?.dangerDescription ? { dangerDescription: draft.emergency.dangerDescription } : null,
       receivedAt: now.toISOString(),
+      facts: draft.facts ?? null,
       requester: agency ? { status: agency.verificationStatus, jurisdiction: agency.jurisdiction } : null,
     },
     { ...deps.review, now },

@@ -6,7 +6,18 @@
 import { can, type Actor } from '../core/actor.ts';
 import type { RequestRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
-import { explainReview, forAgency, reviewRequest, type Finding, type ReviewRequest, type RuleTrace } from '../core/review/engine.ts';
+import {
+  explainReview,
+  forAgency,
+  review,
+  reviewRequest,
+  verdictsForAgency,
+  type Finding,
+  type ReviewRequest,
+  type Review,
+  type RuleTrace,
+  type Verdict,
+} from '../core/review/engine.ts';
 import type { Policy, RulePack } from '../core/review/rule-pack.ts';
 import { loadRequest, recordRead, requirePermission } from './common.ts';
 
@@ -45,6 +56,8 @@ async function reviewInputs(repositories: Pick<Repositories, 'requests' | 'docum
     nonDisclosure: request.nonDisclosure,
     emergency: request.emergency,
     receivedAt: request.receivedAt,
+    deadline: request.deadline,
+    facts: request.facts,
     requester: agency ? { status: agency.verificationStatus, jurisdiction: agency.jurisdiction } : null,
   };
   const duplicates = await repositories.requests.openRequestsNaming(
@@ -64,6 +77,16 @@ export async function findingsOf(
   return reviewRequest(input, { ...deps.review, now: deps.clock.now(), duplicates });
 }
 
+/** The whole review of a stored request now: findings, verdicts and the clocks ahead. */
+export async function reviewOf(
+  repositories: Pick<Repositories, 'requests' | 'documents' | 'organisations'>,
+  deps: Pick<ReviewDeps, 'review' | 'clock'>,
+  request: RequestRecord,
+): Promise<Review> {
+  const { input, duplicates } = await reviewInputs(repositories, request);
+  return review(input, { ...deps.review, now: deps.clock.now(), duplicates });
+}
+
 export interface FindingsDeps extends Omit<ReviewDeps, 'store'> {
   readonly store: Transactor<Pick<Repositories, 'requests' | 'documents' | 'organisations' | 'audit'>>;
 }
@@ -72,15 +95,15 @@ export async function getFindings(
   deps: FindingsDeps,
   actor: Actor,
   input: { reference: string; explain?: boolean },
-): Promise<{ findings: Finding[]; rules?: RuleTrace[] }> {
+): Promise<{ findings: Finding[]; verdicts: Verdict[]; rules?: RuleTrace[] }> {
   requirePermission(actor, 'request.read');
   const request = await loadRequest(deps.store.read.requests, actor, input.reference);
   const { input: reviewed, duplicates } = await reviewInputs(deps.store.read, request);
   // Findings quote the request's targets and what other requests name them: reading them is a view of user data.
   await recordRead(deps.store.read.audit, actor, request.id, 'findings');
   const context = { ...deps.review, now: deps.clock.now(), duplicates };
-  const findings = reviewRequest(reviewed, context);
+  const { findings, verdicts } = review(reviewed, context);
   const desk = can(actor, 'request.read_notes');
-  if (!desk) return { findings: forAgency(findings) };
-  return input.explain ? { findings, rules: explainReview(reviewed, context) } : { findings };
+  if (!desk) return { findings: forAgency(findings), verdicts: verdictsForAgency(verdicts) };
+  return input.explain ? { findings, verdicts, rules: explainReview(reviewed, context) } : { findings, verdicts };
 }

@@ -74,6 +74,7 @@ export async function submitRequest(
           nonDisclosure: { ordered: request.nonDisclosure?.ordered ?? false, until: request.nonDisclosure?.until ?? null },
           deadline: request.deadline ?? null,
           emergency: request.emergency ?? null,
+          facts: request.facts ?? null,
           payloadSha256,
           senderNetwork: network,
         },

@@ -7,6 +7,7 @@
  */
 import { SYSTEM_ACTOR, type Actor } from '../core/actor.ts';
 import { holdReasons } from '../core/anomalies.ts';
+import { reReviewIn } from './re-review.ts';
 import type { RequestRecord } from '../core/model.ts';
 import type { Clock, Repositories, Transactor } from '../core/ports.ts';
 import { applyTransition, changeState, requirePermission, type StateChangeDeps } from './common.ts';
@@ -33,6 +34,8 @@ export async function verifyRequest(deps: VerifyRequestDeps, input: { requestId:
     const verifying = await applyTransition(repositories, SYSTEM_ACTOR, request, 'begin_verification');
     // The clock of the deadline runs from receipt, whether or not the request is held: plan it now, once.
     const due = await planDeadline(repositories, request, await findingsOf(repositories, deps, request), deps.clock.now());
+    // The first review is recorded and its clocks scheduled: a later block (a permit overdue) is then news.
+    await reReviewIn(repositories, deps, request.id, 'verification', { initial: true });
     const [agency, officer, activity, directoryDomains] = await Promise.all([
       repositories.organisations.find(request.agencyId),
       repositories.users.findActive(request.officerId),

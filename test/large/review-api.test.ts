@@ -1,4 +1,6 @@
 /** Findings over HTTP: the desk sees all with their sources and why; the officer what concerns them; blocks need counsel. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyRequest } from '../../src/services/verify-request.ts';
@@ -81,7 +83,62 @@ describeOnEachDatabase('review over HTTP', (db) => {
     expect(byCode.get('NOT_HELD')).toMatchObject({ categories: ['location'] });
     expect(body.findings[0]?.severity).toBe('block');
     expect(body.rules.find((rule) => rule.ruleId === 'kr.traffic.court-permission')).toMatchObject({ fired: true });
-    expect(body.rules.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({ fired: false, failed: 'categories' });
+    expect(body.rules.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({
+      fired: false,
+      failed: 'category in ["content", "payment"]',
+    });
+  });
+
+  it('gives the verdict per target and category with its citation, and takes the facts stated on submission', async () => {
+    const form = multipartBody(Buffer.concat([PDF_BYTES, Buffer.from('permit')]));
+    const document = (
+      await app.inject({ method: 'POST', url: '/api/v1/documents', headers: { ...as.officer, ...form.headers }, payload: form.payload })
+    ).json<{ id: string }>();
+    const payload = {
+      kind: 'disclosure',
+      jurisdiction: 'KR',
+      caseReference: 'C-78',
+      summary: 'Investment fraud.',
+      legalProcess: {
+        instrumentType: 'communication_confirmation_permit',
+        issuerType: 'court',
+        issuingAuthority: 'Seoul Central District Court',
+        documentIds: [document.id],
+      },
+      targets: [
+        { kind: 'username', value: 'named.one' },
+        { kind: 'username', value: 'not.named' },
+      ],
+      categories: ['traffic'],
+      dateRange: { from: '2026-10-01T00:00:00Z', to: '2026-10-31T00:00:00Z' },
+      offence: { description: 'Fraud', maximumPenaltyYears: 10 },
+      facts: {
+        instrument: { form: 'kr_communication_confirmation_permit', issuerRole: 'district_court' },
+        targets: [
+          { value: 'named.one', named: true, role: 'suspect' },
+          { value: 'not.named', named: false },
+        ],
+      },
+    };
+    const response = await app.inject({ method: 'POST', url: '/api/v1/requests', headers: as.officer, payload });
+    expect(response.statusCode).toBe(201);
+    const number = response.json<{ trackingNumber: string }>().trackingNumber;
+    type VerdictView = { target: string; category: string; outcome: string; basis: Array<{ source: { id: string; cite: string } }> };
+    const desk = (await findings('reviewer', number)).json<{ verdicts: VerdictView[] }>();
+    const named = desk.verdicts.find((verdict) => verdict.target === 'named.one');
+    expect(named).toMatchObject({ category: 'traffic', outcome: 'allow' });
+    expect(named?.basis[0]?.source).toMatchObject({ id: 'pcsa-13', cite: expect.stringMatching(/^통신비밀보호법 제13조/u) });
+    expect(desk.verdicts.find((verdict) => verdict.target === 'not.named')).toMatchObject({ outcome: 'block' });
+    const officer = (await findings('officer', number)).json<{ verdicts: VerdictView[] }>();
+    expect(officer.verdicts.map((verdict) => `${verdict.target}:${verdict.outcome}`)).toEqual(['named.one:allow', 'not.named:block']);
+
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/requests',
+      headers: as.officer,
+      payload: { ...payload, facts: { targets: [{ value: 'x', role: 'boss' }] } },
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it("shows the officer what to fix, never the desk's flags or the rule walk, and nothing to another agency", async () => {
@@ -100,6 +157,35 @@ describeOnEachDatabase('review over HTTP', (db) => {
     const second = await submit('Fraud: the account collected payments.');
     const body = (await findings('reviewer', second)).json<{ findings: FindingView[] }>();
     expect(body.findings.find((finding) => finding.code === 'DUPLICATE_TARGETS')?.message.en).toContain(tracking);
+  });
+
+  it('reviews a request written by hand for the desk, storing nothing, at the instant asked', async () => {
+    const body = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../docs/examples/review-kr-emergency.json'), 'utf8'));
+    const { context } = db();
+    const before = await sql<{ n: string }>`SELECT count(*)::text AS n FROM requests`.execute(context.database.db);
+    const dryRun = (who: string, query: string, payload: unknown) =>
+      app.inject({ method: 'POST', url: `/api/v1/review${query}`, headers: as[who], payload: payload as Record<string, unknown> });
+    type Result = {
+      at: string;
+      packs: string[];
+      verdicts: Array<{ target: string; category: string; outcome: string }>;
+      rules?: unknown[];
+    };
+    const early = await dryRun('reviewer', '?at=2026-11-20T05:00:00Z', body);
+    expect(early.statusCode).toBe(200);
+    const outcomes = (result: Result) => result.verdicts.map((verdict) => `${verdict.target}/${verdict.category}:${verdict.outcome}`);
+    expect(outcomes(early.json<Result>())).toContain('kidnapper.kim/content:allow');
+    const late = (await dryRun('counsel', '?at=2026-11-21T16:00:00Z&explain=true', body)).json<Result>();
+    // PCSA Art. 8(5): no court permit 36 hours after the emergency interception began.
+    expect(outcomes(late)).toContain('kidnapper.kim/content:block');
+    expect(late.packs).toEqual(['global', 'kr', 'policy']);
+    expect(late.rules?.length).toBeGreaterThan(10);
+    expect((await dryRun('officer', '', body)).statusCode).toBe(403);
+    const bad = await dryRun('reviewer', '', { ...body, legalProcess: { issuerTyp: 'court' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const after = await sql<{ n: string }>`SELECT count(*)::text AS n FROM requests`.execute(context.database.db);
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 
   it('lets only counsel approve against a block finding, with a written reason, and records the override', async () => {

@@ -118,7 +118,7 @@ describe('EU production orders: issuer and offence threshold', () => {
       { policy: euPolicy },
     );
     const got = codes(findings);
-    expect(got.includes('ISSUER_NOT_COMPETENT@eevid-4')).toBe(category !== 'subscriber' && issuer === 'prosecutor');
+    expect(got.includes('ISSUER_NOT_COMPETENT@eevid-4-2')).toBe(category !== 'subscriber' && issuer === 'prosecutor');
     expect(got.includes('OFFENCE_BELOW_THRESHOLD@eevid-5')).toBe(category !== 'subscriber' && penalty < 3);
     expect(got).toContain('RESPONSE_DEADLINE@eevid-10');
   });
@@ -159,7 +159,7 @@ describe('named scenarios', () => {
     {
       name: 'Korean IP logs without a stated reason',
       overrides: { categories: ['traffic'], summary: null, legalProcess: { instrumentType: 'communication_confirmation_permit' } },
-      has: ['REASON_MISSING@pcsa-13'],
+      has: ['REASON_MISSING@pcsa-13-reason'],
     },
     {
       name: 'an EU production order for traffic data signed by a prosecutor, two-year maximum',
@@ -170,32 +170,27 @@ describe('named scenarios', () => {
         offence: { description: 'Harassment', maximumPenaltyYears: 2 },
       },
       policy: euPolicy,
-      has: [
-        'ISSUER_NOT_COMPETENT@eevid-4',
-        'OFFENCE_BELOW_THRESHOLD@eevid-5',
-        'RESPONSE_DEADLINE@eevid-10',
-        'THRESHOLD_CONDITIONS@cpp-60-1-2',
-      ],
+      has: ['ISSUER_NOT_COMPETENT@eevid-4-2', 'OFFENCE_BELOW_THRESHOLD@eevid-5', 'RESPONSE_DEADLINE@eevid-10'],
     },
     {
       name: 'an EU production order with no issuer stated',
       overrides: { jurisdiction: 'DE', categories: ['traffic'], legalProcess: { instrumentType: 'production_order', issuerType: null } },
       policy: euPolicy,
       has: ['ISSUER_UNKNOWN@eevid-4'],
-      lacks: ['ISSUER_NOT_COMPETENT@eevid-4'],
+      lacks: ['ISSUER_NOT_COMPETENT@eevid-4-2'],
     },
     {
       name: 'a foreign agency asking a US platform directly for content',
       overrides: { jurisdiction: 'KR', categories: ['content'] },
       policy: usPolicy,
-      has: ['ROUTE_VIA_MLAT@ecpa-foreign'],
+      has: ['ROUTE_VIA_MLAT@sca-2702a'],
     },
     {
       name: 'a UK agency asking a US platform for content under the data access agreement',
       overrides: { jurisdiction: 'GB', categories: ['content'] },
       policy: usPolicy,
-      has: ['CLOUD_ACT_AGREEMENT@us-uk-agreement'],
-      lacks: ['ROUTE_VIA_MLAT@ecpa-foreign'],
+      has: ['CLOUD_ACT_AGREEMENT@cloud-act-agreement'],
+      lacks: ['ROUTE_VIA_MLAT@sca-2702a'],
     },
     {
       name: 'a US subpoena sent to an EU-established platform',
@@ -206,7 +201,7 @@ describe('named scenarios', () => {
     {
       name: 'a foreign request to the Korean demo platform',
       overrides: { jurisdiction: 'US', categories: ['content'] },
-      has: ['ROUTE_VIA_MLAT@kr-not-party', 'POLICY_HOME_WARRANT@policy-3'],
+      has: ['ROUTE_VIA_MLAT@kr-mla', 'POLICY_HOME_WARRANT@policy-3'],
     },
     {
       name: 'a preservation request past 90 days without renewal',
@@ -222,9 +217,10 @@ describe('named scenarios', () => {
       lacks: ['PRESERVATION_EXPIRED@sca-2703f'],
     },
     {
+      // The Criminal Procedure Act amendment of 12 Dec 2025 lets a prosecutor ask for preservation (anchors-2026-12 §5.3).
       name: 'a preservation request to Korea',
-      overrides: { kind: 'preservation', legalProcess: { instrumentType: 'letter' } },
-      has: ['NO_PRESERVATION_LAW@kr-preservation'],
+      overrides: { kind: 'preservation', legalProcess: { instrumentType: 'letter', issuerType: 'prosecutor' } },
+      has: ['PRESERVATION_REQUEST@kr-preservation'],
     },
     {
       name: 'an emergency with no facts about danger to life',
@@ -257,8 +253,9 @@ describe('named scenarios', () => {
         legalProcess: { instrumentType: 'emergency_request' },
         emergency: { dangerDescription: '납치된 아동의 생명이 위험합니다.' },
       },
-      has: ['EMERGENCY_PERMIT_DUE@pcsa-5-8', 'CALLBACK_AND_SECOND_APPROVER@policy-4', 'INSTRUMENT_INSUFFICIENT@pcsa-13'],
-      lacks: ['EMERGENCY_FACTS_MISSING@contents'],
+      has: ['EMERGENCY_PERMIT_DUE@pcsa-8', 'CALLBACK_AND_SECOND_APPROVER@policy-4'],
+      // PCSA Art. 13 lets an emergency request come before the court permission: no block until the permit is overdue.
+      lacks: ['EMERGENCY_FACTS_MISSING@contents', 'INSTRUMENT_INSUFFICIENT@pcsa-13', 'EMERGENCY_PERMIT_OVERDUE@pcsa-8'],
     },
     {
       name: 'a request for everyone in a 3,000-member group',
@@ -394,7 +391,7 @@ describe('named scenarios', () => {
         categories: ['subscriber', 'traffic'],
         legalProcess: { instrumentType: 'production_order', issuerType: 'prosecutor' },
       },
-      has: ['INSTRUMENT_INSUFFICIENT@p2-7', 'RESPONSE_DEADLINE@p2-7'],
+      has: ['INSTRUMENT_INSUFFICIENT@p2-8', 'RESPONSE_DEADLINE@p2-7'],
     },
     {
       name: 'a UK local authority asking for connection records',
@@ -479,9 +476,16 @@ describe('named scenarios', () => {
       ruleId: 'kr.traffic.court-permission',
       pack: 'kr',
       fired: true,
+      cells: 1,
     });
-    expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({ fired: false, failed: 'categories' });
-    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.none')).toMatchObject({ fired: false, failed: 'kind' });
+    expect(trace.find((rule) => rule.ruleId === 'kr.content.search-warrant')).toMatchObject({
+      fired: false,
+      failed: 'category in ["content", "payment"]',
+    });
+    expect(trace.find((rule) => rule.ruleId === 'kr.preservation.prosecutor')).toMatchObject({
+      fired: false,
+      failed: 'request.kind == "preservation"',
+    });
     expect(trace.some((rule) => rule.pack === 'us')).toBe(false);
   });
 });

@@ -1,137 +1,161 @@
 /**
  * Rule packs: the law of one jurisdiction (or one instrument family, like the EU's), and the platform's own policy,
- * as data. A rule is a set of conditions that must all hold and the finding it gives, with the source it rests on and
- * how sure we are of that source (confirmed, secondary, believed: as the legal reference marks it). The schema is
- * strict: an unknown condition, a rule without a source, or a message without its Korean text is refused at start.
+ * as data. A rule states when it applies as a condition over the facts (`facts.ts`) written in CEL, the Common
+ * Expression Language, optionally combined with `all` / `any` / `not` and an exception (`unless`); what it decides for
+ * each target × category it applies to (`verdict`: allow, block, needs_info, route_elsewhere, hold_for_counsel); and
+ * the finding it shows, with the source it rests on and how sure that source is. The schema is strict: an unknown
+ * field, a rule without a source, a message without its Korean text is refused at start; so is an expression that
+ * names a fact the model does not have (`compile.ts` checks every expression against the facts schema).
  */
 import { z } from 'zod';
-import { DATA_CATEGORIES, IDENTIFIER_KINDS, INSTRUMENT_TYPES, ISSUER_TYPES, REQUEST_KINDS } from '../request.ts';
+import { CHANNEL_IDS } from './vocabulary.ts';
+import { DATA_CATEGORIES, REQUEST_KINDS } from '../request.ts';
 
 export const SEVERITIES = ['block', 'needs_info', 'warn', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const SOURCE_STATUSES = ['confirmed', 'secondary', 'believed'] as const;
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
-export const REQUIRED_FIELDS = [
-  'date_range',
-  'offence',
-  'offence_penalty',
-  'documents',
-  'case_reference',
-  'issuing_authority',
-  'issuer',
-  'summary',
-] as const;
-export type RequiredField = (typeof REQUIRED_FIELDS)[number];
+
+/** Outcomes for one target × category, strictest first: the strictest that any rule gives wins the cell. */
+export const OUTCOMES = ['block', 'hold_for_counsel', 'route_elsewhere', 'needs_info', 'allow'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 const region = z.string().regex(/^(?:[A-Z]{2}|EU|COE)$/, 'a jurisdiction code (KR, US, EU, COE, ...)');
 const text = z.strictObject({ en: z.string().min(1).max(2000), ko: z.string().min(1).max(2000) });
-const pattern = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((value) => {
-    try {
-      new RegExp(value, 'iu');
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'a valid regular expression');
 
-/** Every condition a rule can state. All that are given must hold for the rule to fire. */
-export const conditionsSchema = z.strictObject({
-  jurisdiction: z.array(region).min(1).optional(),
-  jurisdiction_not: z.array(region).min(1).optional(),
-  /** The request's jurisdiction is not one of the platform's home regions (policy `home`). */
-  foreign: z.boolean().optional(),
-  platform_home: z.array(region).min(1).optional(),
-  kind: z.array(z.enum(REQUEST_KINDS)).min(1).optional(),
-  kind_not: z.array(z.enum(REQUEST_KINDS)).min(1).optional(),
-  instrument: z.array(z.enum(INSTRUMENT_TYPES)).min(1).optional(),
-  instrument_not: z.array(z.enum(INSTRUMENT_TYPES)).min(1).optional(),
-  issuer: z.array(z.enum(ISSUER_TYPES)).min(1).optional(),
-  /** The issuer is known and not one of these (an unknown issuer is a `missing: [issuer]` question). */
-  issuer_not: z.array(z.enum(ISSUER_TYPES)).min(1).optional(),
-  /** Any of these categories is asked for; the finding names the ones that are. */
-  categories: z.array(z.enum(DATA_CATEGORIES)).min(1).optional(),
-  emergency: z.boolean().optional(),
-  offence_max_below: z.number().positive().optional(),
-  missing: z.array(z.enum(REQUIRED_FIELDS)).min(1).optional(),
-  targets_at_least: z.number().int().positive().optional(),
-  /** Any pattern matches the summary, the offence or a target's note (case-insensitive). */
-  text_matches: z.array(pattern).min(1).optional(),
-  /** No pattern matches the emergency facts the officer gave. */
-  danger_facts_lack: z.array(pattern).min(1).optional(),
-  received_days_ago_over: z.number().positive().optional(),
-  non_disclosure: z.enum(['ordered', 'ordered_without_end', 'none']).optional(),
-  range_days_over: z.number().positive().optional(),
-  /** A category asked for that the platform does not hold (policy `holds`). */
-  not_held: z.boolean().optional(),
-  /** The range starts before what the platform keeps of a category asked for (policy `holds.<category>.days`). */
-  beyond_retention: z.boolean().optional(),
-  /** A category asked for that the platform never produces (policy `never_produces`). */
-  never_produced: z.boolean().optional(),
-  /** Another open request names one of the same targets. */
-  duplicate: z.boolean().optional(),
-  /** An identifier that is not specific (kind `other`: a display name, a description). */
-  vague_targets: z.boolean().optional(),
-  /** Some target is not of one of these kinds (a removal order must name exact URLs). */
-  targets_not_of_kind: z.array(z.enum(IDENTIFIER_KINDS)).min(1).optional(),
-  /** The requesting agency is not `verified` in the directory (pending, suspended, blocklisted). */
-  agency_not_verified: z.boolean().optional(),
-  /** The agency's jurisdiction in the directory is not the one its legal process invokes. */
-  agency_jurisdiction_mismatch: z.boolean().optional(),
-});
-export type Conditions = z.infer<typeof conditionsSchema>;
+/** A condition: one CEL expression, or `all` / `any` of conditions, or `not` a condition. */
+export type Condition =
+  string | { readonly all: readonly Condition[] } | { readonly any: readonly Condition[] } | { readonly not: Condition };
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.string().min(1).max(4000),
+    z.strictObject({ all: z.array(conditionSchema).min(1).max(100) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1).max(100) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
 
-export const ruleSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,80}$/, 'a lower-case rule id such as kr.traffic.court-permission'),
-  when: conditionsSchema,
-  finding: z.strictObject({
-    code: z.string().regex(/^[A-Z][A-Z0-9_]{2,60}$/, 'an upper-case code'),
-    severity: z.enum(SEVERITIES),
-    /** `both`: the officer sees it too (what to add or fix); `desk`: reviewers and counsel only. */
-    audience: z.enum(['desk', 'both']),
-    /** One finding per matched category instead of one for all. */
-    per_category: z.boolean().default(false),
-    message: text,
-    source: z.string().min(1),
-    /** A deadline counted from when the request was received. */
-    due: z.strictObject({ hours: z.number().positive() }).optional(),
-    /** For a period (a preservation's): how much the one extension the law allows adds. */
-    extension: z.strictObject({ hours: z.number().positive() }).optional(),
-  }),
+export const findingSchema = z.strictObject({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{2,60}$/, 'an upper-case code'),
+  severity: z.enum(SEVERITIES),
+  /** `both`: the officer sees it too (what to add or fix); `desk`: reviewers and counsel only. */
+  audience: z.enum(['desk', 'both']),
+  /** One finding per matched category instead of one for all. */
+  per_category: z.boolean().default(false),
+  message: text,
+  source: z.string().min(1),
+  /** A deadline: so many hours from an instant among the facts (the request's receipt unless `from` names another). */
+  due: z
+    .strictObject({
+      hours: z.number().positive(),
+      from: z
+        .string()
+        .regex(/^[a-z]+\.[A-Za-z]+$/, 'a fact path such as history.emergencyStartedAt')
+        .optional(),
+    })
+    .optional(),
+  /** For a period (a preservation's): how much the one extension the law allows adds. */
+  extension: z.strictObject({ hours: z.number().positive() }).optional(),
 });
+
+export const ruleSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,80}$/, 'a lower-case rule id such as kr.traffic.court-permission'),
+    /** When the rule applies: a CEL expression over the facts, or all / any / not of such conditions. */
+    if: conditionSchema,
+    /** The exception: when this holds, the rule does not apply even though `if` does. */
+    unless: conditionSchema.optional(),
+    /** What the rule decides for each target × category it applies to. */
+    verdict: z.enum(OUTCOMES).optional(),
+    /** For `route_elsewhere`: where the request must go instead. */
+    channel: z.enum(CHANNEL_IDS).optional(),
+    /** Why, in a sentence a reviewer and an officer can read (defaults to the finding's message). */
+    basis: text.optional(),
+    /** The source the verdict rests on (defaults to the finding's). */
+    source: z.string().min(1).optional(),
+    /** What the desk (and perhaps the officer) is told when the rule applies. */
+    finding: findingSchema.optional(),
+  })
+  .superRefine((rule, context) => {
+    if (!rule.verdict && !rule.finding) context.addIssue({ code: 'custom', message: 'a rule needs a verdict, a finding, or both' });
+    if (rule.verdict === 'route_elsewhere' && !rule.channel)
+      context.addIssue({ code: 'custom', path: ['channel'], message: 'route_elsewhere names the channel' });
+    if (rule.channel && rule.verdict !== 'route_elsewhere')
+      context.addIssue({ code: 'custom', path: ['channel'], message: 'a channel goes with route_elsewhere' });
+    if (rule.verdict && !rule.source && !rule.finding)
+      context.addIssue({ code: 'custom', path: ['source'], message: 'a verdict cites a source' });
+    if (rule.verdict && !rule.basis && !rule.finding)
+      context.addIssue({ code: 'custom', path: ['basis'], message: 'a verdict states its basis' });
+  });
 export type Rule = z.infer<typeof ruleSchema>;
 
+/** A pinpoint: the instrument, article, paragraph and point the decision turns on. */
+export const pinpointSchema = z.strictObject({
+  instrument: z.string().min(1).max(300),
+  article: z.string().min(1).max(40).optional(),
+  paragraph: z.string().min(1).max(40).optional(),
+  point: z.string().min(1).max(40).optional(),
+});
+
 export const sourceSchema = z.strictObject({
+  /** As shown: for Korean law the Korean name first, then the English (통신비밀보호법 제13조 제1항 (PCSA Art. 13(1))). */
   cite: z.string().min(1).max(500),
   status: z.enum(SOURCE_STATUSES),
   url: z.url().optional(),
+  pinpoint: pinpointSchema.optional(),
+  /** For case law: the court, the case number and the date of the decision. */
+  case: z
+    .strictObject({
+      court: z.string().min(1).max(200),
+      number: z.string().min(1).max(100),
+      date: z.iso.date(),
+    })
+    .optional(),
 });
 export type Source = z.infer<typeof sourceSchema>;
+
+const HANGUL_FIRST = /^[\p{Script=Hangul}]/u;
+
+function checkSources(
+  pack: { pack: string; sources: Record<string, Source>; rules: readonly Rule[] },
+  context: z.RefinementCtx,
+  path: (string | number)[] = [],
+) {
+  const ids = new Set<string>();
+  pack.rules.forEach((rule, index) => {
+    if (ids.has(rule.id))
+      context.addIssue({ code: 'custom', path: [...path, 'rules', index, 'id'], message: `rule id ${rule.id} repeats` });
+    ids.add(rule.id);
+    for (const [where, name] of [
+      ['finding', rule.finding?.source],
+      ['source', rule.source],
+    ] as const) {
+      if (name && !pack.sources[name])
+        context.addIssue({ code: 'custom', path: [...path, 'rules', index, where], message: `no source named ${name}` });
+    }
+  });
+  if (pack.pack === 'kr') {
+    for (const [name, source] of Object.entries(pack.sources)) {
+      if (!HANGUL_FIRST.test(source.cite))
+        context.addIssue({
+          code: 'custom',
+          path: [...path, 'sources', name, 'cite'],
+          message: 'Korean law is cited by its Korean name first',
+        });
+    }
+  }
+}
 
 export const rulePackSchema = z
   .strictObject({
     pack: z.string().regex(/^[a-z0-9-]{2,20}$/),
     name: text,
+    /** Jurisdictions this pack applies to besides the one it is named after (e.g. the EU pack: the Member States). */
+    applies_to: z.array(region).default([]),
     sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), sourceSchema),
     rules: z.array(ruleSchema).min(1),
   })
-  .superRefine((pack, context) => {
-    const ids = new Set<string>();
-    pack.rules.forEach((rule, index) => {
-      if (ids.has(rule.id)) context.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `rule id ${rule.id} repeats` });
-      ids.add(rule.id);
-      if (!pack.sources[rule.finding.source]) {
-        context.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'finding', 'source'],
-          message: `no source named ${rule.finding.source}`,
-        });
-      }
-    });
-  });
+  .superRefine((pack, context) => checkSources(pack, context));
 export type RulePack = z.infer<typeof rulePackSchema>;
 
 /** The platform's policy: a rule pack of the same shape plus the facts its rules are checked against. */
@@ -141,6 +165,8 @@ export const policySchema = z
     name: text,
     /** Where the platform is established: requests from elsewhere are foreign. */
     home: z.array(region).min(1),
+    /** Optional practices the platform turns on; rules read them as `platform.options`. */
+    options: z.array(z.string().regex(/^[a-z0-9_]{2,60}$/)).default([]),
     holds: z.partialRecord(
       z.enum(DATA_CATEGORIES),
       z.strictObject({ held: z.boolean(), days: z.number().int().positive().optional(), note: text.optional() }),
@@ -173,18 +199,14 @@ export const policySchema = z
         kinds: z.array(z.enum(REQUEST_KINDS)).min(1).default(['disclosure', 'emergency', 'prospective']),
       })
       .default({ second_person: false, kinds: ['disclosure', 'emergency', 'prospective'] }),
+    /** The verdict of a cell no rule gives a lawful basis for: what it says and the source it cites. */
+    no_basis: z.strictObject({ message: text, source: z.string().min(1) }).optional(),
     sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), sourceSchema),
     rules: z.array(ruleSchema).default([]),
   })
   .superRefine((policy, context) => {
-    policy.rules.forEach((rule, index) => {
-      if (!policy.sources[rule.finding.source]) {
-        context.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'finding', 'source'],
-          message: `no source named ${rule.finding.source}`,
-        });
-      }
-    });
+    checkSources(policy, context);
+    if (policy.no_basis && !policy.sources[policy.no_basis.source])
+      context.addIssue({ code: 'custom', path: ['no_basis', 'source'], message: `no source named ${policy.no_basis.source}` });
   });
 export type Policy = z.infer<typeof policySchema>;

@@ -33,6 +33,7 @@ import { getFindings } from '../../services/review-request.ts';
 import { submitRequest } from '../../services/submit-request.ts';
 import { confirmRequester } from '../../services/verify-request.ts';
 import { previewFindings } from '../../services/preview-findings.ts';
+import { reviewWithoutStoring } from '../../services/dry-run-review.ts';
 import { RESOLVE_AT_ONCE, resolveTargets } from '../../services/resolve-targets.ts';
 import { IDENTIFIER_KINDS } from '../../core/request.ts';
 import { withdrawRequest } from '../../services/withdraw-request.ts';
@@ -42,6 +43,7 @@ import { downloadQuerySchema } from '../../core/schemas.ts';
 import {
   deliveryReceiptSchema,
   findingsSchema,
+  dryRunSchema,
   messageSchema,
   noteSchema,
   pageSchema,
@@ -94,6 +96,29 @@ export const requestRoutes =
         if (replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(replayed ? 200 : 201).send(receipt);
       },
+    );
+
+    app.post(
+      '/review',
+      {
+        config: { permission: 'request.read_notes' },
+        schema: {
+          tags: ['review'],
+          summary:
+            'Desk: review a request written by hand without storing it (dry run): its findings and the verdict per target × category with citations. The body is the submission payload plus facts, with defaults (docs/rules.md); the same code as `writ review`.',
+          body: z.unknown(),
+          querystring: z.strictObject({
+            at: z.string().optional().describe("The instant to review at (default: the body's `at`, else now)."),
+            explain: z
+              .stringbool()
+              .default(false)
+              .describe('Also every rule and why it did or did not fire, and the facts as the rules saw them.'),
+          }),
+          response: { 200: dryRunSchema, ...errors },
+        },
+      },
+      async (request) =>
+        reviewWithoutStoring(context, actor(request), { body: request.body, at: request.query.at, explain: request.query.explain }),
     );
 
     app.post(

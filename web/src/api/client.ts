@@ -55,6 +55,7 @@ export const getRequestView = (reference: string) => unwrap(api.GET('/api/v1/req
 export type Me = Awaited<ReturnType<typeof getMe>>;
 export const getMe = () => unwrap(api.GET('/api/v1/me'));
 export type Finding = Awaited<ReturnType<typeof getFindings>>['findings'][number];
+export type Verdict = Awaited<ReturnType<typeof getFindings>>['verdicts'][number];
 export const getFindings = (reference: string) =>
   unwrap(api.GET('/api/v1/requests/{reference}/findings', { params: { path: { reference } } }));
 export type RequestRecord = RequestView['request'];

@@ -1,7 +1,7 @@
 /** Pieces of a request both sides see: its state, its findings, its timeline and its facts. */
 import { Anchor, Badge, Card, Group, List, Stack, Table, Text, Timeline, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Finding, RequestView } from '../api/client';
+import type { Finding, RequestView, Verdict } from '../api/client';
 import { useFormat } from '../format';
 import { Empty } from './states';
 
@@ -76,6 +76,69 @@ export function FindingsList({ findings, empty }: { findings: readonly Finding[]
           </Text>
         </Card>
       ))}
+    </Stack>
+  );
+}
+
+const OUTCOME_COLOURS = {
+  allow: 'green',
+  block: 'red',
+  needs_info: 'orange',
+  route_elsewhere: 'grape',
+  hold_for_counsel: 'yellow',
+} as const;
+const VERDICT_ROWS = 100;
+
+/** The verdict for each target × category, with the rule that decided it and the source it cites. */
+export function VerdictTable({ verdicts }: { verdicts: readonly Verdict[] }) {
+  const { t, i18n } = useTranslation();
+  if (verdicts.length === 0) return <Text c="dimmed">{t('verdicts.none')}</Text>;
+  const shown = verdicts.slice(0, VERDICT_ROWS);
+  return (
+    <Stack gap="xs">
+      <Table striped withTableBorder fz="sm" data-testid="verdicts">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('verdicts.target')}</Table.Th>
+            <Table.Th>{t('verdicts.category')}</Table.Th>
+            <Table.Th>{t('verdicts.outcome')}</Table.Th>
+            <Table.Th>{t('verdicts.basis')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {shown.map((verdict) => (
+            <Table.Tr key={`${verdict.targetIndex}/${verdict.category}`} data-outcome={verdict.outcome}>
+              <Table.Td>{verdict.target}</Table.Td>
+              <Table.Td>{t(`categories.${verdict.category}`)}</Table.Td>
+              <Table.Td>
+                <Badge color={OUTCOME_COLOURS[verdict.outcome]} variant="light">
+                  {t(`verdicts.${verdict.outcome}`)}
+                </Badge>
+                {verdict.channel && (
+                  <Text size="xs" c="dimmed">
+                    {t(`verdicts.channels.${verdict.channel}`)}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                {verdict.basis.map((reason) => (
+                  <Text key={reason.ruleId} size="xs">
+                    {i18n.language === 'ko' ? reason.message.ko : reason.message.en}{' '}
+                    <Text span c="dimmed" size="xs">
+                      ({reason.source.cite})
+                    </Text>
+                  </Text>
+                ))}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {verdicts.length > VERDICT_ROWS && (
+        <Text size="xs" c="dimmed">
+          {t('verdicts.more', { count: verdicts.length - VERDICT_ROWS })}
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, getFindings, getRequestView, unwrap, type RequestView } from '../../api/client';
 import { ProductionPanel } from '../../components/production';
-import { FindingsList, KindBadge, RequestFacts, RequestTimeline, StateBadge } from '../../components/request-parts';
+import { FindingsList, KindBadge, RequestFacts, RequestTimeline, StateBadge, VerdictTable } from '../../components/request-parts';
 import { ErrorState, QueryView, errorText } from '../../components/states';
 import { useFormat } from '../../format';
 import { useFollowRequest } from '../../components/follow';
@@ -175,7 +175,13 @@ export function OfficerRequestPage() {
                         {t('request.findingsAfter')}
                       </Title>
                       <QueryView query={findings}>
-                        {(result) => <FindingsList findings={result.findings} empty={t('request.findingsNone')} />}
+                        {(result) => (
+                          <Stack gap="sm">
+                            <FindingsList findings={result.findings} empty={t('request.findingsNone')} />
+                            <Title order={4}>{t('verdicts.title')}</Title>
+                            <VerdictTable verdicts={result.verdicts} />
+                          </Stack>
+                        )}
                       </QueryView>
                     </Stack>
                   </Card>

@@ -28,7 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { api, getRequestView, unwrap, type RequestView } from '../../api/client';
 import { DocumentViewer } from '../../components/document-viewer';
 import { ProductionPanel } from '../../components/production';
-import { eventText, FindingsList, KindBadge, RequestFacts, StateBadge } from '../../components/request-parts';
+import { eventText, FindingsList, KindBadge, RequestFacts, StateBadge, VerdictTable } from '../../components/request-parts';
 import { RequireSignIn } from '../../components/require-sign-in';
 import { ErrorState, Loading, QueryView } from '../../components/states';
 import { useFormat } from '../../format';
@@ -630,7 +630,13 @@ function DeskRequest({ reference }: Pick<Version, 'reference'>) {
                       {t('request.findings')}
                     </Title>
                     <QueryView query={findings}>
-                      {(result) => <FindingsList findings={result.findings} empty={t('request.findingsNone')} />}
+                      {(result) => (
+                        <Stack gap="sm">
+                          <FindingsList findings={result.findings} empty={t('request.findingsNone')} />
+                          <Title order={4}>{t('verdicts.title')}</Title>
+                          <VerdictTable verdicts={result.verdicts} />
+                        </Stack>
+                      )}
                     </QueryView>
                   </Stack>
                 </Card>
