@@ -1504,6 +1504,457 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Desk: review a request written by hand without storing it (dry run): its findings and the verdict per target × category with citations. The body is the submission payload plus facts, with defaults (docs/rules.md); the same code as `writ review`. */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description The instant to review at (default: the body's `at`, else now). */
+                    at?: string;
+                    /** @description Also every rule and why it did or did not fire, and the facts as the rules saw them. */
+                    explain?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A request to review without storing it: the submission payload plus facts, with defaults. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                        jurisdiction: string;
+                        caseReference?: string;
+                        summary?: string;
+                        legalProcess?: {
+                            /** @enum {string} */
+                            instrumentType?: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                            /** @enum {string} */
+                            issuerType?: "court" | "prosecutor" | "police" | "administrative" | "other";
+                            issuingAuthority?: string;
+                            reference?: string;
+                            issuedOn?: string;
+                            /** @description how many documents are attached; 1 unless said */
+                            documents?: number;
+                            documentIds?: string[];
+                        };
+                        targets?: (string | {
+                            /** @enum {string} */
+                            kind?: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
+                            value: string;
+                            note?: string;
+                        })[];
+                        categories?: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                        dateRange?: {
+                            from: string;
+                            to: string;
+                        };
+                        offence?: {
+                            /** @default (not described) */
+                            description?: string;
+                            maximumPenaltyYears?: number;
+                        };
+                        nonDisclosure?: {
+                            ordered: boolean;
+                            until?: string;
+                        };
+                        deadline?: string;
+                        emergency?: {
+                            /** @default  */
+                            dangerDescription?: string;
+                            attestation?: boolean;
+                        };
+                        /** @description facts stated beyond the request itself; each overrides what Writ would otherwise derive */
+                        facts?: {
+                            instrument?: {
+                                /** @enum {string} */
+                                form?: "kr_subscriber_data_request" | "kr_communication_confirmation_permit" | "kr_search_warrant" | "kr_interception_permit" | "kr_emergency_interception" | "kr_emergency_confirmation_request" | "us_subpoena" | "us_2703d_order" | "us_search_warrant" | "us_pen_trap_order" | "us_title_iii_order" | "us_2703f_preservation" | "us_2702_emergency" | "us_2705b_order" | "eu_epoc" | "eu_epoc_pr" | "eu_dsa_art9_order" | "eu_dsa_art10_order" | "eu_tco_removal_order" | "gb_ipa_authorisation" | "gb_ipa_interception_warrant" | "gb_overseas_production_order" | "fr_requisition_60_1" | "fr_requisition_60_1_2" | "fr_requisition_77_1_1" | "fr_requisition_99_3" | "coe_art29_preservation" | "coe_p2_art7_order" | "coe_p2_art9_emergency" | "coe_mla_request" | "in_s69_direction" | "in_s69a_blocking_order" | "in_rule_3_1_d_notice" | "in_rule_3_1_j_order" | "jp_seizure_warrant" | "jp_inquiry" | "de_stpo_100g_order" | "de_stpo_100j_request" | "generic_subpoena" | "generic_court_order" | "generic_search_warrant" | "generic_interception_order" | "generic_communication_confirmation_permit" | "generic_production_order" | "generic_preservation_order" | "generic_removal_order" | "generic_emergency_request" | "generic_mlat_request" | "generic_letter" | "generic_other";
+                                /** @enum {string} */
+                                issuerRole?: "judge" | "investigating_judge" | "judge_of_liberties" | "magistrate_judge" | "grand_jury" | "district_court" | "high_court_chief_judge" | "judicial_commissioner" | "investigatory_powers_commissioner" | "designated_senior_officer" | "secretary_of_state" | "prosecutor" | "police" | "judicial_police_officer" | "intelligence_agency" | "administrative_authority" | "regulator" | "home_secretary" | "central_authority" | "other" | "unknown";
+                                /** @enum {string} */
+                                validatedBy?: "judge" | "investigating_judge" | "judge_of_liberties" | "magistrate_judge" | "grand_jury" | "district_court" | "high_court_chief_judge" | "judicial_commissioner" | "investigatory_powers_commissioner" | "designated_senior_officer" | "secretary_of_state" | "prosecutor" | "police" | "judicial_police_officer" | "intelligence_agency" | "administrative_authority" | "regulator" | "home_secretary" | "central_authority" | "other" | "unknown";
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                issuedAt?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                validFrom?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                validUntil?: string;
+                                periodDays?: number;
+                                renewal?: number;
+                                cumulativeDays?: number;
+                                legalBasis?: string;
+                                urgent?: boolean;
+                                /** @description the process names every target listed */
+                                namesAllTargets?: boolean;
+                            };
+                            history?: {
+                                preservations?: {
+                                    /**
+                                     * Format: date-time
+                                     * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                     */
+                                    startedAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                     */
+                                    until?: string;
+                                    /** @default 0 */
+                                    extensions?: number;
+                                }[];
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                emergencyStartedAt?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                permitServedAt?: string;
+                                permitRefused?: boolean;
+                                earlierExtensions?: number;
+                            };
+                            offence?: {
+                                maxPenaltyYears?: number;
+                                lists?: ("eu_eevidence_art5_4" | "eu_eaw_list" | "kr_pcsa_art5_1" | "us_2516" | "fr_crime" | "serious_crime" | "national_security" | "terrorism" | "csam")[];
+                                committedOnline?: boolean;
+                                speech?: boolean;
+                                soleAimIdentify?: boolean;
+                                missingPerson?: boolean;
+                                victimRequest?: boolean;
+                                sentenceMonths?: number;
+                            };
+                            emergency?: {
+                                threatToLife?: boolean;
+                                /** @description an emergency that also asks for real-time collection */
+                                realTime?: boolean;
+                                /** @description a request of another kind made under urgency */
+                                isEmergency?: boolean;
+                            };
+                            request?: {
+                                network?: boolean;
+                                protectedGroup?: boolean;
+                                journalist?: boolean;
+                                terrorism?: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                deadline?: string;
+                            };
+                            targets?: {
+                                /** @description the identifier as written in the request (matched case-insensitively) */
+                                value?: string;
+                                /** @description or the target by its position in the request */
+                                index?: number;
+                                /** @enum {string} */
+                                role?: "suspect" | "victim" | "witness" | "other" | "unknown";
+                                /** @description an ISO 3166 alpha-2 country code, or "unknown" */
+                                location?: string;
+                                /** @description an ISO 3166 alpha-2 country code, or "unknown" */
+                                residence?: string;
+                                /** @description an ISO 3166 alpha-2 country code, or "unknown" */
+                                nationality?: string;
+                                usPerson?: boolean;
+                                /** @enum {string} */
+                                accountState?: "active" | "suspended" | "deleted" | "not_found" | "unknown";
+                                named?: boolean;
+                                protected?: ("journalist" | "lawyer" | "parliamentarian" | "diplomat" | "minor" | "clergy" | "doctor")[];
+                            }[];
+                        };
+                        /** @description when the platform received it; the review instant unless said */
+                        receivedAt?: string;
+                        requester?: {
+                            /** @enum {string} */
+                            status?: "verified" | "pending" | "suspended" | "blocklisted";
+                            jurisdiction?: string;
+                        };
+                        /** @description the instant to review at; now unless said (the CLI --at wins) */
+                        at?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The instant the review is for. */
+                            at: string;
+                            /** @description The packs that applied. */
+                            readonly packs: string[];
+                            readonly findings: {
+                                ruleId: string;
+                                /** @description The rule pack: a jurisdiction (kr, us, eu, ...), global, or policy. */
+                                pack: string;
+                                code: string;
+                                /** @enum {string} */
+                                severity: "block" | "needs_info" | "warn" | "info";
+                                /**
+                                 * @description both: the officer sees it too.
+                                 * @enum {string}
+                                 */
+                                audience: "desk" | "both";
+                                readonly categories: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                                message: {
+                                    en: string;
+                                    ko: string;
+                                };
+                                source: {
+                                    id: string;
+                                    cite: string;
+                                    /**
+                                     * @description How sure the source is: statute read, secondary source, or believed.
+                                     * @enum {string}
+                                     */
+                                    status: "confirmed" | "secondary" | "believed";
+                                    url?: string;
+                                };
+                                /** @description A deadline this finding sets, counted from receipt. */
+                                due?: string;
+                                /**
+                                 * @description The verdict the rule gives for the cells it applies to.
+                                 * @enum {string}
+                                 */
+                                verdict?: "block" | "hold_for_counsel" | "route_elsewhere" | "needs_info" | "allow";
+                                /** @enum {string} */
+                                channel?: "mlat" | "budapest_art_29" | "budapest_art_31" | "budapest_p2_art_7" | "budapest_p2_art_8" | "budapest_p2_art_9" | "cloud_act_agreement" | "e_evidence" | "other_provider" | "home_authority";
+                            }[];
+                            /** @description The verdict per target × category (officers see only the reasons meant for them). */
+                            readonly verdicts: {
+                                /** @description The target as the request names it. */
+                                target: string;
+                                targetIndex: number;
+                                /** @enum {string} */
+                                category: "subscriber" | "traffic" | "content" | "location" | "device" | "payment";
+                                /**
+                                 * @description The strictest outcome any rule gives: block > hold_for_counsel > route_elsewhere > needs_info > allow.
+                                 * @enum {string}
+                                 */
+                                outcome: "block" | "hold_for_counsel" | "route_elsewhere" | "needs_info" | "allow";
+                                /**
+                                 * @description For route_elsewhere: where the request must go.
+                                 * @enum {string}
+                                 */
+                                channel?: "mlat" | "budapest_art_29" | "budapest_art_31" | "budapest_p2_art_7" | "budapest_p2_art_8" | "budapest_p2_art_9" | "cloud_act_agreement" | "e_evidence" | "other_provider" | "home_authority";
+                                /** @description The rules that gave this outcome; for allow, the lawful basis. */
+                                readonly basis: {
+                                    ruleId: string;
+                                    pack: string;
+                                    /** @enum {string} */
+                                    outcome: "block" | "hold_for_counsel" | "route_elsewhere" | "needs_info" | "allow";
+                                    /** @enum {string} */
+                                    channel?: "mlat" | "budapest_art_29" | "budapest_art_31" | "budapest_p2_art_7" | "budapest_p2_art_8" | "budapest_p2_art_9" | "cloud_act_agreement" | "e_evidence" | "other_provider" | "home_authority";
+                                    message: {
+                                        en: string;
+                                        ko: string;
+                                    };
+                                    source: {
+                                        id: string;
+                                        pack: string;
+                                        /** @description As shown; Korean law by its Korean name first. */
+                                        cite: string;
+                                        /** @enum {string} */
+                                        status: "confirmed" | "secondary" | "believed";
+                                        url?: string;
+                                        pinpoint?: {
+                                            instrument: string;
+                                            article?: string;
+                                            paragraph?: string;
+                                            point?: string;
+                                        };
+                                        case?: {
+                                            court: string;
+                                            number: string;
+                                            date: string;
+                                        };
+                                    };
+                                }[];
+                                /** @description Rules whose outcome a stricter one overruled. */
+                                readonly overruled: {
+                                    ruleId: string;
+                                    pack: string;
+                                    /** @enum {string} */
+                                    outcome: "block" | "hold_for_counsel" | "route_elsewhere" | "needs_info" | "allow";
+                                    /** @enum {string} */
+                                    channel?: "mlat" | "budapest_art_29" | "budapest_art_31" | "budapest_p2_art_7" | "budapest_p2_art_8" | "budapest_p2_art_9" | "cloud_act_agreement" | "e_evidence" | "other_provider" | "home_authority";
+                                    message: {
+                                        en: string;
+                                        ko: string;
+                                    };
+                                    source: {
+                                        id: string;
+                                        pack: string;
+                                        /** @description As shown; Korean law by its Korean name first. */
+                                        cite: string;
+                                        /** @enum {string} */
+                                        status: "confirmed" | "secondary" | "believed";
+                                        url?: string;
+                                        pinpoint?: {
+                                            instrument: string;
+                                            article?: string;
+                                            paragraph?: string;
+                                            point?: string;
+                                        };
+                                        case?: {
+                                            court: string;
+                                            number: string;
+                                            date: string;
+                                        };
+                                    };
+                                }[];
+                            }[];
+                            /** @description Instants after `at` when a verdict may change by time alone. */
+                            readonly clocks: string[];
+                            /** @description With explain=true (desk only): every rule that applies, whether it fired, and the first condition that did not hold. */
+                            readonly rules?: {
+                                ruleId: string;
+                                pack: string;
+                                fired: boolean;
+                                /** @description The first clause that did not hold, or "unless" when the exception applied. */
+                                failed?: string;
+                                /** @description A fact the rule needed and the request lacks. */
+                                undetermined?: string;
+                                /** @description How many target × category cells it fired for. */
+                                cells?: number;
+                            }[];
+                            /** @description With explain: the facts as the rules saw them (docs/facts.schema.json). */
+                            facts?: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description application/problem+json (RFC 9457) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            code: string;
+                            detail: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/requests/preview-findings": {
         parameters: {
             query?: never;
@@ -2164,7 +2615,7 @@ export interface paths {
                             /** @description Desk only: why verification held the request for the desk to confirm its requester. */
                             readonly holds?: {
                                 /** @enum {string} */
-                                code: "AGENCY_NOT_VERIFIED" | "DOMAIN_NOT_IN_DIRECTORY" | "LOOKALIKE_DOMAIN" | "NEW_ACCOUNT" | "FIRST_EMERGENCY" | "BURST" | "NEW_NETWORK" | "JURISDICTION_MISMATCH" | "EMAIL_INTAKE";
+                                code: "AGENCY_NOT_VERIFIED" | "DOMAIN_NOT_IN_DIRECTORY" | "LOOKALIKE_DOMAIN" | "NEW_ACCOUNT" | "FIRST_EMERGENCY" | "BURST" | "NEW_NETWORK" | "JURISDICTION_MISMATCH" | "EMAIL_INTAKE" | "REVIEW_BLOCK";
                                 detail: string;
                             }[];
                             readonly timeline: {
