@@ -34,7 +34,7 @@ const targetSchema = z.union([
     .trim()
     .min(1)
     .max(512)
-    .transform((value) => ({ kind: guessIdentifierKind(value), value, note: null })),
+    .transform((value): { kind: IdentifierKind; value: string; note?: string } => ({ kind: guessIdentifierKind(value), value })),
   z.strictObject({
     kind: lower(IDENTIFIER_KINDS).optional(),
     value: z.string().trim().min(1).max(512),

@@ -34,6 +34,7 @@ import { submitRequest } from '../../services/submit-request.ts';
 import { confirmRequester } from '../../services/verify-request.ts';
 import { previewFindings } from '../../services/preview-findings.ts';
 import { reviewWithoutStoring } from '../../services/dry-run-review.ts';
+import { reviewInputSchema } from '../../core/review/dry-run.ts';
 import { RESOLVE_AT_ONCE, resolveTargets } from '../../services/resolve-targets.ts';
 import { IDENTIFIER_KINDS } from '../../core/request.ts';
 import { withdrawRequest } from '../../services/withdraw-request.ts';
@@ -106,7 +107,7 @@ export const requestRoutes =
           tags: ['review'],
           summary:
             'Desk: review a request written by hand without storing it (dry run): its findings and the verdict per target × category with citations. The body is the submission payload plus facts, with defaults (docs/rules.md); the same code as `writ review`.',
-          body: z.unknown(),
+          body: reviewInputSchema,
           querystring: z.strictObject({
             at: z.string().optional().describe("The instant to review at (default: the body's `at`, else now)."),
             explain: z

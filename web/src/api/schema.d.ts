@@ -1684,9 +1684,171 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
+            /** @description A request to review without storing it: the submission payload plus facts, with defaults. */
             requestBody: {
                 content: {
-                    "application/json": unknown;
+                    "application/json": {
+                        /** @enum {string} */
+                        kind?: "disclosure" | "preservation" | "emergency" | "removal" | "prospective" | "assistance";
+                        jurisdiction: string;
+                        caseReference?: string;
+                        summary?: string;
+                        legalProcess?: {
+                            /** @enum {string} */
+                            instrumentType?: "subpoena" | "court_order" | "search_warrant" | "interception_order" | "communication_confirmation_permit" | "production_order" | "preservation_order" | "removal_order" | "emergency_request" | "mlat_request" | "letter" | "other";
+                            /** @enum {string} */
+                            issuerType?: "court" | "prosecutor" | "police" | "administrative" | "other";
+                            issuingAuthority?: string;
+                            reference?: string;
+                            issuedOn?: string;
+                            /** @description how many documents are attached; 1 unless said */
+                            documents?: number;
+                            documentIds?: string[];
+                        };
+                        targets?: (string | {
+                            /** @enum {string} */
+                            kind?: "username" | "email" | "phone" | "url" | "user_id" | "ip" | "content_id" | "other";
+                            value: string;
+                            note?: string;
+                        })[];
+                        categories?: ("subscriber" | "traffic" | "content" | "location" | "device" | "payment")[];
+                        dateRange?: {
+                            from: string;
+                            to: string;
+                        };
+                        offence?: {
+                            /** @default (not described) */
+                            description?: string;
+                            maximumPenaltyYears?: number;
+                        };
+                        nonDisclosure?: {
+                            ordered: boolean;
+                            until?: string;
+                        };
+                        deadline?: string;
+                        emergency?: {
+                            /** @default  */
+                            dangerDescription?: string;
+                            attestation?: boolean;
+                        };
+                        /** @description facts stated beyond the request itself; each overrides what Writ would otherwise derive */
+                        facts?: {
+                            instrument?: {
+                                /** @enum {string} */
+                                form?: "kr_subscriber_data_request" | "kr_communication_confirmation_permit" | "kr_search_warrant" | "kr_interception_permit" | "kr_emergency_interception" | "kr_emergency_confirmation_request" | "us_subpoena" | "us_2703d_order" | "us_search_warrant" | "us_pen_trap_order" | "us_title_iii_order" | "us_2703f_preservation" | "us_2702_emergency" | "us_fisa_702_directive" | "us_2705b_order" | "eu_epoc" | "eu_epoc_pr" | "eu_dsa_art9_order" | "eu_dsa_art10_order" | "eu_tco_removal_order" | "gb_ipa_authorisation" | "gb_ipa_interception_warrant" | "gb_overseas_production_order" | "fr_requisition_60_1" | "fr_requisition_60_1_2" | "fr_requisition_77_1_1" | "fr_requisition_99_3" | "coe_art29_preservation" | "coe_p2_art7_order" | "coe_p2_art9_emergency" | "coe_art32b_consent" | "coe_mla_request" | "in_bnss_94_notice" | "in_s69_direction" | "in_s69a_blocking_order" | "in_rule_3_1_d_notice" | "in_rule_3_1_j_order" | "jp_seizure_warrant" | "jp_inquiry" | "jp_record_order_seizure_warrant" | "jp_remote_access_warrant" | "jp_preservation_request" | "jp_interception_warrant" | "de_stpo_100a_order" | "de_stpo_100k_order" | "de_stpo_94_seizure_order" | "de_stpo_100g_order" | "de_stpo_100j_request" | "generic_subpoena" | "generic_court_order" | "generic_search_warrant" | "generic_interception_order" | "generic_communication_confirmation_permit" | "generic_production_order" | "generic_preservation_order" | "generic_removal_order" | "generic_emergency_request" | "generic_mlat_request" | "generic_letter" | "generic_other";
+                                /** @enum {string} */
+                                issuerRole?: "judge" | "investigating_judge" | "judge_of_liberties" | "magistrate_judge" | "grand_jury" | "district_court" | "high_court_chief_judge" | "judicial_commissioner" | "investigatory_powers_commissioner" | "designated_senior_officer" | "secretary_of_state" | "prosecutor" | "police" | "judicial_police_officer" | "intelligence_agency" | "administrative_authority" | "regulator" | "home_secretary" | "central_authority" | "other" | "unknown";
+                                /** @enum {string} */
+                                validatedBy?: "judge" | "investigating_judge" | "judge_of_liberties" | "magistrate_judge" | "grand_jury" | "district_court" | "high_court_chief_judge" | "judicial_commissioner" | "investigatory_powers_commissioner" | "designated_senior_officer" | "secretary_of_state" | "prosecutor" | "police" | "judicial_police_officer" | "intelligence_agency" | "administrative_authority" | "regulator" | "home_secretary" | "central_authority" | "other" | "unknown";
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                issuedAt?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                validFrom?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                validUntil?: string;
+                                periodDays?: number;
+                                renewal?: number;
+                                cumulativeDays?: number;
+                                legalBasis?: string;
+                                urgent?: boolean;
+                                /** @description the process names every target listed */
+                                namesAllTargets?: boolean;
+                            };
+                            history?: {
+                                preservations?: {
+                                    /**
+                                     * Format: date-time
+                                     * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                     */
+                                    startedAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                     */
+                                    until?: string;
+                                    /** @default 0 */
+                                    extensions?: number;
+                                }[];
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                emergencyStartedAt?: string;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                permitServedAt?: string;
+                                permitRefused?: boolean;
+                                earlierExtensions?: number;
+                            };
+                            offence?: {
+                                maxPenaltyYears?: number;
+                                lists?: ("eu_eevidence_art5_4" | "eu_eaw_list" | "kr_pcsa_art5_1" | "us_2516" | "fr_crime" | "serious_crime" | "national_security" | "terrorism" | "csam" | "de_stpo_100a_2" | "jp_interception_schedule")[];
+                                committedOnline?: boolean;
+                                speech?: boolean;
+                                soleAimIdentify?: boolean;
+                                missingPerson?: boolean;
+                                victimRequest?: boolean;
+                                sentenceMonths?: number;
+                            };
+                            emergency?: {
+                                threatToLife?: boolean;
+                                /** @description an emergency that also asks for real-time collection */
+                                realTime?: boolean;
+                                /** @description a request of another kind made under urgency */
+                                isEmergency?: boolean;
+                            };
+                            request?: {
+                                network?: boolean;
+                                protectedGroup?: boolean;
+                                journalist?: boolean;
+                                terrorism?: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)
+                                 */
+                                deadline?: string;
+                            };
+                            targets?: {
+                                /** @description the identifier as written in the request (matched case-insensitively) */
+                                value?: string;
+                                /** @description or the target by its position in the request */
+                                index?: number;
+                                /** @enum {string} */
+                                role?: "suspect" | "victim" | "witness" | "other" | "unknown";
+                                /** @description an ISO 3166 alpha-2 country code, or "unknown" */
+                                location?: string;
+                                /** @description an ISO 3166 alpha-2 country code, or "unknown" */
+                                residence?: string;
+                                /** @description an ISO 3166 alpha-2 country code, or "unknown" */
+                                nationality?: string;
+                                usPerson?: boolean;
+                                /** @enum {string} */
+                                accountState?: "active" | "suspended" | "deleted" | "not_found" | "unknown";
+                                named?: boolean;
+                                protected?: ("journalist" | "lawyer" | "parliamentarian" | "diplomat" | "minor" | "clergy" | "doctor")[];
+                            }[];
+                        };
+                        /** @description when the platform received it; the review instant unless said */
+                        receivedAt?: string;
+                        requester?: {
+                            /** @enum {string} */
+                            status?: "verified" | "pending" | "suspended" | "blocklisted";
+                            jurisdiction?: string;
+                        };
+                        /** @description the instant to review at; now unless said (the CLI --at wins) */
+                        at?: string;
+                    };
                 };
             };
             responses: {
@@ -1822,6 +1984,8 @@ export interface paths {
                                     };
                                 }[];
                             }[];
+                            /** @description Instants after `at` when a verdict may change by time alone. */
+                            readonly clocks: string[];
                             /** @description With explain=true (desk only): every rule that applies, whether it fired, and the first condition that did not hold. */
                             readonly rules?: {
                                 ruleId: string;
@@ -2609,7 +2773,7 @@ export interface paths {
                             /** @description Desk only: why verification held the request for the desk to confirm its requester. */
                             readonly holds?: {
                                 /** @enum {string} */
-                                code: "AGENCY_NOT_VERIFIED" | "DOMAIN_NOT_IN_DIRECTORY" | "LOOKALIKE_DOMAIN" | "NEW_ACCOUNT" | "FIRST_EMERGENCY" | "BURST" | "NEW_NETWORK" | "JURISDICTION_MISMATCH" | "EMAIL_INTAKE";
+                                code: "AGENCY_NOT_VERIFIED" | "DOMAIN_NOT_IN_DIRECTORY" | "LOOKALIKE_DOMAIN" | "NEW_ACCOUNT" | "FIRST_EMERGENCY" | "BURST" | "NEW_NETWORK" | "JURISDICTION_MISMATCH" | "EMAIL_INTAKE" | "REVIEW_BLOCK";
                                 detail: string;
                             }[];
                             readonly timeline: {
