@@ -66,7 +66,7 @@ export async function getRequest(deps: GetRequestDeps, actor: Actor, input: { re
   });
 }
 
-const DESK_ONLY_EVENTS: ReadonlySet<string> = new Set(['request.viewed', 'request.held', 'request.approval_recorded']);
+const DESK_ONLY_EVENTS: ReadonlySet<string> = new Set(['request.viewed', 'request.held', 'request.approval_recorded', 'review.rerun']);
 
 export interface RequestStatus {
   readonly trackingNumber: string;

@@ -103,7 +103,7 @@ describeOnEachDatabase(
       expect(read.statusCode).toBe(200);
       expect(read.json()).toMatchObject({
         copyState: 'sealed',
-        basis: 'us.preservation.period',
+        basis: 'us.preservation.basis',
         items: [expect.objectContaining({ category: 'traffic' })],
       });
       expect((await call('reviewer', 'POST', `/requests/${tracking}/extend`, {})).json<{ state: string }>().state).toBe('extended');

@@ -91,7 +91,7 @@ describeOnEachDatabase(
       ]);
       expect(preservation).toMatchObject({
         copyState: 'sealed',
-        basis: 'us.preservation.period',
+        basis: 'us.preservation.basis',
         extensionHours: 2160,
         expiresAt: new Date(Date.parse(request.receivedAt) + 90 * DAY).toISOString(),
       });

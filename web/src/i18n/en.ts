@@ -263,6 +263,11 @@ export const en = {
     'request.callback_recorded': 'Callback to the agency recorded',
     'request.follow_up_received': 'Follow-up legal process received',
     'request.targets_resolved': 'Targets looked up on the platform',
+    'review.rerun': 'Legal review run',
+    'notice.viewed': 'User notice opened',
+    'notice.link_revoked': 'User notice link revoked',
+    'intake.confirmation_mailed': 'Sender mailed the tracking number',
+    'intake.confirmation_withheld': 'Tracking number not mailed to the sender',
   },
   requests: {
     title: 'My requests',

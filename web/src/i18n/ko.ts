@@ -262,6 +262,11 @@ export const ko: Messages = {
     'request.callback_recorded': '기관 확인 전화 기록됨',
     'request.follow_up_received': '후속 법적 절차 접수됨',
     'request.targets_resolved': '플랫폼에서 대상 조회함',
+    'review.rerun': '법률 검토 실행됨',
+    'notice.viewed': '이용자 통지 열람됨',
+    'notice.link_revoked': '이용자 통지 링크 취소됨',
+    'intake.confirmation_mailed': '발신자에게 접수 번호를 메일로 보냄',
+    'intake.confirmation_withheld': '발신자에게 접수 번호를 보내지 않음',
   },
   requests: {
     title: '내 요청',
