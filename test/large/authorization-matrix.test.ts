@@ -53,6 +53,10 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     resource: 'none',
     body: { kind: 'disclosure', jurisdiction: 'KR', legalProcess: { instrumentType: 'search_warrant' }, targets: [], categories: [] },
   },
+  'POST /api/v1/review': {
+    resource: 'none',
+    body: { kind: 'disclosure', jurisdiction: 'KR', targets: ['matrix.user'], categories: ['subscriber'] },
+  },
   'GET /api/v1/requests/:reference/resolution': { resource: 'request' },
   'GET /api/v1/settings': { resource: 'none' },
   'GET /api/v1/requests/:reference': { resource: 'request' },
