@@ -77,13 +77,13 @@ describeOnEachDatabase(
       const request = await submit({
         kind: 'removal',
         jurisdiction: 'IN',
-        legalProcess: { instrumentType: 'removal_order', issuingAuthority: 'MeitY', documentIds: [] },
+        legalProcess: { instrumentType: 'removal_order', issuerType: 'administrative', issuingAuthority: 'MeitY', documentIds: [] },
         targets: [{ kind: 'url', value: `https://demo-messenger.example/messages/${message}` }],
         categories: ['content'],
         dateRange: undefined,
       });
       const received = Date.parse(request.receivedAt);
-      expect(request.due).toEqual({ at: new Date(received + 3 * HOUR).toISOString(), basis: 'in.takedown.three-hours' });
+      expect(request.due).toEqual({ at: new Date(received + 3 * HOUR).toISOString(), basis: 'in.takedown' });
       // The request's schedule also holds its review's clocks (services/re-review.ts); these are the reminders.
       const tasks = (await context.store.read.schedule.forRequest(request.id)).filter((task) => task.key.startsWith('deadline:'));
       expect(tasks.map((task) => [task.payload.stage, Date.parse(task.dueAt) - received])).toEqual([
@@ -154,7 +154,7 @@ describeOnEachDatabase(
         categories: ['content'],
         dateRange: undefined,
       });
-      expect(request.due).toEqual({ at: new Date(Date.parse(request.receivedAt) + HOUR).toISOString(), basis: 'eu.tco.one-hour' });
+      expect(request.due).toEqual({ at: new Date(Date.parse(request.receivedAt) + HOUR).toISOString(), basis: 'eu.tco.basis' });
     });
 
     it('shows an unanswered request as overdue and pages on-call when its deadline passes', async () => {
