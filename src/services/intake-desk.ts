@@ -36,6 +36,7 @@ import {
 import type { Page } from '../core/pagination.ts';
 import type { Clock, FileStore, Repositories, Secrets, Transactor } from '../core/ports.ts';
 import type { IdentifierKind } from '../core/request.ts';
+import { noticeFacts } from '../core/intake-facts.ts';
 import { submitRequestSchema } from '../core/schemas.ts';
 import { applyTransition, parseInput, requirePermission } from './common.ts';
 
@@ -580,13 +581,29 @@ export async function confirmDraft(
     );
     const claim = excerpt(first?.reading ?? null, draft.fields.isEmergency.span);
     const dateRange = values.dateRange as { start: string | null; end: string | null } | null;
+    const range = dateRange?.start && dateRange.end ? { from: `${dateRange.start}T00:00:00Z`, to: `${dateRange.end}T23:59:59Z` } : null;
+    const jurisdiction = (values.jurisdictionCountry as string | null) ?? agency.jurisdiction;
+    const instrumentType = (values.instrumentType as string | null) ?? INSTRUMENT_FOR_KIND[kind ?? ''] ?? 'letter';
+    // What the notice states for the legal review; the offence and a renewal come as extraction read them.
+    const stated = noticeFacts({
+      jurisdiction: jurisdiction ?? '',
+      instrumentType: values.instrumentType as string | null,
+      court: values.court as string | null,
+      requestingAgency: values.requestingAgency as string | null,
+      legalBasis: values.legalBasis as string[],
+      isRenewal: draft.fields.isRenewal?.value ?? null,
+      dateRange: range,
+      receivedAt: first?.receivedAt ?? deps.clock.now().toISOString(),
+    });
+    const offence = draft.fields.offence?.value.trim();
     const payload = {
       kind,
-      jurisdiction: values.jurisdictionCountry ?? agency.jurisdiction,
+      jurisdiction,
       ...(values.caseNumber ? { caseReference: values.caseNumber } : {}),
       summary: (values.summary as string | null) ?? first?.subject ?? `Request received by email (${draft.trackingNumber}).`,
       legalProcess: {
-        instrumentType: (values.instrumentType as string | null) ?? INSTRUMENT_FOR_KIND[kind ?? ''] ?? 'letter',
+        instrumentType,
+        ...(stated.issuerType ? { issuerType: stated.issuerType } : {}),
         ...(values.requestingAgency ? { issuingAuthority: String(values.requestingAgency).slice(0, 300) } : {}),
         ...(values.caseNumber ? { reference: values.caseNumber } : {}),
         ...(values.requestDate ? { issuedOn: values.requestDate } : {}),
@@ -594,11 +611,11 @@ export async function confirmDraft(
       },
       targets,
       categories,
-      ...(dateRange?.start && dateRange.end
-        ? { dateRange: { from: `${dateRange.start}T00:00:00Z`, to: `${dateRange.end}T23:59:59Z` } }
-        : {}),
+      ...(range ? { dateRange: range } : {}),
+      ...(offence ? { offence: { description: offence.slice(0, 2000) } } : {}),
       ...(values.nonDisclosure === true ? { nonDisclosure: { ordered: true } } : {}),
       ...(values.deadline ? { deadline: values.deadline } : {}),
+      ...(stated.facts ? { facts: stated.facts } : {}),
       ...(kind === 'emergency'
         ? {
             emergency: {
@@ -655,13 +672,13 @@ export async function confirmDraft(
         legalProcess: {
           instrumentType: request.legalProcess.instrumentType,
           issuingAuthority: request.legalProcess.issuingAuthority ?? null,
-          issuerType: null,
+          issuerType: request.legalProcess.issuerType ?? null,
           reference: request.legalProcess.reference ?? null,
           issuedOn: request.legalProcess.issuedOn ?? null,
         },
         categories: request.categories,
         dateRange: request.dateRange ?? null,
-        offence: null,
+        offence: request.offence ?? null,
         nonDisclosure: { ordered: request.nonDisclosure?.ordered ?? false, until: null },
         deadline: request.deadline ?? null,
         emergency: request.emergency ?? null,

@@ -20,6 +20,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.ts';
 import { ko } from '../../web/src/i18n/ko.ts';
+import { INSTRUMENT_FORMS } from '../../src/core/review/vocabulary.ts';
 import { WEB_DIST } from '../../src/server/web.ts';
 
 const CHROMIUM = process.env.WRIT_CHROMIUM ?? '/usr/bin/chromium';
@@ -258,12 +259,26 @@ describe.runIf(hasBrowser)('the web app in Chromium', () => {
     expect(await url.inputValue()).toBe('url');
     await page.getByLabel(T.form.dateFrom, { exact: true }).fill('2026-01-01');
     await page.getByLabel(T.form.dateTo, { exact: true }).fill('2026-11-30');
+    // Facts for the legal review: the warrant as Korean law names it (shown with its Korean name) and a target's role.
+    await page.getByLabel(T.form.facts.toggle, { exact: true }).check();
+    const facts = page.getByTestId('review-facts');
+    const korean = INSTRUMENT_FORMS.kr_search_warrant;
+    await facts.getByLabel(T.form.facts.form, { exact: true }).selectOption({ label: `${korean.en} — ${korean.original}` });
+    await facts
+      .getByLabel(T.form.facts.roleOf.replace('{{value}}', 'minjun.kim'), { exact: true })
+      .selectOption({ label: T.targetRoles.suspect });
     await page.getByRole('heading', { name: T.form.findingsBefore }).waitFor();
     await expect.poll(() => page.getByText(T.form.findingsChecking).count(), { timeout: 10_000 }).toBe(0);
     await fitsWidth(page, 'new request');
     if (language === 'en') await accessibility(page, 'new request');
     await shoot(page, `new-request${language === 'ko' ? '-ko-phone' : ''}`);
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/requests');
     await page.getByRole('button', { name: T.form.submit }).click();
+    const body = (await sent).postDataJSON() as {
+      facts?: { instrument?: { form?: string }; targets?: Array<{ value: string; role?: string }> };
+    };
+    expect(body.facts?.instrument?.form).toBe('kr_search_warrant');
+    expect(body.facts?.targets).toEqual([{ value: 'minjun.kim', role: 'suspect' }]);
     await page.waitForURL(/\/agency\/requests\/WR-\d{4}-\d{6}$/);
     const tracking = /WR-\d{4}-\d{6}/.exec(page.url())![0];
     await page.getByRole('heading', { name: tracking }).waitFor();

@@ -13,7 +13,7 @@ import type { DataCategory } from '../request.ts';
 import { compileRules, holds, type CompiledRule } from './compile.ts';
 import { cellFacts, isEuMember, requestFacts, type Facts, type RequestLevelFacts, type ReviewRequest, type TargetFacts } from './facts.ts';
 import { OUTCOMES, type Outcome, type Policy, type Rule, type RulePack, type Severity, type Source } from './rule-pack.ts';
-import type { Channel } from './vocabulary.ts';
+import { COE_PARTIES, type Channel } from './vocabulary.ts';
 
 export type { ReviewRequest } from './facts.ts';
 
@@ -93,9 +93,6 @@ const OUTCOME_RANK: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((o
   Outcome,
   number
 >;
-
-// Budapest Convention Parties this engine knows of (for the CoE pack), beyond the EU Member States.
-const COE_PARTIES = new Set(['GB', 'US', 'JP', 'AU', 'CA', 'NO', 'CH', 'UA', 'IL', 'PH', 'SN', 'BR', 'CL', 'AR']);
 
 /** Packs that apply to a request: its jurisdiction's, the instrument families it belongs to, and the cross-cutting ones. */
 export function applicablePacks(packs: readonly RulePack[], jurisdiction: string): RulePack[] {

@@ -18,8 +18,13 @@ import {
   ISSUER_ROLES,
   ISSUER_ROLE_IDS,
   OFFENCE_LIST_IDS,
+  PROTECTED_STATUSES,
+  TARGET_ROLES,
+  isEuMember,
   type InstrumentForm,
 } from './vocabulary.ts';
+
+export { PROTECTED_STATUSES, TARGET_ROLES, isEuMember };
 
 const instant = z.iso.datetime({ offset: true }).describe('an instant, ISO 8601 with offset (2026-11-20T12:00:00Z)');
 const country = z
@@ -28,9 +33,7 @@ const country = z
   .describe('an ISO 3166 alpha-2 country code, or "unknown"');
 const triState = z.enum(['yes', 'no', 'unknown']);
 
-export const TARGET_ROLES = ['suspect', 'victim', 'witness', 'other', 'unknown'] as const;
 export const ACCOUNT_STATES = ['active', 'suspended', 'deleted', 'not_found', 'unknown'] as const;
-export const PROTECTED_STATUSES = ['journalist', 'lawyer', 'parliamentarian', 'diplomat', 'minor', 'clergy', 'doctor'] as const;
 export const MISSING_FIELDS = [
   'date_range',
   'offence',
@@ -299,8 +302,6 @@ export interface RequestLevelFacts {
 }
 
 const DAY = 86_400_000;
-const EU_MEMBERS = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' '));
-export const isEuMember = (code: string) => EU_MEMBERS.has(code);
 
 function missingFields(request: ReviewRequest): MissingField[] {
   const missing: MissingField[] = [];
@@ -356,7 +357,7 @@ export function requestFacts(
   const covers =
     !requesterJurisdiction ||
     requesterJurisdiction === request.jurisdiction ||
-    (request.jurisdiction === 'EU' && EU_MEMBERS.has(requesterJurisdiction)) ||
+    (request.jurisdiction === 'EU' && isEuMember(requesterJurisdiction)) ||
     request.jurisdiction === 'COE';
 
   const namesAll = stated.instrument?.namesAllTargets;

@@ -334,3 +334,63 @@ export const CHANNELS = {
 } as const;
 export type Channel = keyof typeof CHANNELS;
 export const CHANNEL_IDS = Object.keys(CHANNELS) as [Channel, ...Channel[]];
+
+// ---------------------------------------------------------------------------------------------------------------
+// What a form offers an officer of a jurisdiction (pure; the web app imports these, so no zod here).
+
+/** A person's role in the case, as the process states it. */
+export const TARGET_ROLES = ['suspect', 'victim', 'witness', 'other', 'unknown'] as const;
+export type TargetRole = (typeof TARGET_ROLES)[number];
+/** Protected professions or immunities. */
+export const PROTECTED_STATUSES = ['journalist', 'lawyer', 'parliamentarian', 'diplomat', 'minor', 'clergy', 'doctor'] as const;
+export type ProtectedStatus = (typeof PROTECTED_STATUSES)[number];
+
+const EU_MEMBERS = new Set('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE'.split(' '));
+export const isEuMember = (code: string) => EU_MEMBERS.has(code);
+/** Budapest Convention Parties Writ knows of (for the CoE pack and forms), beyond the EU Member States. */
+export const COE_PARTIES = new Set(['GB', 'US', 'JP', 'AU', 'CA', 'NO', 'CH', 'UA', 'IL', 'PH', 'SN', 'BR', 'CL', 'AR']);
+
+/** The instrument families (EU, COE) whose forms an agency of this jurisdiction may use, the jurisdiction included. */
+function lawsOf(jurisdiction: string): Set<string> {
+  const laws = new Set([jurisdiction]);
+  if (jurisdiction === 'EU' || isEuMember(jurisdiction)) laws.add('EU');
+  if (jurisdiction === 'COE' || isEuMember(jurisdiction) || COE_PARTIES.has(jurisdiction)) laws.add('COE');
+  return laws;
+}
+
+/** The instrument forms open to an agency of this jurisdiction: its law's, the EU's or COE's where they apply, and the generic ones. */
+export function formsFor(jurisdiction: string): InstrumentForm[] {
+  const laws = lawsOf(jurisdiction);
+  return (Object.keys(INSTRUMENT_FORMS) as InstrumentForm[]).filter((form) => {
+    const entry: VocabularyEntry<InstrumentType> = INSTRUMENT_FORMS[form];
+    return !entry.jurisdictions || entry.jurisdictions.some((law) => laws.has(law));
+  });
+}
+
+/** The issuer roles open to this jurisdiction: those its law names and those no one jurisdiction owns. */
+export function issuerRolesFor(jurisdiction: string): IssuerRole[] {
+  const laws = lawsOf(jurisdiction);
+  return (Object.keys(ISSUER_ROLES) as IssuerRole[]).filter((role) => {
+    const entry: VocabularyEntry<IssuerType> = ISSUER_ROLES[role];
+    return !entry.jurisdictions || entry.jurisdictions.some((law) => laws.has(law));
+  });
+}
+
+const LIST_LAW: Partial<Record<OffenceList, string>> = {
+  eu_eevidence_art5_4: 'EU',
+  eu_eaw_list: 'EU',
+  kr_pcsa_art5_1: 'KR',
+  us_2516: 'US',
+  fr_crime: 'FR',
+  de_stpo_100a_2: 'DE',
+  jp_interception_schedule: 'JP',
+};
+
+/** The statutory offence lists that can matter to this jurisdiction: its own, the EU's where it applies, the general ones. */
+export function offenceListsFor(jurisdiction: string): OffenceList[] {
+  const laws = lawsOf(jurisdiction);
+  return OFFENCE_LIST_IDS.filter((list) => {
+    const law = LIST_LAW[list];
+    return law === undefined || laws.has(law);
+  });
+}

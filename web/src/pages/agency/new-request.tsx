@@ -12,6 +12,7 @@ import {
   Checkbox,
   Grid,
   Group,
+  MultiSelect,
   NativeSelect,
   NumberInput,
   Progress,
@@ -37,6 +38,21 @@ import {
   REQUEST_KINDS,
   type IdentifierKind,
 } from '../../../../src/core/request.ts';
+import {
+  INSTRUMENT_FORMS,
+  ISSUER_ROLES,
+  OFFENCE_LISTS,
+  PROTECTED_STATUSES,
+  TARGET_ROLES,
+  formsFor,
+  issuerRolesFor,
+  offenceListsFor,
+  type InstrumentForm,
+  type IssuerRole,
+  type OffenceList,
+  type ProtectedStatus,
+  type TargetRole,
+} from '../../../../src/core/review/vocabulary.ts';
 import { api, ApiError, unwrap, uploadDocument, type DraftRequest, type SubmitRequest, type UploadedDocument } from '../../api/client';
 import { DocumentBytes } from '../../components/document-viewer';
 import { FindingsList } from '../../components/request-parts';
@@ -45,6 +61,57 @@ import { useFormat } from '../../format';
 import { RequireSignIn } from '../../components/require-sign-in';
 
 const JURISDICTIONS = ['KR', 'US', 'GB', 'FR', 'IN', 'EU', 'COE'] as const;
+/** Targets the form offers per-target facts for; a longer list is stated through the API. */
+const FACT_TARGETS = 50;
+
+type StatedFacts = NonNullable<DraftRequest['facts']>;
+interface TargetFactsEntry {
+  readonly role?: TargetRole;
+  readonly named?: 'yes' | 'no';
+  readonly residence?: string;
+  readonly protected?: readonly ProtectedStatus[];
+}
+
+/** A vocabulary entry as the officer reads it: the English name, and the law's own words when they differ. */
+const vocabularyLabel = (entry: { readonly en: string; readonly original?: string }) =>
+  entry.original ? `${entry.en} — ${entry.original}` : entry.en;
+
+/** The facts the form's choices state, or undefined when it states none. */
+function statedFacts(input: {
+  form: InstrumentForm | '';
+  issuerRole: IssuerRole | '';
+  lists: readonly OffenceList[];
+  penalty: number | string;
+  targets: ReadonlyArray<{ value: string }>;
+  perTarget: Readonly<Record<string, TargetFactsEntry>>;
+}): StatedFacts | undefined {
+  const instrument = {
+    ...(input.form ? { form: input.form } : {}),
+    ...(input.issuerRole ? { issuerRole: input.issuerRole } : {}),
+  };
+  const offence = {
+    ...(typeof input.penalty === 'number' ? { maxPenaltyYears: input.penalty } : {}),
+    ...(input.lists.length > 0 ? { lists: [...input.lists] } : {}),
+  };
+  const targets = input.targets.slice(0, FACT_TARGETS).flatMap((target) => {
+    const given = input.perTarget[target.value];
+    if (!given) return [];
+    const residence = given.residence?.trim().toUpperCase();
+    const entry = {
+      ...(given.role ? { role: given.role } : {}),
+      ...(given.named ? { named: given.named === 'yes' } : {}),
+      ...(residence && /^[A-Z]{2}$/.test(residence) ? { residence } : {}),
+      ...(given.protected && given.protected.length > 0 ? { protected: [...given.protected] } : {}),
+    };
+    return Object.keys(entry).length > 0 ? [{ value: target.value, ...entry }] : [];
+  });
+  const facts: StatedFacts = {
+    ...(Object.keys(instrument).length > 0 ? { instrument } : {}),
+    ...(Object.keys(offence).length > 0 ? { offence } : {}),
+    ...(targets.length > 0 ? { targets } : {}),
+  };
+  return Object.keys(facts).length > 0 ? facts : undefined;
+}
 
 interface Attachment {
   readonly key: string;
@@ -98,12 +165,28 @@ function NewRequestForm() {
   const [nonDisclosureUntil, setNonDisclosureUntil] = useState('');
   const [danger, setDanger] = useState('');
   const [attested, setAttested] = useState(false);
+  const [statingFacts, setStatingFacts] = useState(false);
+  const [formChoice, setForm] = useState<InstrumentForm | ''>('');
+  const [issuerRoleChoice, setIssuerRole] = useState<IssuerRole | ''>('');
+  const [listChoice, setLists] = useState<OffenceList[]>([]);
+  const [perTarget, setPerTarget] = useState<Record<string, TargetFactsEntry>>({});
 
   const targets = useMemo(
     () =>
       splitIdentifierList(targetsText).map((value) => ({ value, kind: kindOverrides[value] ?? recognizeIdentifier(value, jurisdiction) })),
     [targetsText, kindOverrides, jurisdiction],
   );
+
+  // The choices open to the jurisdiction chosen; a choice it does not offer is not sent.
+  const forms = useMemo(() => formsFor(jurisdiction), [jurisdiction]);
+  const issuerRoles = useMemo(() => issuerRolesFor(jurisdiction).filter((role) => role !== 'unknown'), [jurisdiction]);
+  const offenceLists = useMemo(() => offenceListsFor(jurisdiction), [jurisdiction]);
+  const form = formChoice && forms.includes(formChoice) ? formChoice : '';
+  const issuerRole = issuerRoleChoice && (issuerRoles as readonly string[]).includes(issuerRoleChoice) ? issuerRoleChoice : '';
+  const lists = listChoice.filter((list) => offenceLists.includes(list));
+  const facts = statingFacts ? statedFacts({ form, issuerRole, lists, penalty, targets, perTarget }) : undefined;
+  const setTargetFact = (value: string, change: Partial<TargetFactsEntry>) =>
+    setPerTarget((current) => ({ ...current, [value]: { ...current[value], ...change } }));
 
   const update = (key: string, change: Partial<Attachment>) =>
     setAttachments((current) => current.map((attachment) => (attachment.key === key ? { ...attachment, ...change } : attachment)));
@@ -142,6 +225,7 @@ function NewRequestForm() {
       : {}),
     ...(nonDisclosure ? { nonDisclosure: { ordered: true, ...(nonDisclosureUntil ? { until: nonDisclosureUntil } : {}) } } : {}),
     ...(kind === 'emergency' ? { emergency: { dangerDescription: danger.trim(), attestation: attested } } : {}),
+    ...(facts ? { facts } : {}),
   };
   const [debounced] = useDebouncedValue(JSON.stringify(draft), 400);
   const preview = useQuery({
@@ -427,7 +511,131 @@ function NewRequestForm() {
                 </Group>
               </Section>
 
-              <Section number={5} title={t('form.steps.orders')}>
+              <Section number={5} title={t('form.steps.facts')}>
+                <Text size="xs" c="dimmed">
+                  {t('form.facts.help')}
+                </Text>
+                <Switch
+                  label={t('form.facts.toggle')}
+                  checked={statingFacts}
+                  onChange={(event) => setStatingFacts(event.currentTarget.checked)}
+                />
+                {statingFacts && (
+                  <Stack gap="sm" data-testid="review-facts">
+                    <Group grow align="flex-start" wrap="wrap">
+                      <NativeSelect
+                        label={t('form.facts.form')}
+                        value={form}
+                        onChange={(event) => setForm(event.currentTarget.value as InstrumentForm | '')}
+                        data={[
+                          { value: '', label: t('form.facts.formNone') },
+                          ...forms.map((value) => ({ value, label: vocabularyLabel(INSTRUMENT_FORMS[value]) })),
+                        ]}
+                        miw={240}
+                      />
+                      <NativeSelect
+                        label={t('form.facts.issuerRole')}
+                        value={issuerRole}
+                        onChange={(event) => setIssuerRole(event.currentTarget.value as IssuerRole | '')}
+                        data={[
+                          { value: '', label: t('form.facts.issuerRoleNone') },
+                          ...issuerRoles.map((value) => ({ value, label: vocabularyLabel(ISSUER_ROLES[value]) })),
+                        ]}
+                        miw={200}
+                      />
+                    </Group>
+                    <MultiSelect
+                      label={t('form.facts.lists')}
+                      description={t('form.facts.penaltyNote')}
+                      value={lists}
+                      onChange={(values) => setLists(values as OffenceList[])}
+                      data={offenceLists.map((value) => ({ value, label: OFFENCE_LISTS[value] }))}
+                      clearable
+                    />
+                    {targets.length > 0 && (
+                      <Table.ScrollContainer minWidth={640}>
+                        <Table withTableBorder data-testid="target-facts">
+                          <Table.Caption>
+                            {targets.length > FACT_TARGETS
+                              ? t('form.facts.firstTargets', { count: FACT_TARGETS })
+                              : t('form.facts.targets')}
+                          </Table.Caption>
+                          <Table.Thead>
+                            <Table.Tr>
+                              <Table.Th>{t('form.facts.target')}</Table.Th>
+                              <Table.Th>{t('form.facts.role')}</Table.Th>
+                              <Table.Th>{t('form.facts.named')}</Table.Th>
+                              <Table.Th>{t('form.facts.residence')}</Table.Th>
+                              <Table.Th>{t('form.facts.protected')}</Table.Th>
+                            </Table.Tr>
+                          </Table.Thead>
+                          <Table.Tbody>
+                            {targets.slice(0, FACT_TARGETS).map((target) => {
+                              const given = perTarget[target.value] ?? {};
+                              return (
+                                <Table.Tr key={target.value}>
+                                  <Table.Td className="mono" style={{ overflowWrap: 'anywhere' }}>
+                                    {target.value}
+                                  </Table.Td>
+                                  <Table.Td w={130}>
+                                    <NativeSelect
+                                      size="xs"
+                                      aria-label={t('form.facts.roleOf', { value: target.value })}
+                                      value={given.role ?? 'unknown'}
+                                      onChange={(event) => setTargetFact(target.value, { role: event.currentTarget.value as TargetRole })}
+                                      data={option(TARGET_ROLES, 'targetRoles')}
+                                    />
+                                  </Table.Td>
+                                  <Table.Td w={120}>
+                                    <NativeSelect
+                                      size="xs"
+                                      aria-label={t('form.facts.namedOf', { value: target.value })}
+                                      value={given.named ?? ''}
+                                      onChange={(event) => {
+                                        const named = event.currentTarget.value;
+                                        setTargetFact(target.value, { named: named === 'yes' || named === 'no' ? named : undefined });
+                                      }}
+                                      data={[
+                                        { value: '', label: t('form.facts.unknown') },
+                                        { value: 'yes', label: t('form.facts.yes') },
+                                        { value: 'no', label: t('form.facts.no') },
+                                      ]}
+                                    />
+                                  </Table.Td>
+                                  <Table.Td w={90}>
+                                    <TextInput
+                                      size="xs"
+                                      aria-label={t('form.facts.residenceOf', { value: target.value })}
+                                      value={given.residence ?? ''}
+                                      maxLength={2}
+                                      placeholder="KR"
+                                      onChange={(event) =>
+                                        setTargetFact(target.value, { residence: event.currentTarget.value.toUpperCase() })
+                                      }
+                                      error={given.residence && !/^[A-Z]{2}$/.test(given.residence) ? ' ' : undefined}
+                                    />
+                                  </Table.Td>
+                                  <Table.Td miw={180}>
+                                    <MultiSelect
+                                      size="xs"
+                                      aria-label={t('form.facts.protectedOf', { value: target.value })}
+                                      value={[...(given.protected ?? [])]}
+                                      onChange={(values) => setTargetFact(target.value, { protected: values as ProtectedStatus[] })}
+                                      data={option(PROTECTED_STATUSES, 'protectedStatuses')}
+                                    />
+                                  </Table.Td>
+                                </Table.Tr>
+                              );
+                            })}
+                          </Table.Tbody>
+                        </Table>
+                      </Table.ScrollContainer>
+                    )}
+                  </Stack>
+                )}
+              </Section>
+
+              <Section number={6} title={t('form.steps.orders')}>
                 <Switch
                   label={t('form.nonDisclosure')}
                   checked={nonDisclosure}
@@ -465,7 +673,7 @@ function NewRequestForm() {
                 )}
               </Section>
 
-              <Section number={6} title={t('form.steps.review')}>
+              <Section number={7} title={t('form.steps.review')}>
                 {missing.length > 0 && (
                   <Alert color="yellow" role="status">
                     {t('form.missing', { fields: missing.join(', ') })}
