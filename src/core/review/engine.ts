@@ -203,22 +203,33 @@ function evaluate(compiled: CompiledRule, facts: Facts, test = compiled.test): {
   return { fired: true };
 }
 
+const NOT_FIRED: Firing = { all: false, cells: [] };
+
+/**
+ * Where a rule fires. With `guarded` (the facts of the request's first cell), a rule whose guards (`compile.ts`) show
+ * a clause cannot hold is passed over, and cells whose guards fail are skipped, without running CEL: the outcome is
+ * the same, but the errors and exceptions met on the way (which only `explainReview` reports) are not collected, so
+ * `explainReview` runs unguarded.
+ */
 function fire(
   compiled: CompiledRule,
   level: RequestLevelFacts,
   groups: ReturnType<typeof targetGroups>,
   categories: readonly DataCategory[],
+  guarded?: Facts,
 ): Firing {
+  if (guarded && compiled.requestGuard && !compiled.requestGuard(guarded)) return NOT_FIRED;
   const first = groups[0]?.facts ?? UNKNOWN_TARGET;
+  const atRequest = guarded ?? cellFacts(level, first, categories[0] ?? 'subscriber');
   if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory)) {
     // The clauses about the request alone decide for every cell at once: most rules end here.
-    const result = holds(compiled.requestTest, cellFacts(level, first, categories[0] ?? 'subscriber'));
+    const result = holds(compiled.requestTest, atRequest);
     if (!result.value) return { all: false, cells: [], ...(result.error ? { error: result.error } : {}) };
   }
   const cellTest = compiled.requestTest ? (compiled.cellTest ?? TRUE) : compiled.test;
   if (!compiled.readsTarget && !compiled.readsCategory) {
     // Read with the first target and category: the rule reads neither, so any will do.
-    const result = evaluate(compiled, cellFacts(level, first, categories[0] ?? 'subscriber'));
+    const result = evaluate(compiled, atRequest);
     return {
       all: result.fired,
       cells: [],
@@ -232,7 +243,9 @@ function fire(
   const groupList = compiled.readsTarget ? groups.map((_, index) => index) : [0];
   for (const category of categories) {
     for (const group of groupList) {
-      const result = evaluate(compiled, cellFacts(level, groups[group]?.facts ?? first, category), cellTest);
+      const facts = cellFacts(level, groups[group]?.facts ?? first, category);
+      if (guarded && compiled.cellGuard && !compiled.cellGuard(facts)) continue;
+      const result = evaluate(compiled, facts, cellTest);
       if (result.error) error ??= result.error;
       if (result.unless) unless = true;
       if (!result.fired) continue;
@@ -265,7 +278,7 @@ function citationOf(pack: PackRules['pack'], id: string): Citation | undefined {
 }
 
 /** Reviews a request: its findings, and the verdict for every target × category. */
-export function review(request: ReviewRequest, context: ReviewContext): Review {
+export function review(request: ReviewRequest, context: ReviewContext, options: { readonly unguarded?: boolean } = {}): Review {
   const duplicates = duplicatesOf(request, context);
   const level = levelOf(request, context, duplicates);
   const groups = targetGroups(level.targets);
@@ -280,9 +293,10 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   const wholeRequest: VerdictReason[] = [];
 
   const packs = rulesOf(request, context);
+  const guarded = options.unguarded ? undefined : cellFacts(level, groups[0]?.facts ?? UNKNOWN_TARGET, categories[0] ?? 'subscriber');
   for (const { pack, rules } of packs) {
     for (const compiled of rules) {
-      const firing = fire(compiled, level, groups, categories);
+      const firing = fire(compiled, level, groups, categories, guarded);
       if (!fired(firing)) continue;
       const { rule } = compiled;
       const due = dueOf(rule, level);
