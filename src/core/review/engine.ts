@@ -119,6 +119,7 @@ function fill(
   language: 'en' | 'ko',
   values: { categories: readonly DataCategory[]; due?: string; duplicates: readonly string[]; targets: number },
 ): string {
+  if (!template.includes('{')) return template;
   return template
     .replaceAll('{categories}', values.categories.map((category) => LABELS[category][language]).join(', '))
     .replaceAll('{due}', values.due ?? '')
@@ -131,11 +132,23 @@ interface PackRules {
   readonly rules: CompiledRule[];
 }
 
+// The packs and policy a review is given are loaded once and kept: their rules per jurisdiction are worked out once.
+const rulesByJurisdiction = new WeakMap<readonly RulePack[], WeakMap<Policy, Map<string, PackRules[]>>>();
+
 function rulesOf(request: ReviewRequest, context: ReviewContext): PackRules[] {
-  return [...applicablePacks(context.packs, request.jurisdiction), context.policy].map((pack) => ({
-    pack,
-    rules: compileRules(pack.rules),
-  }));
+  let byPolicy = rulesByJurisdiction.get(context.packs);
+  if (!byPolicy) rulesByJurisdiction.set(context.packs, (byPolicy = new WeakMap()));
+  let byJurisdiction = byPolicy.get(context.policy);
+  if (!byJurisdiction) byPolicy.set(context.policy, (byJurisdiction = new Map()));
+  let found = byJurisdiction.get(request.jurisdiction);
+  if (!found) {
+    found = [...applicablePacks(context.packs, request.jurisdiction), context.policy].map((pack) => ({
+      pack,
+      rules: compileRules(pack.rules),
+    }));
+    byJurisdiction.set(request.jurisdiction, found);
+  }
+  return found;
 }
 
 function duplicatesOf(request: ReviewRequest, context: ReviewContext): string[] {
@@ -277,6 +290,31 @@ function citationOf(pack: PackRules['pack'], id: string): Citation | undefined {
   return source ? { id, pack: pack.pack, ...source } : undefined;
 }
 
+interface ReasonParts {
+  readonly rule: Rule;
+  readonly pack: string;
+  readonly citation: Citation;
+  readonly text: { readonly en: string; readonly ko: string };
+  readonly duplicates: readonly string[];
+  readonly targets: number;
+  readonly due: string | undefined;
+}
+
+/** The reason a fired rule gives for cells of these categories. */
+function reasonOf(parts: ReasonParts, cellCategories: readonly DataCategory[]): VerdictReason {
+  const { rule, due } = parts;
+  const values = { categories: cellCategories, duplicates: parts.duplicates, targets: parts.targets, ...(due ? { due } : {}) };
+  return {
+    ruleId: rule.id,
+    pack: parts.pack,
+    outcome: rule.verdict as Outcome,
+    ...(rule.channel ? { channel: rule.channel } : {}),
+    message: { en: fill(parts.text.en, 'en', values), ko: fill(parts.text.ko, 'ko', values) },
+    source: parts.citation,
+    audience: rule.finding?.audience ?? 'both',
+  };
+}
+
 /** Reviews a request: its findings, and the verdict for every target × category. */
 export function review(request: ReviewRequest, context: ReviewContext, options: { readonly unguarded?: boolean } = {}): Review {
   const duplicates = duplicatesOf(request, context);
@@ -331,30 +369,19 @@ export function review(request: ReviewRequest, context: ReviewContext, options: 
       const citation = sourceId ? citationOf(pack, sourceId) : undefined;
       if (!citation) continue; // refused at load; kept out here too
       const text = rule.basis ?? rule.finding?.message ?? { en: rule.id, ko: rule.id };
-      const makeReason = (cellCategories: readonly DataCategory[]): VerdictReason => {
-        const values = { categories: cellCategories, duplicates, targets: request.targets.length, ...(due ? { due } : {}) };
-        return {
-          ruleId: rule.id,
-          pack: pack.pack,
-          outcome: rule.verdict as Outcome,
-          ...(rule.channel ? { channel: rule.channel } : {}),
-          message: { en: fill(text.en, 'en', values), ko: fill(text.ko, 'ko', values) },
-          source: citation,
-          audience: rule.finding?.audience ?? 'both',
-        };
-      };
+      const reason = { rule, pack: pack.pack, citation, text, duplicates, targets: request.targets.length, due };
       if (firing.all) {
-        wholeRequest.push(makeReason(categories));
+        wholeRequest.push(reasonOf(reason, categories));
         continue;
       }
       const byCategory = new Map<DataCategory, VerdictReason>();
       for (const cell of firing.cells) {
-        let reason = byCategory.get(cell.category);
-        if (!reason) byCategory.set(cell.category, (reason = makeReason([cell.category])));
+        let given = byCategory.get(cell.category);
+        if (!given) byCategory.set(cell.category, (given = reasonOf(reason, [cell.category])));
         const key = `${cell.group}|${cell.category}`;
         const list = reasons.get(key);
-        if (list) list.push(reason);
-        else reasons.set(key, [reason]);
+        if (list) list.push(given);
+        else reasons.set(key, [given]);
       }
     }
   }
