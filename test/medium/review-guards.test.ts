@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { compileRules, guardOf } from '../../src/core/review/compile.ts';
+import { compileRules, guardOf, sureOf } from '../../src/core/review/compile.ts';
 import { review, type ReviewRequest } from '../../src/core/review/engine.ts';
 import type { Facts } from '../../src/core/review/facts.ts';
 import type { Policy } from '../../src/core/review/rule-pack.ts';
@@ -182,6 +182,19 @@ describe('guardOf', () => {
     // A value of another type (here null) leaves the decision to CEL for `!=` and `not in`.
     expect(guardOf("!(instrument.issuer in ['court'])")?.(facts)).toBe(true);
     expect(guardOf("instrument.issuer != 'court'")?.(facts)).toBe(true);
+  });
+
+  it('says a clause surely holds only when its facts have their schema types', () => {
+    expect(sureOf("request.kind == 'disclosure'")?.(facts)).toBe(true);
+    expect(sureOf("request.kind != 'disclosure'")?.(facts)).toBe(false);
+    expect(sureOf('!request.realTime')?.(facts)).toBe(true);
+    expect(sureOf("category in ['traffic']")?.(facts)).toBe(true);
+    expect(sureOf("'caseReference' in request.missing")?.(facts)).toBe(true);
+    expect(sureOf("!('caseReference' in request.missing)")?.(facts)).toBe(false);
+    // null is not a string: CEL decides.
+    expect(sureOf("instrument.issuer != 'court'")?.(facts)).toBe(false);
+    expect(sureOf("!(instrument.issuer in ['court'])")?.(facts)).toBe(false);
+    expect(sureOf('!instrument.missingFlag')?.(facts)).toBe(false);
   });
 
   it('makes no guard for anything but the simplest forms', () => {

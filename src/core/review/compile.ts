@@ -111,6 +111,12 @@ export interface CompiledRule {
    */
   readonly requestGuard?: Guard;
   readonly cellGuard?: Guard;
+  /**
+   * When every request-level (or every cell) clause has one of those forms: true only when they surely all hold (the
+   * facts have the types the schema gives them), so their CEL program need not run either.
+   */
+  readonly requestSure?: Guard;
+  readonly cellSure?: Guard;
 }
 
 /** False only when the clause it was made from cannot hold for these facts. */
@@ -175,6 +181,46 @@ export function guardOf(source: string): Guard | undefined {
   return undefined;
 }
 
+const SURE_FORMS: ReadonlyArray<{ readonly pattern: RegExp; readonly make: (text: string) => (value: unknown) => boolean }> = [
+  { pattern: new RegExp(`^${PATH}\\s*==\\s*${LITERAL}$`), make: (text) => (value) => typeof value === 'string' && value === text },
+  { pattern: new RegExp(`^${PATH}\\s*!=\\s*${LITERAL}$`), make: (text) => (value) => typeof value === 'string' && value !== text },
+  { pattern: new RegExp(`^${PATH}\\s+in\\s+${LITERALS}$`), make: (text) => sureInList(text, true) },
+  { pattern: new RegExp(`^!\\(\\s*${PATH}\\s+in\\s+${LITERALS}\\s*\\)$`), make: (text) => sureInList(text, false) },
+  { pattern: new RegExp(`^${PATH}$`), make: () => (value) => value === true },
+  { pattern: new RegExp(`^!\\s*${PATH}$`), make: () => (value) => value === false },
+];
+
+function sureInList(text: string, wanted: boolean): (value: unknown) => boolean {
+  const items = new Set([...text.matchAll(/'([^'\\]*)'|"([^"\\]*)"/g)].map((match) => match[1] ?? match[2] ?? ''));
+  return (value) => typeof value === 'string' && items.has(value) === wanted;
+}
+
+/** For a clause `guardOf` has a guard for: true only when the clause surely holds, its facts being of their schema types. */
+export function sureOf(source: string): Guard | undefined {
+  const text = source.trim();
+  for (const { pattern, make } of SURE_FORMS) {
+    const match = pattern.exec(text);
+    if (!match?.[1]) continue;
+    const get = read(match[1]);
+    const test = make(match[2] ?? match[3] ?? '');
+    return (facts) => test(get(facts));
+  }
+  for (const [pattern, wanted] of [
+    [MEMBER, true],
+    [NOT_MEMBER, false],
+  ] as const) {
+    const member = pattern.exec(text);
+    if (!member?.[3]) continue;
+    const item = member[1] ?? member[2] ?? '';
+    const get = read(member[3]);
+    return (facts) => {
+      const list = get(facts);
+      return Array.isArray(list) && list.every((each) => typeof each === 'string') && list.includes(item) === wanted;
+    };
+  }
+  return undefined;
+}
+
 function allOf(guards: Guard[]): Guard | undefined {
   if (guards.length === 0) return undefined;
   if (guards.length === 1) return guards[0];
@@ -227,6 +273,12 @@ export function compileRule(rule: Rule): CompiledRule {
     );
   const requestGuard = guards(false);
   const cellGuard = guards(true);
+  const sure = (cell: boolean) => {
+    const chosen = clauses.filter((clause) => perCell(clause.source) === cell).map((clause) => sureOf(clause.source));
+    return chosen.length > 0 && chosen.every((each) => each !== undefined) ? allOf(chosen) : undefined;
+  };
+  const requestSure = sure(false);
+  const cellSure = sure(true);
   return {
     rule,
     test: program(source, `rule ${rule.id}, if`),
@@ -239,6 +291,8 @@ export function compileRule(rule: Rule): CompiledRule {
     readsCategory: reads(whole, ['category', 'data']),
     ...(requestGuard ? { requestGuard } : {}),
     ...(cellGuard ? { cellGuard } : {}),
+    ...(requestSure ? { requestSure } : {}),
+    ...(cellSure ? { cellSure } : {}),
   };
 }
 

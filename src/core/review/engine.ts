@@ -234,7 +234,8 @@ function fire(
   if (guarded && compiled.requestGuard && !compiled.requestGuard(guarded)) return NOT_FIRED;
   const first = groups[0]?.facts ?? UNKNOWN_TARGET;
   const atRequest = guarded ?? cellFacts(level, first, categories[0] ?? 'subscriber');
-  if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory)) {
+  const requestSure = guarded !== undefined && compiled.requestSure !== undefined && compiled.requestSure(guarded);
+  if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory) && !requestSure) {
     // The clauses about the request alone decide for every cell at once: most rules end here.
     const result = holds(compiled.requestTest, atRequest);
     if (!result.value) return { all: false, cells: [], ...(result.error ? { error: result.error } : {}) };
@@ -242,7 +243,7 @@ function fire(
   const cellTest = compiled.requestTest ? (compiled.cellTest ?? TRUE) : compiled.test;
   if (!compiled.readsTarget && !compiled.readsCategory) {
     // Read with the first target and category: the rule reads neither, so any will do.
-    const result = evaluate(compiled, atRequest);
+    const result = evaluate(compiled, atRequest, requestSure ? TRUE : compiled.test);
     return {
       all: result.fired,
       cells: [],
@@ -258,7 +259,8 @@ function fire(
     for (const group of groupList) {
       const facts = cellFacts(level, groups[group]?.facts ?? first, category);
       if (guarded && compiled.cellGuard && !compiled.cellGuard(facts)) continue;
-      const result = evaluate(compiled, facts, cellTest);
+      const sure = guarded !== undefined && compiled.cellSure !== undefined && compiled.cellSure(facts);
+      const result = evaluate(compiled, facts, sure ? TRUE : cellTest);
       if (result.error) error ??= result.error;
       if (result.unless) unless = true;
       if (!result.fired) continue;
