@@ -105,6 +105,129 @@ export interface CompiledRule {
    * instant plus N hours. The re-review schedule wakes at each such instant.
    */
   readonly clocks: ReadonlyArray<{ readonly fact: string; readonly hours: number }>;
+  /**
+   * Plain JavaScript pre-checks of the simplest clauses of a top-level `all` (see `guardOf`): when one says false, the
+   * clause cannot hold, so neither can the rule, and its CEL program need not run. When it says true, CEL decides.
+   */
+  readonly requestGuard?: Guard;
+  readonly cellGuard?: Guard;
+  /**
+   * When every request-level (or every cell) clause has one of those forms: true only when they surely all hold (the
+   * facts have the types the schema gives them), so their CEL program need not run either.
+   */
+  readonly requestSure?: Guard;
+  readonly cellSure?: Guard;
+}
+
+/** False only when the clause it was made from cannot hold for these facts. */
+export type Guard = (facts: Facts) => boolean;
+
+// `category`, or a field of a fact group (`request.kind`): never `true`, `false` or a comprehension's variable.
+const PATH = String.raw`(category|[a-z]+\.[A-Za-z]+)`;
+const LITERAL = String.raw`(?:'([^'\\]*)'|"([^"\\]*)")`;
+const LITERALS = String.raw`\[\s*((?:'[^'\\]*'|"[^"\\]*")(?:\s*,\s*(?:'[^'\\]*'|"[^"\\]*"))*)\s*,?\s*\]`;
+const GUARD_FORMS: ReadonlyArray<{ readonly pattern: RegExp; readonly make: (path: string, text: string) => (value: unknown) => boolean }> =
+  [
+    { pattern: new RegExp(`^${PATH}\\s*==\\s*${LITERAL}$`), make: (_, text) => (value) => value === text },
+    { pattern: new RegExp(`^${PATH}\\s*!=\\s*${LITERAL}$`), make: (_, text) => (value) => value !== text },
+    { pattern: new RegExp(`^${PATH}\\s+in\\s+${LITERALS}$`), make: (_, text) => inList(text, true) },
+    { pattern: new RegExp(`^!\\(\\s*${PATH}\\s+in\\s+${LITERALS}\\s*\\)$`), make: (_, text) => inList(text, false) },
+    { pattern: new RegExp(`^${PATH}$`), make: () => (value) => value === true },
+    { pattern: new RegExp(`^!\\s*${PATH}$`), make: () => (value) => value !== true },
+  ];
+// `'x' in list` and `!('x' in list)`: the path comes second.
+const MEMBER = new RegExp(`^${LITERAL}\\s+in\\s+${PATH}$`);
+const NOT_MEMBER = new RegExp(`^!\\(\\s*${LITERAL}\\s+in\\s+${PATH}\\s*\\)$`);
+
+function inList(text: string, wanted: boolean): (value: unknown) => boolean {
+  const items = new Set([...text.matchAll(/'([^'\\]*)'|"([^"\\]*)"/g)].map((match) => match[1] ?? match[2] ?? ''));
+  return (value) => typeof value !== 'string' || items.has(value) === wanted;
+}
+
+const read = (path: string): ((facts: Facts) => unknown) => {
+  const [group, key] = path.split('.') as [string, string | undefined];
+  return key === undefined
+    ? (facts) => (facts as unknown as Record<string, unknown>)[group]
+    : (facts) => ((facts as unknown as Record<string, Record<string, unknown> | undefined>)[group] ?? {})[key];
+};
+
+/**
+ * A guard for one clause, when it has one of the simplest forms (`a.b == 'x'`, `a.b != 'x'`, `a.b in ['x', 'y']`,
+ * `!(a.b in [...])`, `a.b`, `!a.b`, `'x' in a.b`, `!('x' in a.b)`). Each is false only where CEL could not give true:
+ * a value of another type or a missing one makes CEL give false or an error, and an error does not hold either.
+ */
+export function guardOf(source: string): Guard | undefined {
+  const text = source.trim();
+  for (const { pattern, make } of GUARD_FORMS) {
+    const match = pattern.exec(text);
+    if (!match?.[1]) continue;
+    const get = read(match[1]);
+    const test = make(match[1], match[2] ?? match[3] ?? '');
+    return (facts) => test(get(facts));
+  }
+  for (const [pattern, wanted] of [
+    [MEMBER, true],
+    [NOT_MEMBER, false],
+  ] as const) {
+    const member = pattern.exec(text);
+    if (!member?.[3]) continue;
+    const item = member[1] ?? member[2] ?? '';
+    const get = read(member[3]);
+    return (facts) => {
+      const list = get(facts);
+      return Array.isArray(list) ? list.includes(item) === wanted : true;
+    };
+  }
+  return undefined;
+}
+
+const SURE_FORMS: ReadonlyArray<{ readonly pattern: RegExp; readonly make: (text: string) => (value: unknown) => boolean }> = [
+  { pattern: new RegExp(`^${PATH}\\s*==\\s*${LITERAL}$`), make: (text) => (value) => typeof value === 'string' && value === text },
+  { pattern: new RegExp(`^${PATH}\\s*!=\\s*${LITERAL}$`), make: (text) => (value) => typeof value === 'string' && value !== text },
+  { pattern: new RegExp(`^${PATH}\\s+in\\s+${LITERALS}$`), make: (text) => sureInList(text, true) },
+  { pattern: new RegExp(`^!\\(\\s*${PATH}\\s+in\\s+${LITERALS}\\s*\\)$`), make: (text) => sureInList(text, false) },
+  { pattern: new RegExp(`^${PATH}$`), make: () => (value) => value === true },
+  { pattern: new RegExp(`^!\\s*${PATH}$`), make: () => (value) => value === false },
+];
+
+function sureInList(text: string, wanted: boolean): (value: unknown) => boolean {
+  const items = new Set([...text.matchAll(/'([^'\\]*)'|"([^"\\]*)"/g)].map((match) => match[1] ?? match[2] ?? ''));
+  return (value) => typeof value === 'string' && items.has(value) === wanted;
+}
+
+/** For a clause `guardOf` has a guard for: true only when the clause surely holds, its facts being of their schema types. */
+export function sureOf(source: string): Guard | undefined {
+  const text = source.trim();
+  for (const { pattern, make } of SURE_FORMS) {
+    const match = pattern.exec(text);
+    if (!match?.[1]) continue;
+    const get = read(match[1]);
+    const test = make(match[2] ?? match[3] ?? '');
+    return (facts) => test(get(facts));
+  }
+  for (const [pattern, wanted] of [
+    [MEMBER, true],
+    [NOT_MEMBER, false],
+  ] as const) {
+    const member = pattern.exec(text);
+    if (!member?.[3]) continue;
+    const item = member[1] ?? member[2] ?? '';
+    const get = read(member[3]);
+    return (facts) => {
+      const list = get(facts);
+      return Array.isArray(list) && list.every((each) => typeof each === 'string') && list.includes(item) === wanted;
+    };
+  }
+  return undefined;
+}
+
+function allOf(guards: Guard[]): Guard | undefined {
+  if (guards.length === 0) return undefined;
+  if (guards.length === 1) return guards[0];
+  return (facts) => {
+    for (const guard of guards) if (!guard(facts)) return false;
+    return true;
+  };
 }
 
 const CLOCK = /\b(hours|days)\(\s*([a-z]+\.[A-Za-z]+)\s*,\s*at\s*\)\s*>=?\s*(\d+(?:\.\d+)?)/g;
@@ -144,6 +267,18 @@ export function compileRule(rule: Rule): CompiledRule {
   const perCell = (text: string) => reads(text, ['target', 'category', 'data']);
   const requestClauses = clauses.filter((clause) => !perCell(clause.source)).map((clause) => `(${clause.source})`);
   const cellClauses = clauses.filter((clause) => perCell(clause.source)).map((clause) => `(${clause.source})`);
+  const guards = (cell: boolean) =>
+    allOf(
+      clauses.flatMap((clause) => (perCell(clause.source) === cell ? [guardOf(clause.source)].filter((guard) => guard !== undefined) : [])),
+    );
+  const requestGuard = guards(false);
+  const cellGuard = guards(true);
+  const sure = (cell: boolean) => {
+    const chosen = clauses.filter((clause) => perCell(clause.source) === cell).map((clause) => sureOf(clause.source));
+    return chosen.length > 0 && chosen.every((each) => each !== undefined) ? allOf(chosen) : undefined;
+  };
+  const requestSure = sure(false);
+  const cellSure = sure(true);
   return {
     rule,
     test: program(source, `rule ${rule.id}, if`),
@@ -154,6 +289,10 @@ export function compileRule(rule: Rule): CompiledRule {
     clocks: clocksOf(whole),
     readsTarget: reads(whole, ['target']),
     readsCategory: reads(whole, ['category', 'data']),
+    ...(requestGuard ? { requestGuard } : {}),
+    ...(cellGuard ? { cellGuard } : {}),
+    ...(requestSure ? { requestSure } : {}),
+    ...(cellSure ? { cellSure } : {}),
   };
 }
 

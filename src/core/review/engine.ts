@@ -116,6 +116,7 @@ function fill(
   language: 'en' | 'ko',
   values: { categories: readonly DataCategory[]; due?: string; duplicates: readonly string[]; targets: number },
 ): string {
+  if (!template.includes('{')) return template;
   return template
     .replaceAll('{categories}', values.categories.map((category) => LABELS[category][language]).join(', '))
     .replaceAll('{due}', values.due ?? '')
@@ -128,11 +129,23 @@ interface PackRules {
   readonly rules: CompiledRule[];
 }
 
+// The packs and policy a review is given are loaded once and kept: their rules per jurisdiction are worked out once.
+const rulesByJurisdiction = new WeakMap<readonly RulePack[], WeakMap<Policy, Map<string, PackRules[]>>>();
+
 function rulesOf(request: ReviewRequest, context: ReviewContext): PackRules[] {
-  return [...applicablePacks(context.packs, request.jurisdiction), context.policy].map((pack) => ({
-    pack,
-    rules: compileRules(pack.rules),
-  }));
+  let byPolicy = rulesByJurisdiction.get(context.packs);
+  if (!byPolicy) rulesByJurisdiction.set(context.packs, (byPolicy = new WeakMap()));
+  let byJurisdiction = byPolicy.get(context.policy);
+  if (!byJurisdiction) byPolicy.set(context.policy, (byJurisdiction = new Map()));
+  let found = byJurisdiction.get(request.jurisdiction);
+  if (!found) {
+    found = [...applicablePacks(context.packs, request.jurisdiction), context.policy].map((pack) => ({
+      pack,
+      rules: compileRules(pack.rules),
+    }));
+    byJurisdiction.set(request.jurisdiction, found);
+  }
+  return found;
 }
 
 function duplicatesOf(request: ReviewRequest, context: ReviewContext): string[] {
@@ -200,22 +213,34 @@ function evaluate(compiled: CompiledRule, facts: Facts, test = compiled.test): {
   return { fired: true };
 }
 
+const NOT_FIRED: Firing = { all: false, cells: [] };
+
+/**
+ * Where a rule fires. With `guarded` (the facts of the request's first cell), a rule whose guards (`compile.ts`) show
+ * a clause cannot hold is passed over, and cells whose guards fail are skipped, without running CEL: the outcome is
+ * the same, but the errors and exceptions met on the way (which only `explainReview` reports) are not collected, so
+ * `explainReview` runs unguarded.
+ */
 function fire(
   compiled: CompiledRule,
   level: RequestLevelFacts,
   groups: ReturnType<typeof targetGroups>,
   categories: readonly DataCategory[],
+  guarded?: Facts,
 ): Firing {
+  if (guarded && compiled.requestGuard && !compiled.requestGuard(guarded)) return NOT_FIRED;
   const first = groups[0]?.facts ?? UNKNOWN_TARGET;
-  if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory)) {
+  const atRequest = guarded ?? cellFacts(level, first, categories[0] ?? 'subscriber');
+  const requestSure = guarded !== undefined && compiled.requestSure !== undefined && compiled.requestSure(guarded);
+  if (compiled.requestTest && (compiled.readsTarget || compiled.readsCategory) && !requestSure) {
     // The clauses about the request alone decide for every cell at once: most rules end here.
-    const result = holds(compiled.requestTest, cellFacts(level, first, categories[0] ?? 'subscriber'));
+    const result = holds(compiled.requestTest, atRequest);
     if (!result.value) return { all: false, cells: [], ...(result.error ? { error: result.error } : {}) };
   }
   const cellTest = compiled.requestTest ? (compiled.cellTest ?? TRUE) : compiled.test;
   if (!compiled.readsTarget && !compiled.readsCategory) {
     // Read with the first target and category: the rule reads neither, so any will do.
-    const result = evaluate(compiled, cellFacts(level, first, categories[0] ?? 'subscriber'));
+    const result = evaluate(compiled, atRequest, requestSure ? TRUE : compiled.test);
     return {
       all: result.fired,
       cells: [],
@@ -229,7 +254,10 @@ function fire(
   const groupList = compiled.readsTarget ? groups.map((_, index) => index) : [0];
   for (const category of categories) {
     for (const group of groupList) {
-      const result = evaluate(compiled, cellFacts(level, groups[group]?.facts ?? first, category), cellTest);
+      const facts = cellFacts(level, groups[group]?.facts ?? first, category);
+      if (guarded && compiled.cellGuard && !compiled.cellGuard(facts)) continue;
+      const sure = guarded !== undefined && compiled.cellSure !== undefined && compiled.cellSure(facts);
+      const result = evaluate(compiled, facts, sure ? TRUE : cellTest);
       if (result.error) error ??= result.error;
       if (result.unless) unless = true;
       if (!result.fired) continue;
@@ -261,8 +289,33 @@ function citationOf(pack: PackRules['pack'], id: string): Citation | undefined {
   return source ? { id, pack: pack.pack, ...source } : undefined;
 }
 
+interface ReasonParts {
+  readonly rule: Rule;
+  readonly pack: string;
+  readonly citation: Citation;
+  readonly text: { readonly en: string; readonly ko: string };
+  readonly duplicates: readonly string[];
+  readonly targets: number;
+  readonly due: string | undefined;
+}
+
+/** The reason a fired rule gives for cells of these categories. */
+function reasonOf(parts: ReasonParts, cellCategories: readonly DataCategory[]): VerdictReason {
+  const { rule, due } = parts;
+  const values = { categories: cellCategories, duplicates: parts.duplicates, targets: parts.targets, ...(due ? { due } : {}) };
+  return {
+    ruleId: rule.id,
+    pack: parts.pack,
+    outcome: rule.verdict as Outcome,
+    ...(rule.channel ? { channel: rule.channel } : {}),
+    message: { en: fill(parts.text.en, 'en', values), ko: fill(parts.text.ko, 'ko', values) },
+    source: parts.citation,
+    audience: rule.finding?.audience ?? 'both',
+  };
+}
+
 /** Reviews a request: its findings, and the verdict for every target × category. */
-export function review(request: ReviewRequest, context: ReviewContext): Review {
+export function review(request: ReviewRequest, context: ReviewContext, options: { readonly unguarded?: boolean } = {}): Review {
   const duplicates = duplicatesOf(request, context);
   const level = levelOf(request, context, duplicates);
   const groups = targetGroups(level.targets);
@@ -277,9 +330,10 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
   const wholeRequest: VerdictReason[] = [];
 
   const packs = rulesOf(request, context);
+  const guarded = options.unguarded ? undefined : cellFacts(level, groups[0]?.facts ?? UNKNOWN_TARGET, categories[0] ?? 'subscriber');
   for (const { pack, rules } of packs) {
     for (const compiled of rules) {
-      const firing = fire(compiled, level, groups, categories);
+      const firing = fire(compiled, level, groups, categories, guarded);
       if (!fired(firing)) continue;
       const { rule } = compiled;
       const due = dueOf(rule, level);
@@ -314,30 +368,19 @@ export function review(request: ReviewRequest, context: ReviewContext): Review {
       const citation = sourceId ? citationOf(pack, sourceId) : undefined;
       if (!citation) continue; // refused at load; kept out here too
       const text = rule.basis ?? rule.finding?.message ?? { en: rule.id, ko: rule.id };
-      const makeReason = (cellCategories: readonly DataCategory[]): VerdictReason => {
-        const values = { categories: cellCategories, duplicates, targets: request.targets.length, ...(due ? { due } : {}) };
-        return {
-          ruleId: rule.id,
-          pack: pack.pack,
-          outcome: rule.verdict as Outcome,
-          ...(rule.channel ? { channel: rule.channel } : {}),
-          message: { en: fill(text.en, 'en', values), ko: fill(text.ko, 'ko', values) },
-          source: citation,
-          audience: rule.finding?.audience ?? 'both',
-        };
-      };
+      const reason = { rule, pack: pack.pack, citation, text, duplicates, targets: request.targets.length, due };
       if (firing.all) {
-        wholeRequest.push(makeReason(categories));
+        wholeRequest.push(reasonOf(reason, categories));
         continue;
       }
       const byCategory = new Map<DataCategory, VerdictReason>();
       for (const cell of firing.cells) {
-        let reason = byCategory.get(cell.category);
-        if (!reason) byCategory.set(cell.category, (reason = makeReason([cell.category])));
+        let given = byCategory.get(cell.category);
+        if (!given) byCategory.set(cell.category, (given = reasonOf(reason, [cell.category])));
         const key = `${cell.group}|${cell.category}`;
         const list = reasons.get(key);
-        if (list) list.push(reason);
-        else reasons.set(key, [reason]);
+        if (list) list.push(given);
+        else reasons.set(key, [given]);
       }
     }
   }

@@ -319,8 +319,11 @@ function missingFields(request: ReviewRequest): MissingField[] {
 
 const REQUESTER_STATUSES = new Set(['verified', 'pending', 'suspended', 'blocklisted']);
 const tri = (value: boolean | undefined) => (value === undefined ? 'unknown' : value ? 'yes' : 'no');
-const defined = <T extends object>(value: T): T =>
-  Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined && item !== null)) as T;
+const defined = <T extends object>(value: T): T => {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined && item !== null) out[key] = item;
+  return out as T;
+};
 
 function formOf(request: ReviewRequest): InstrumentForm {
   const stated = request.facts?.instrument?.form;
