@@ -121,6 +121,7 @@ describe('published signing keys', () => {
     }
   });
 
+  // Five `writ` processes, each opening its own embedded database: a busy shared machine needs more than a minute.
   it('rotates the key from the command line: the new one signs, the old stays listed, and the rotation is audited', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'writ-keys-'));
     const env = { ...process.env, WRIT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' };
@@ -152,5 +153,5 @@ describe('published signing keys', () => {
     } finally {
       await dispose();
     }
-  });
+  }, 240_000);
 });
