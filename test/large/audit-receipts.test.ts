@@ -176,13 +176,16 @@ describeOnEachDatabase('delivery receipts and writ audit verify', (db) => {
     if (db().kind !== 'postgres') return; // as below: the command opens the database itself
     const out = path.join(dir, 'report');
     const env = { DATABASE_URL: context.config.DATABASE_URL!, WRIT_DATA_DIR: context.config.WRIT_DATA_DIR, LOG_LEVEL: 'silent' };
-    const run = writ(['report', '--from', report.period.from, '--to', report.period.to, '--out', out], env);
+    // A range of the operator's choosing is the exact, internal report: the public one is asked for by published period.
+    const refused = writ(['report', '--from', report.period.from, '--to', report.period.to, '--out', out], env);
+    expect(refused.status).not.toBe(0);
+    const run = writ(['report', '--internal', '--from', report.period.from, '--to', report.period.to, '--out', out], env);
     expect(run.status, run.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       'dsa-statements.json',
-      'report.csv',
-      'report.json',
-      'report.pdf',
+      'internal-report.csv',
+      'internal-report.json',
+      'internal-report.pdf',
       'tree-head.checkpoint',
       'tree-head.json',
       'tree-head.sig',
@@ -194,7 +197,7 @@ describeOnEachDatabase('delivery receipts and writ audit verify', (db) => {
       { cwd: out },
     );
     expect(openssl.status).toBe(0);
-    const written = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as { totals: { requests: number } };
+    const written = JSON.parse(readFileSync(path.join(out, 'internal-report.json'), 'utf8')) as { totals: { requests: number } };
     expect(written.totals.requests).toBe(report.totals.requests);
     // Writing it out is an event of the log.
     const events = await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_events WHERE type = 'report.generated'`.execute(
